@@ -1,0 +1,175 @@
+"""swletter's command line: options in, calls to the ``letters`` engine, messages and exit codes out.
+
+Exit codes: 0 done; 1 invalid input or a letter that could not be written (the message names the
+file and field); 2 a usage error. Heavy modules are imported inside the commands so that
+``swletter --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+FORMATS = ("docx", "md", "html")
+_EXTENSIONS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+class _Group(click.Group):
+    """The one place where engine errors become messages: no user ever sees a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from letters.errors import LettersError
+
+        try:
+            return super().invoke(ctx)
+        except LettersError as err:
+            raise click.ClickException(str(err)) from err
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except MemoryError:
+            _fail("swletter ran out of memory. Is the input file much larger than a case file?")
+        except Exception as err:  # the CLI's single boundary: anything else is a bug
+            _fail(
+                f"swletter hit an unexpected problem ({type(err).__name__}). This is a bug in "
+                "swletter, not in your file. Please report it with the command you ran "
+                "(but not your case file: it holds personal details)."
+            )
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="swletter")
+def main() -> None:
+    """Write a civil, evidence-backed letter asking a children's services manager for a change
+    of social worker.
+
+    Start with `swletter example` to get a case file to edit, then `swletter render` it.
+    """
+
+
+def _choose_format(fmt: str | None, output: str | None) -> str:
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    implied = _EXTENSIONS.get(suffix)
+    if fmt and implied and fmt != implied:
+        raise click.BadParameter(
+            f"--format {fmt} does not match the file name {output}. Use a .{fmt} name, or "
+            f"leave --format out.", param_hint="--format"
+        )
+    return fmt or implied or ("md" if output == "-" else "docx")
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--output", metavar="OUT",
+              help="Where to write the letter; '-' writes it to the screen. "
+                   "Default: next to the case file, named after the first child and the date.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="docx (default), md or html. Taken from the -o file name when left out.")
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+def render(case: str, output: str | None, fmt: str | None, force: bool) -> None:
+    """Write the letter for the case file CASE."""
+    from letters.case import load_case
+    from letters.letter import make_letter, render_case_file
+
+    chosen = _choose_format(fmt, output)
+    if output == "-":
+        if chosen == "docx":
+            raise click.BadParameter("a .docx cannot be written to the screen; use --format md "
+                                     "or html with -o -, or give a file name.",
+                                     param_hint="--output")
+        rendered = make_letter(load_case(case))
+        click.echo(rendered.to_bytes(chosen).decode("utf-8"), nl=False)
+        _print_warnings(rendered.warnings)
+        return
+    path, rendered = render_case_file(case, fmt=chosen, output=output, force=force)
+    from letters.dates import long_date
+
+    click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
+    _print_warnings(rendered.warnings)
+
+
+def _print_warnings(warnings: Any) -> None:
+    for warning in warnings:
+        click.echo(f"Warning: {warning.describe(with_file=False)}", err=True)
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+def check(case: str) -> None:
+    """Check the case file CASE without writing a letter.
+
+    Reports every problem at once. Exits 0 when the case is valid (warnings are advice), 1 when
+    it is not.
+    """
+    from letters.case import load_case
+    from letters.compose import compose_letter
+    from letters.dates import long_date
+
+    loaded = load_case(case)
+    letter = compose_letter(loaded)
+    for warning in letter.warnings:
+        click.echo(f"Warning: {warning.describe(with_file=False)}")
+    grounds = len(letter.grounds)
+    click.echo(
+        f"{case} is valid: {grounds} ground{'s' if grounds != 1 else ''}, "
+        f"{len(letter.enclosures)} enclosure{'s' if len(letter.enclosures) != 1 else ''}, "
+        f"reply by {long_date(letter.reply_by)}."
+    )
+
+
+@main.command()
+@click.argument("ground_id", required=False, metavar="[ID]")
+def grounds(ground_id: str | None) -> None:
+    """List the grounds a letter can raise, or show how to write one (ID)."""
+    from letters.registry import get_ground, load_grounds
+
+    if ground_id is None:
+        for g in load_grounds():
+            needs = ", ".join(g.required_fields) or "nothing"
+            click.echo(f"{g.order}. {g.id} — {g.title}")
+            click.echo(f"   {g.summary}")
+            click.echo(f"   Needs: {needs}.")
+        click.echo("\nRun `swletter grounds ID` for how to write one.")
+        return
+    try:
+        g = get_ground(ground_id)
+    except KeyError:
+        import difflib
+
+        known = [x.id for x in load_grounds()]
+        match = difflib.get_close_matches(ground_id, known, n=1)
+        hint = f' Did you mean "{match[0]}"?' if match else ""
+        raise click.BadParameter(f'there is no ground "{ground_id}".{hint} The grounds are: '
+                                 f"{', '.join(known)}.", param_hint="ID") from None
+    click.echo(f"{g.title} ({g.id})\n\n{g.summary}\n\nHow to write it:\n{_indent(g.guidance)}\n")
+    click.echo("Fields (under grounds: > " + g.id + "):")
+    for f in g.fields:
+        need = "required" if f.required else "optional"
+        click.echo(f"  {f.name} ({need}): {f.help}")
+        for sub in f.fields:
+            sub_need = "required" if sub.required else "optional"
+            click.echo(f"    {sub.name} ({sub_need}): {sub.help}")
+    click.echo(f"\nEvidence that helps:\n{_indent(g.evidence_advice)}")
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+@main.command()
+@click.argument("folder", required=False, default="swletter-example",
+                type=click.Path(file_okay=False, path_type=str))
+@click.option("--force", is_flag=True, help="Replace files already in FOLDER.")
+def example(folder: str, force: bool) -> None:
+    """Write a complete example case file (and its evidence folder) into FOLDER to start from."""
+    from letters.examples import write_example
+
+    written = write_example(folder, force=force)
+    click.echo(f"Wrote {written[0]}. Edit it, then run:\n  swletter render {written[0]}")

@@ -1,0 +1,672 @@
+"""Case files: reading YAML or JSON, validating every field, and the ``Case`` model.
+
+Validation collects every problem before raising one ``CaseError``, so a user fixes a file in one
+pass. Each problem names the file, the line (for YAML), the field path such as
+``evidence[2].date`` (items counted from 1), what is wrong and an example of what is right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CaseError, Problem
+from .registry import Ground, load_grounds
+from .schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
+
+#: Case files larger than this are refused before they are parsed.
+MAX_CASE_BYTES = 2 * 1024 * 1024
+
+PathParts = tuple[str | int, ...]
+
+# Characters that must never reach a document: C0/C1 controls (XML 1.0 forbids most of them),
+# bidirectional overrides that can reorder the text around them, non-characters and lone
+# surrogates. Tabs and line breaks are folded into spaces by ``clean_text``.
+_UNWANTED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def clean_text(value: str) -> str:
+    """User text as it will appear in a letter: control characters removed, white space folded.
+
+    Line breaks inside a field join into one paragraph; nothing else is changed.
+    """
+    return " ".join(_UNWANTED.sub("", value).split())
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+
+
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    address: tuple[str, ...]
+    relationship: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    organisation: str
+    address: tuple[str, ...]
+    title: str | None = None
+    name: str | None = None
+    role: str | None = None
+    team: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class SocialWorker:
+    name: str
+    title: str | None = None
+    allocated_since: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Child:
+    name: str
+    date_of_birth: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str
+    date: dt.date
+    type: str
+    description: str
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class SupportingStatement:
+    author: str
+    role: str | None = None
+    organisation: str | None = None
+    date: dt.date | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class CopyTo:
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: everything a letter needs, user text already cleaned.
+
+    ``grounds`` maps each raised ground's id to its fields (every declared field present, absent
+    ones as None). ``source`` is the file it came from, for messages.
+    """
+
+    sender: Sender
+    recipient: Recipient
+    social_worker: SocialWorker
+    children: tuple[Child, ...]
+    grounds: dict[str, dict[str, Any]]
+    date: dt.date | None = None
+    jurisdiction: str = "england"
+    case_reference: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    supporting_statements: tuple[SupportingStatement, ...] = ()
+    copy_to: tuple[CopyTo, ...] = ()
+    response_within_working_days: int = 10
+    source: str = ""
+    base_dir: str = field(default="", compare=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+
+
+class _CaseLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """Safe YAML loading that keeps every value as the user typed it.
+
+    Only null and true/false are interpreted; numbers and dates stay text so that a phone number
+    keeps its leading zero and ``2026-02-30`` becomes a clear validation error rather than a
+    crash. Duplicate keys and aliases (``&a``/``*a``, the "billion laughs" bomb) are refused.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) are not allowed in a case file", node.start_mark
+            )
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                self.duplicates.append((str(key), key_node.start_mark.line + 1))
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_CaseLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfF":
+    _CaseLoader.yaml_implicit_resolvers[_first] = [
+        (t, rx) for t, rx in _CaseLoader.yaml_implicit_resolvers.get(_first, []) if t.endswith(":null")
+    ] + [("tag:yaml.org,2002:bool", _BOOL)]
+for _first in "yYnNoO":
+    _CaseLoader.yaml_implicit_resolvers[_first] = [
+        (t, rx) for t, rx in _CaseLoader.yaml_implicit_resolvers.get(_first, []) if t.endswith(":null")
+    ]
+
+
+def read_case_text(path: Path) -> str:
+    """The text of a case file, or a ``CaseError`` saying why it cannot be read as text."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CASE_BYTES:
+            raise CaseError(
+                [Problem(f"the file is {size:,} bytes; a case file may be at most "
+                         f"{MAX_CASE_BYTES:,} bytes (2 MiB). Is this the right file?")],
+                name,
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CaseError([Problem("the file does not exist.")], name) from None
+    except IsADirectoryError:
+        raise CaseError([Problem("this is a folder, not a case file.")], name) from None
+    except OSError as err:
+        raise CaseError([Problem(f"the file cannot be read ({err.strerror}).")], name) from None
+    if b"\x00" in raw:
+        raise CaseError([Problem("this is not a text file. A case file is YAML or JSON text.",
+                                 example="sender: {name: Jane Doe}")], name)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise CaseError(
+            [Problem("the file is not UTF-8 text. Save it again as UTF-8 "
+                     "(in most editors: Save As, Encoding: UTF-8).", line=line)],
+            name,
+        ) from None
+    if not text.strip():
+        raise CaseError([Problem("the file is empty.", example=GROUNDS_EXAMPLE)], name)
+    return text
+
+
+def _is_json(path: Path, text: str) -> bool:
+    return path.suffix.lower() == ".json" or (
+        path.suffix.lower() not in (".yaml", ".yml") and text.lstrip().startswith("{")
+    )
+
+
+def parse_case_text(text: str, name: str, *, as_json: bool = False) -> Any:
+    """Parse case text as JSON or YAML into plain data; ``CaseError`` on syntax problems."""
+    if as_json:
+        return _parse_json(text, name)
+    loader = _CaseLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.constructor.ConstructorError as err:
+        mark = err.problem_mark
+        raise CaseError(
+            [Problem(f"{err.problem}.", line=mark.line + 1 if mark else None)], name
+        ) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        what = err.problem or err.context or "the YAML cannot be read"
+        raise CaseError(
+            [Problem(f"this is not valid YAML: {what}. Check the indentation and that every "
+                     "value after a colon is on the same line or indented below it.",
+                     line=line, example="children:\n    - name: Sam Doe")],
+            name,
+        ) from None
+    except yaml.YAMLError as err:
+        raise CaseError([Problem(f"this is not valid YAML: {err}")], name) from None
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        raise CaseError(
+            [Problem(f'"{key}" appears more than once in the same place; the second would '
+                     "silently replace the first. Keep one.", line=line)
+             for key, line in loader.duplicates],
+            name,
+        )
+    return data
+
+
+def _parse_json(text: str, name: str) -> Any:
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                duplicates.append(key)
+            out[key] = value
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError as err:
+        raise CaseError([Problem(f"this is not valid JSON: {err.msg}.", line=err.lineno)],
+                        name) from None
+    except RecursionError:
+        raise CaseError([Problem("this JSON is nested too deeply to be a case file.")],
+                        name) from None
+    if duplicates:
+        raise CaseError(
+            [Problem(f'"{key}" appears more than once in the same object; the second would '
+                     "silently replace the first. Keep one.") for key in duplicates],
+            name,
+        )
+    return data
+
+
+def load_case(path: str | os.PathLike[str]) -> Case:
+    """Read, validate and return the case in ``path`` (YAML or JSON).
+
+    Raises ``CaseError`` listing every problem, each with its line where the file is YAML.
+    """
+    p = Path(path)
+    name = str(path)
+    text = read_case_text(p)
+    as_json = _is_json(p, text)
+    data = parse_case_text(text, name, as_json=as_json)
+    try:
+        return case_from_data(data, source=name, base_dir=str(p.parent))
+    except CaseError as err:
+        if as_json:
+            raise
+        root = _yaml_lines(text)
+        located = [_locate(prob, root) for prob in err.problems]
+        located.sort(key=lambda prob: prob.line if prob.line is not None else 0)
+        raise CaseError(located, name) from None
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+
+
+@dataclass
+class _Validator:
+    base_dir: str
+    problems: list[tuple[PathParts, str, str]] = field(default_factory=list)
+
+    def add(self, parts: PathParts, message: str, example: str = "") -> None:
+        self.problems.append((parts, message, example))
+
+    # Each check returns the cleaned value, or None when absent or wrong.
+    def value(self, spec: Field, raw: Any, parts: PathParts) -> Any:
+        if raw is None or (isinstance(raw, str) and not clean_text(raw)):
+            if spec.required:
+                self.add(parts, "this is required but missing.", spec.example)
+            return None if spec.kind not in ("records", "lines", "evidence") else ()
+        check = getattr(self, f"_{spec.kind}")
+        return check(spec, raw, parts)
+
+    def _text(self, spec: Field, raw: Any, parts: PathParts) -> str | None:
+        if isinstance(raw, str):
+            return clean_text(raw)
+        self.add(parts, f"expected text here, not {_describe(raw)}.", spec.example)
+        return None
+
+    _child = _text
+
+    def _lines(self, spec: Field, raw: Any, parts: PathParts) -> tuple[str, ...]:
+        if not isinstance(raw, list):
+            self.add(parts, f"expected a list of lines in square brackets, not {_describe(raw)}.",
+                     spec.example)
+            return ()
+        out = []
+        for i, item in enumerate(raw):
+            text = self._text(Field(spec.name, example=spec.example), item, (*parts, i))
+            if text:
+                out.append(text)
+        if spec.required and not out and len(self.problems) == 0:
+            self.add(parts, "this needs at least one line.", spec.example)
+        return tuple(out)
+
+    def _date(self, spec: Field, raw: Any, parts: PathParts) -> dt.date | None:
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+            try:
+                return dt.date.fromisoformat(raw.strip())
+            except ValueError:
+                self.add(parts, f'"{raw.strip()}" is not a real date.', spec.example)
+                return None
+        self.add(parts, f"expected a date written as YYYY-MM-DD, not {_describe(raw)}.",
+                 spec.example)
+        return None
+
+    def _int(self, spec: Field, raw: Any, parts: PathParts) -> int | None:
+        number: int | None = None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            number = raw
+        elif isinstance(raw, str) and raw.strip().isdigit():
+            number = int(raw.strip())
+        if number is None:
+            self.add(parts, f"expected a whole number, not {_describe(raw)}.", spec.example)
+            return None
+        low, high = spec.minimum, spec.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            self.add(parts, f"{number} is out of range; use a number from {low} to {high}.",
+                     spec.example)
+            return None
+        return number
+
+    def _choice(self, spec: Field, raw: Any, parts: PathParts) -> str | None:
+        if not isinstance(raw, str):
+            self.add(parts, f"expected one of {_choices(spec)}, not {_describe(raw)}.",
+                     spec.example)
+            return None
+        chosen = clean_text(raw).lower()
+        if chosen in spec.choices:
+            return chosen
+        self.add(parts, f'"{clean_text(raw)}" is not one of {_choices(spec)}.'
+                 + _did_you_mean(chosen, spec.choices), spec.example)
+        return None
+
+    def _evidence(self, spec: Field, raw: Any, parts: PathParts) -> tuple[str, ...]:
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list):
+            self.add(parts, f"expected a list of evidence ids, not {_describe(raw)}.",
+                     spec.example)
+            return ()
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, str) and clean_text(item):
+                out.append(clean_text(item))
+            else:
+                self.add((*parts, i), f"expected an evidence id such as E1, not "
+                         f"{_describe(item)}.", spec.example)
+        return tuple(out)
+
+    def _record(self, spec: Field, raw: Any, parts: PathParts) -> dict[str, Any] | None:
+        if not isinstance(raw, dict):
+            self.add(parts, f"expected a set of fields ({', '.join(spec.field_names)}), not "
+                     f"{_describe(raw)}.", spec.example)
+            return None
+        return self.fields(spec.fields, raw, parts)
+
+    def _records(self, spec: Field, raw: Any, parts: PathParts) -> tuple[dict[str, Any], ...]:
+        if not isinstance(raw, list):
+            self.add(parts, f"expected a list (each item starting with \"- \"), not "
+                     f"{_describe(raw)}.", spec.example)
+            return ()
+        if len(raw) < spec.min_items:
+            self.add(parts, f"this needs at least {spec.min_items} item.", spec.example)
+        out = []
+        for i, item in enumerate(raw):
+            record = self._record(spec, item, (*parts, i))
+            if record is not None:
+                out.append(record)
+        return tuple(out)
+
+    def fields(self, specs: Sequence[Field], raw: Mapping[Any, Any],
+               parts: PathParts) -> dict[str, Any]:
+        known = {s.name: s for s in specs}
+        for key in raw:
+            if key not in known:
+                self.unknown(key, known, parts)
+        out: dict[str, Any] = {}
+        for spec in specs:
+            value = self.value(spec, raw.get(spec.name), (*parts, spec.name))
+            out[spec.name] = spec.default if value is None and spec.default is not None else value
+        return out
+
+    def unknown(self, key: Any, known: Mapping[str, Field], parts: PathParts) -> None:
+        key_text = str(key)
+        hint = _did_you_mean(key_text, list(known))
+        match = difflib.get_close_matches(key_text, list(known), n=1, cutoff=0.6)
+        example = known[match[0]].example if match else ""
+        if not hint:
+            hint = f" The fields here are: {', '.join(known)}."
+        self.add((*parts, key_text), f'"{key_text}" is not a field swletter knows, so it would '
+                 f"be left out of the letter.{hint}", example)
+
+
+def _describe(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return f"{str(raw).lower()} (yes/no)"
+    if isinstance(raw, int | float):
+        return f"the number {raw} (put text in quotes)"
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, dict):
+        return "a set of fields"
+    if raw is None:
+        return "nothing"
+    text = str(raw)
+    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+
+
+def _choices(spec: Field) -> str:
+    return ", ".join(spec.choices)
+
+
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f' Did you mean "{match[0]}"?' if match else ""
+
+
+def case_from_data(data: Any, *, source: str = "", base_dir: str = ".") -> Case:
+    """Validate plain data (as parsed from a case file) and build a ``Case``.
+
+    Raises ``CaseError`` with every problem found; problems carry field paths but no lines.
+    """
+    v = _Validator(base_dir=base_dir)
+    if not isinstance(data, dict):
+        raise CaseError(
+            [Problem(f"a case file is a set of fields such as sender: and children:, not "
+                     f"{_describe(data)}.", example="sender: {name: Jane Doe}", file=source)],
+            source,
+        )
+    grounds_registry = load_grounds()
+    core = v.fields(CASE_FIELDS, {k: val for k, val in data.items() if k != "grounds"}, ())
+    grounds = _validate_grounds(v, data.get("grounds"), grounds_registry)
+    _cross_check(v, core, grounds, grounds_registry)
+    if v.problems:
+        raise CaseError(
+            [Problem(message=m, path=format_path(p), parts=p, file=source, example=e)
+             for p, m, e in v.problems],
+            source,
+        )
+    return _build_case(core, grounds, source=source, base_dir=base_dir)
+
+
+def format_path(parts: PathParts) -> str:
+    """``("evidence", 1, "date")`` → ``evidence[2].date`` (items counted from 1)."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _validate_grounds(v: _Validator, raw: Any, registry: tuple[Ground, ...]) -> dict[str, Any]:
+    by_id = {g.id: g for g in registry}
+    if raw is None:
+        v.add(("grounds",), "at least one ground is needed: the reasons for asking for a "
+              f"change. The grounds are: {', '.join(by_id)}.", GROUNDS_EXAMPLE)
+        return {}
+    if not isinstance(raw, dict):
+        v.add(("grounds",), f"expected a set of grounds, not {_describe(raw)}.", GROUNDS_EXAMPLE)
+        return {}
+    if not raw:
+        v.add(("grounds",), "at least one ground is needed.", GROUNDS_EXAMPLE)
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        ground = by_id.get(key)
+        if ground is None:
+            hint = _did_you_mean(str(key), list(by_id)) or f" The grounds are: {', '.join(by_id)}."
+            v.add(("grounds", str(key)), f'"{key}" is not a ground swletter knows, so it would be '
+                  f"left out of the letter.{hint}", GROUNDS_EXAMPLE)
+            continue
+        record = v.value(Field(ground.id, "record", required=True, fields=ground.fields,
+                               example=_ground_example(ground)), value, ("grounds", key))
+        if record is not None:
+            out[key] = record
+    # The letter raises grounds in the canonical order, whatever order the file gives.
+    return {g.id: out[g.id] for g in registry if g.id in out}
+
+
+def _ground_example(ground: Ground) -> str:
+    required = [f for f in ground.fields if f.required] or list(ground.fields[:1])
+    return f"{ground.id}: {{{', '.join(f.example for f in required)}}}"
+
+
+def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
+                 registry: tuple[Ground, ...]) -> None:
+    evidence = core["evidence"]
+    ids: dict[str, int] = {}
+    for i, item in enumerate(evidence):
+        if item["id"] is None:
+            continue
+        if item["id"] in ids:
+            v.add(("evidence", i, "id"), f'the id "{item["id"]}" is already used by '
+                  f"evidence[{ids[item['id']] + 1}]; each piece of evidence needs its own id.",
+                  f"id: E{len(evidence) + 1}")
+        else:
+            ids[item["id"]] = i
+        if item["file"]:
+            target = Path(v.base_dir, item["file"])
+            if not target.is_file():
+                v.add(("evidence", i, "file"), f'"{item["file"]}" does not exist (looked for '
+                      "it next to the case file). Check the spelling, or leave file out.",
+                      "file: evidence/2026-04-03-email.txt")
+    children = [c["name"] for c in core["children"] if c["name"]]
+    by_id = {g.id: g for g in registry}
+    for gid, data in grounds.items():
+        for parts, spec, value in _walk(by_id[gid].fields, data, ("grounds", gid)):
+            if spec.kind == "evidence":
+                for j, ref in enumerate(value):
+                    if ref not in ids:
+                        known = ", ".join(ids) if ids else "none yet"
+                        v.add((*parts, j), f'cites "{ref}", but there is no evidence with that '
+                              f"id.{_did_you_mean(ref, list(ids))} Evidence ids: {known}.",
+                              f"evidence: [{{id: {ref}, date: 2026-04-03, type: email, "
+                              "description: …}]")
+            elif spec.kind == "child" and children and value not in children:
+                v.add(parts, f'"{value}" is not one of the children in this case '
+                      f"({', '.join(children)}).{_did_you_mean(value, children)}",
+                      f"child: {children[0]}")
+
+
+def _walk(specs: Sequence[Field], data: Mapping[str, Any],
+          parts: PathParts) -> Iterator[tuple[PathParts, Field, Any]]:
+    """Every present value under ``data`` with its path and field description."""
+    for spec in specs:
+        value = data.get(spec.name)
+        if value is None or value == ():
+            continue
+        here = (*parts, spec.name)
+        if spec.kind == "record":
+            yield from _walk(spec.fields, value, here)
+        elif spec.kind == "records":
+            for i, item in enumerate(value):
+                yield from _walk(spec.fields, item, (*here, i))
+        else:
+            yield here, spec, value
+
+
+def iter_user_text(case: Case) -> Iterator[tuple[str, str]]:
+    """Every piece of free text the user wrote in a case, as (field path, text).
+
+    Names and addresses are left out: the tone checker reads what the user says, not who they are.
+    """
+    by_id = {g.id: g for g in load_grounds()}
+    for gid, data in case.grounds.items():
+        for parts, spec, value in _walk(by_id[gid].fields, data, ("grounds", gid)):
+            if spec.kind == "text":
+                yield format_path(parts), value
+    for i, ev in enumerate(case.evidence):
+        yield format_path(("evidence", i, "description")), ev.description
+    for i, st in enumerate(case.supporting_statements):
+        if st.summary:
+            yield format_path(("supporting_statements", i, "summary")), st.summary
+
+
+def _build_case(core: dict[str, Any], grounds: dict[str, Any], *, source: str,
+                base_dir: str) -> Case:
+    return Case(
+        date=core["date"],
+        jurisdiction=core["jurisdiction"],
+        sender=Sender(**core["sender"]),
+        recipient=Recipient(**core["recipient"]),
+        social_worker=SocialWorker(**core["social_worker"]),
+        case_reference=core["case_reference"],
+        children=tuple(Child(**c) for c in core["children"]),
+        grounds=grounds,
+        evidence=tuple(Evidence(**e) for e in core["evidence"]),
+        supporting_statements=tuple(SupportingStatement(**s)
+                                    for s in core["supporting_statements"]),
+        copy_to=tuple(CopyTo(**c) for c in core["copy_to"]),
+        response_within_working_days=core["response_within_working_days"],
+        source=source,
+        base_dir=base_dir,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Lines for YAML problems (worked out only when there is an error)
+
+
+def _yaml_lines(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+
+
+def _locate(prob: Problem, root: yaml.Node | None) -> Problem:
+    parts = prob.parts
+    if root is None or not parts:
+        return prob
+    node: yaml.Node = root
+    line = node.start_mark.line + 1
+    for part in parts:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    line = key_node.start_mark.line + 1
+                    node = value_node
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return prob.located(line=line)

@@ -1,0 +1,170 @@
+"""From a case to a letter plan: what goes in, in which order, with which numbers and dates.
+
+Composition decides everything that is logic rather than wording: the grounds in canonical order,
+the enclosure numbers (evidence in the order the letter first cites it, then evidence no ground
+cites, then supporting statements), the salutation and its matching sign-off, and the reply-by
+date. The templates then only put words around these facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .case import Case, Evidence, SupportingStatement
+from .dates import add_working_days
+from .errors import Problem
+from .registry import Ground, get_ground
+from .schema import Field
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """One numbered enclosure: a piece of evidence or a supporting statement."""
+
+    number: int
+    evidence: Evidence | None = None
+    statement: SupportingStatement | None = None
+    cited: bool = True
+
+    @property
+    def date(self) -> dt.date | None:
+        if self.evidence is not None:
+            return self.evidence.date
+        assert self.statement is not None
+        return self.statement.date
+
+
+@dataclass(frozen=True)
+class GroundSection:
+    """One ground as the letter raises it: its definition and the case's facts for it."""
+
+    ground: Ground
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.ground.id
+
+    @property
+    def template(self) -> str:
+        return self.ground.template
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A composed letter, ready to be put into words by the templates."""
+
+    case: Case
+    date: dt.date
+    reply_by: dt.date
+    salutation: str
+    sign_off: str
+    grounds: tuple[GroundSection, ...]
+    enclosures: tuple[Enclosure, ...]
+    warnings: tuple[Problem, ...] = ()
+    kind: str = "request"
+
+    @property
+    def working_days(self) -> int:
+        return self.case.response_within_working_days
+
+    @property
+    def ground_ids(self) -> tuple[str, ...]:
+        return tuple(g.id for g in self.grounds)
+
+    def enclosure_for(self, evidence_id: str) -> Enclosure:
+        for enc in self.enclosures:
+            if enc.evidence is not None and enc.evidence.id == evidence_id:
+                return enc
+        raise KeyError(evidence_id)
+
+    def statement_enclosures(self) -> tuple[Enclosure, ...]:
+        return tuple(e for e in self.enclosures if e.statement is not None)
+
+
+def compose_letter(case: Case, *, today: dt.date | None = None) -> Letter:
+    """Plan the letter for ``case``. ``today`` stands in for the date when the case gives none."""
+    letter_date = case.date or today or dt.date.today()
+    sections = tuple(
+        GroundSection(ground, _sorted_records(ground.fields, data))
+        for ground, data in ((get_ground(gid), d) for gid, d in case.grounds.items())
+    )
+    sections = tuple(sorted(sections, key=lambda s: s.ground.order))
+    cited_order = _dedupe(ref for s in sections for ref in _cited(s.ground.fields, s.data))
+    by_id = {e.id: e for e in case.evidence}
+    enclosures: list[Enclosure] = []
+    for ref in cited_order:
+        enclosures.append(Enclosure(len(enclosures) + 1, evidence=by_id[ref]))
+    warnings = []
+    for i, ev in enumerate(case.evidence):
+        if ev.id not in cited_order:
+            enclosures.append(Enclosure(len(enclosures) + 1, evidence=ev, cited=False))
+            warnings.append(Problem(
+                f'evidence "{ev.id}" is listed but no ground cites it. It is still enclosed; '
+                "add its id to the ground it supports so the letter refers to it.",
+                path=f"evidence[{i + 1}]", file=case.source,
+                example=f"evidence: [{ev.id}]",
+            ))
+    for st in case.supporting_statements:
+        enclosures.append(Enclosure(len(enclosures) + 1, statement=st))
+    salutation, sign_off = salutation_for(case.recipient.title, case.recipient.name)
+    return Letter(
+        case=case,
+        date=letter_date,
+        reply_by=add_working_days(letter_date, case.response_within_working_days,
+                                  case.jurisdiction),
+        salutation=salutation,
+        sign_off=sign_off,
+        grounds=sections,
+        enclosures=tuple(enclosures),
+        warnings=tuple(warnings),
+    )
+
+
+def salutation_for(title: str | None, name: str | None) -> tuple[str, str]:
+    """The greeting and its matching close, by UK convention.
+
+    A named reader gets "Dear Ms Patel" and "Yours sincerely"; an unnamed one "Dear Sir or
+    Madam" and "Yours faithfully". Without a title we use the full name rather than guess one.
+    """
+    if not name:
+        return "Dear Sir or Madam", "Yours faithfully"
+    if title:
+        return f"Dear {title} {surname(name)}", "Yours sincerely"
+    return f"Dear {name}", "Yours sincerely"
+
+
+def surname(name: str) -> str:
+    """The last word of a name: "Sarah Patel" → "Patel"."""
+    return name.split()[-1] if name.split() else name
+
+
+def _sorted_records(fields: Sequence[Field], data: dict[str, Any]) -> dict[str, Any]:
+    """A ground's data with its date-ordered lists (such as incidents) sorted."""
+    out = dict(data)
+    for spec in fields:
+        if spec.kind == "records" and spec.sort_by and out.get(spec.name):
+            out[spec.name] = tuple(sorted(out[spec.name], key=lambda r: r[spec.sort_by]))
+    return out
+
+
+def _cited(fields: Sequence[Field], data: dict[str, Any]) -> Iterator[str]:
+    """Evidence ids in the order a ground's paragraph cites them."""
+    for spec in fields:
+        value = data.get(spec.name)
+        if not value:
+            continue
+        if spec.kind == "evidence":
+            yield from value
+        elif spec.kind == "records":
+            for record in value:
+                yield from _cited(spec.fields, record)
+        elif spec.kind == "record":
+            yield from _cited(spec.fields, value)
+
+
+def _dedupe(items: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(items))

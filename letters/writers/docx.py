@@ -1,0 +1,328 @@
+"""The .docx writer: Markdown → WordprocessingML, on a base document prepared once per process.
+
+The base document (A4, UK margins, a readable font, heading and list styles, "Private and
+confidential" in the header and "Page N of M" in the footer) is built with python-docx once and
+kept as the bytes of its parts. Each letter then only needs a new ``word/document.xml`` body and
+``word/numbering.xml`` (so every numbered list starts at 1); every other part is reused as it is.
+
+The Markdown is read with markdown-it-py (CommonMark). Two HTML comments are directives from our
+templates: ``<!-- signature -->`` leaves room for a signature before the next paragraph and
+``<!-- page-break -->`` starts a new page. User text cannot produce them: it is escaped.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+# XML 1.0 forbids these characters anywhere in a document; Word refuses a file containing them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+DOCUMENT = "word/document.xml"
+NUMBERING = "word/numbering.xml"
+
+#: Twips (1/1440 inch): A4 is 210 × 297 mm; margins of 2.5 cm.
+A4_WIDTH, A4_HEIGHT, MARGIN = 11906, 16838, 1418
+
+
+def xml_text(text: str) -> str:
+    """Text safe inside a WordprocessingML ``<w:t>``: invalid characters dropped, markup escaped."""
+    text = _XML_INVALID.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class DocxBase:
+    """A prepared base document: every part's bytes, and the pieces a letter fills in."""
+
+    parts: dict[str, bytes]
+    document_head: str
+    document_tail: str
+    numbering_head: str
+    numbering_tail: str
+    list_number_abstract: str
+    styles: dict[str, str] = field(default_factory=dict)
+
+    def style(self, role: str) -> str:
+        """The style id for a role (``Heading2``, ``ListNumber`` …), as this base names it."""
+        return self.styles.get(role, role)
+
+
+@functools.cache
+def default_base() -> DocxBase:
+    """swletter's own base document, built once per process."""
+    return prepare_base(_build_default_document())
+
+
+def _build_default_document() -> bytes:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+    from docx.shared import Pt, RGBColor, Twips
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Twips(A4_WIDTH), Twips(A4_HEIGHT)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Twips(MARGIN))
+
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(8)
+    normal.paragraph_format.line_spacing = 1.15
+    # East Asian font mapping too, so Word does not fall back to a theme font for some text.
+    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), "Arial")
+    for name, size in (("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 11)):
+        heading = styles[name]
+        heading.font.name = "Arial"
+        heading.font.size = Pt(size)
+        heading.font.bold = True
+        heading.font.italic = False
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        heading.paragraph_format.space_before = Pt(12)
+        heading.paragraph_format.space_after = Pt(4)
+        heading.paragraph_format.keep_with_next = True
+    for name in ("List Bullet", "List Number"):
+        styles[name].paragraph_format.space_after = Pt(4)
+    if "Signature Space" not in [s.name for s in styles]:
+        sig = styles.add_style("Signature Space", WD_STYLE_TYPE.PARAGRAPH)
+        sig.base_style = normal
+        sig.paragraph_format.space_before = Pt(42)
+
+    header = section.header.paragraphs[0]
+    header.text = "Private and confidential"
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header.runs[0].font.size = Pt(9)
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    small = '<w:rPr><w:sz w:val="18"/></w:rPr>'
+    for fragment in (
+        f'<w:r {nsdecls("w")}>{small}<w:t xml:space="preserve">Page </w:t></w:r>',
+        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r>{small}<w:t>1</w:t></w:r></w:fldSimple>',
+        f'<w:r {nsdecls("w")}>{small}<w:t xml:space="preserve"> of </w:t></w:r>',
+        f'<w:fldSimple {nsdecls("w")} w:instr=" NUMPAGES "><w:r>{small}<w:t>1</w:t></w:r></w:fldSimple>',
+    ):
+        footer._p.append(parse_xml(fragment))
+
+    props = document.core_properties
+    props.author = "swletter"
+    props.last_modified_by = "swletter"
+    props.title = "Request for a change of social worker"
+    props.comments = ""
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+_BODY = re.compile(r"(<w:body>)(.*?)(<w:sectPr\b.*</w:body>)", re.S)
+
+
+def prepare_base(data: bytes) -> DocxBase:
+    """Split a .docx into reusable parts and the document/numbering pieces each letter fills."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    document = parts.pop(DOCUMENT).decode("utf-8")
+    match = _BODY.search(document)
+    if match is None:
+        raise ValueError("the base document has no body section")
+    head = document[: match.end(1)]
+    tail = match.group(3) + document[match.end(3):]
+    numbering = parts.pop(NUMBERING, b"").decode("utf-8") or _EMPTY_NUMBERING
+    close = numbering.rindex("</w:numbering>")
+    styles_xml = parts.get("word/styles.xml", b"").decode("utf-8")
+    return DocxBase(
+        parts=parts,
+        document_head=head,
+        document_tail=tail,
+        numbering_head=numbering[:close],
+        numbering_tail=numbering[close:],
+        list_number_abstract=_list_number_abstract(numbering, styles_xml),
+    )
+
+
+_EMPTY_NUMBERING = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    "</w:numbering>"
+)
+
+
+def _list_number_abstract(numbering: str, styles_xml: str) -> str:
+    """The abstract numbering behind the "List Number" style, so each list can restart it."""
+    style = re.search(r'w:styleId="ListNumber".*?</w:style>', styles_xml, re.S)
+    num_id = re.search(r'<w:numId w:val="(\d+)"', style.group(0)) if style else None
+    if num_id:
+        num = re.search(
+            rf'<w:num w:numId="{num_id.group(1)}"[^>]*>\s*<w:abstractNumId w:val="(\d+)"', numbering
+        )
+        if num:
+            return num.group(1)
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown → body XML
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+@dataclass
+class _Body:
+    base: DocxBase
+    first_num_id: int
+    paragraphs: list[str] = field(default_factory=list)
+    lists: list[tuple[str, int]] = field(default_factory=list)  # (kind, numId)
+    new_nums: list[tuple[int, int]] = field(default_factory=list)  # (numId, start)
+    next_style: str = ""
+    next_page_break: bool = False
+
+    def paragraph(self, style: str, runs: str, *, num_id: int | None = None) -> None:
+        props = []
+        if self.next_style and style == "Normal":
+            style = self.next_style
+        self.next_style = ""
+        if style != "Normal":
+            props.append(f'<w:pStyle w:val="{self.base.style(style)}"/>')
+        if self.next_page_break:
+            props.append("<w:pageBreakBefore/>")
+            self.next_page_break = False
+        if num_id is not None:
+            props.append(f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>')
+        ppr = f"<w:pPr>{''.join(props)}</w:pPr>" if props else ""
+        self.paragraphs.append(f"<w:p>{ppr}{runs}</w:p>")
+
+
+def _runs(children: Sequence[Any]) -> str:
+    out = []
+    bold = italic = 0
+    for tok in children:
+        kind = tok.type
+        if kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "hardbreak":
+            out.append("<w:r><w:br/></w:r>")
+        elif kind == "softbreak":
+            out.append(_run(" ", bold, italic))
+        elif kind in ("text", "code_inline"):
+            out.append(_run(tok.content, bold, italic))
+    return "".join(out)
+
+
+def _run(text: str, bold: int, italic: int) -> str:
+    if not text:
+        return ""
+    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
+
+
+def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
+                     new_page: bool = False) -> _Body:
+    """Turn the letter's Markdown into paragraphs for ``base``."""
+    body = _Body(base=base, first_num_id=first_num_id, next_page_break=new_page)
+    tokens = _parser().parse(markdown)
+    heading_style = ""
+    for tok in tokens:
+        kind = tok.type
+        if kind == "heading_open":
+            heading_style = f"Heading{tok.tag[1]}"
+        elif kind == "heading_close":
+            heading_style = ""
+        elif kind == "bullet_list_open":
+            body.lists.append(("bullet", 0))
+        elif kind == "ordered_list_open":
+            num_id = first_num_id + len(body.new_nums)
+            start = int(tok.attrGet("start") or 1)
+            body.new_nums.append((num_id, start))
+            body.lists.append(("ordered", num_id))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            body.lists.pop()
+        elif kind == "inline":
+            runs = _runs(tok.children or [])
+            if heading_style:
+                body.paragraph(heading_style, runs)
+            elif body.lists:
+                list_kind, num_id = body.lists[-1]
+                if list_kind == "bullet":
+                    body.paragraph("ListBullet", runs)
+                else:
+                    body.paragraph("ListNumber", runs, num_id=num_id)
+            else:
+                body.paragraph("Normal", runs)
+        elif kind == "html_block":
+            directive = tok.content.strip()
+            if directive == "<!-- signature -->":
+                body.next_style = "SignatureSpace"
+                _keep_with_next(body)
+            elif directive == "<!-- page-break -->":
+                body.next_page_break = True
+        elif kind == "hr":
+            body.next_page_break = True
+        elif kind in ("fence", "code_block"):
+            for line in tok.content.splitlines():
+                body.paragraph("Normal", _run(line, 0, 0))
+    return body
+
+
+def _keep_with_next(body: _Body) -> None:
+    """Keep the sign-off on the same page as the name below it."""
+    if body.paragraphs:
+        last = body.paragraphs[-1]
+        if last.startswith("<w:p><w:pPr>"):
+            body.paragraphs[-1] = last.replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1)
+        else:
+            body.paragraphs[-1] = "<w:p><w:pPr><w:keepNext/></w:pPr>" + last[len("<w:p>"):]
+
+
+def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None) -> bytes:
+    """One .docx holding each Markdown letter in turn, each starting on a new page."""
+    base = base or default_base()
+    paragraphs: list[str] = []
+    nums: list[tuple[int, int]] = []
+    first = 1000  # well clear of the numbering ids a base document defines itself
+    for index, markdown in enumerate(markdown_letters):
+        body = markdown_to_body(markdown, base, first_num_id=first + len(nums),
+                                new_page=index > 0)
+        paragraphs.extend(body.paragraphs)
+        nums.extend(body.new_nums)
+    document = base.document_head + "".join(paragraphs) + base.document_tail
+    numbering = base.numbering_head + "".join(
+        f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{base.list_number_abstract}"/>'
+        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
+        for num_id, start in nums
+        if base.list_number_abstract
+    ) + base.numbering_tail
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in base.parts.items():
+            if name == "[Content_Types].xml":
+                zf.writestr(name, data)
+        zf.writestr(DOCUMENT, document)
+        zf.writestr(NUMBERING, numbering)
+        for name, data in base.parts.items():
+            if name != "[Content_Types].xml":
+                zf.writestr(name, data)
+    return out.getvalue()
