@@ -13,8 +13,9 @@ from typing import Any, NoReturn
 
 import click
 
-FORMATS = ("docx", "md", "html")
-_EXTENSIONS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+FORMATS = ("docx", "md", "html", "pdf")
+_EXTENSIONS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+               ".pdf": "pdf"}
 
 
 class _Group(click.Group):
@@ -71,7 +72,8 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
               help="Where to write the letter; '-' writes it to the screen. "
                    "Default: next to the case file, named after the first child and the date.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="docx (default), md or html. Taken from the -o file name when left out.")
+              help="docx (default), md, html or pdf (pdf needs LibreOffice). Taken from the -o "
+                   "file name when left out.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 def render(case: str, output: str | None, fmt: str | None, force: bool) -> None:
     """Write the letter for the case file CASE."""
@@ -80,9 +82,9 @@ def render(case: str, output: str | None, fmt: str | None, force: bool) -> None:
 
     chosen = _choose_format(fmt, output)
     if output == "-":
-        if chosen == "docx":
-            raise click.BadParameter("a .docx cannot be written to the screen; use --format md "
-                                     "or html with -o -, or give a file name.",
+        if chosen in ("docx", "pdf"):
+            raise click.BadParameter(f"a .{chosen} cannot be written to the screen; use "
+                                     "--format md or html with -o -, or give a file name.",
                                      param_hint="--output")
         rendered = make_letter(load_case(case))
         click.echo(rendered.to_bytes(chosen).decode("utf-8"), nl=False)

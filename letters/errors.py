@@ -85,3 +85,12 @@ class TemplateError(LettersError):
 
 class OutputError(LettersError):
     """Raised when a letter cannot be written: the file exists, or the folder is not writable."""
+
+
+class PdfError(OutputError):
+    """Raised when a PDF cannot be made: LibreOffice is missing, fails, or takes too long."""
+
+
+class RegisterError(LettersError):
+    """Raised when the register of letters cannot be opened, read or written: the file is not a
+    register, was made by a newer swletter, or names a letter that is not in it."""

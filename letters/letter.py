@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .case import Case, load_case
 from .compose import Letter, compose_letter
-from .errors import Problem
+from .errors import OutputError, Problem
 from .output import write_atomic
 from .render import render_markdown
 from .writers import letter_bytes
@@ -66,8 +66,12 @@ def render_case_file(case_path: str | os.PathLike[str], *, fmt: str = "docx",
     """Load a case file and write its letter; the default output sits next to the case file."""
     case = load_case(case_path)
     rendered = make_letter(case, today=today, template_dirs=template_dirs)
-    data = rendered.to_bytes(fmt)
     target = Path(output) if output else Path(case_path).parent / default_output_name(
         rendered.letter, fmt
     )
+    if not force and target.exists():
+        # Say so before a slow conversion (a PDF takes seconds); write_atomic checks again.
+        raise OutputError(f"{target} already exists. Use --force to replace it, or choose "
+                          "another name with -o.")
+    data = rendered.to_bytes(fmt)
     return write_atomic(target, data, force=force), rendered

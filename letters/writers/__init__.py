@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-FORMATS = ("docx", "md", "html")
+FORMATS = ("docx", "md", "html", "pdf")
 
 
 def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter") -> bytes:
-    """The letter in ``fmt`` (docx, md or html) as the bytes of a file."""
+    """The letter in ``fmt`` (docx, md, html or pdf) as the bytes of a file.
+
+    A pdf needs LibreOffice; without it this raises ``PdfError`` saying how to install it.
+    """
     if fmt == "md":
         return markdown.encode("utf-8")
     if fmt == "html":
@@ -17,4 +20,9 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter") -> bytes:
         from .docx import build_docx
 
         return build_docx([markdown])
+    if fmt == "pdf":
+        from .docx import build_docx
+        from .pdf import docx_to_pdf
+
+        return docx_to_pdf(build_docx([markdown]))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

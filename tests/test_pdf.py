@@ -1,0 +1,117 @@
+"""`--format pdf`: LibreOffice makes the PDF from the .docx; without it, a clear message.
+
+The tests with the real LibreOffice fail in CI when it is missing and are skipped elsewhere
+(see tests/readers.py). The failure paths use a stand-in ``soffice`` script instead.
+"""
+
+from __future__ import annotations
+
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from letters.errors import PdfError
+from letters.writers.pdf import SOFFICE_ENV, docx_to_pdf
+
+from .conftest import MINIMAL, write_case
+from .readers import is_a4, pdf_info, pdf_text, require_programs
+
+
+def _fake_soffice(folder: Path, body: str) -> Path:
+    script = folder / "soffice"
+    script.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    script.chmod(stat.S_IRWXU)
+    return script
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` is alive (a killed process not yet reaped is a zombie, "Z")."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_render_pdf_is_an_a4_letter_readable_by_pdftotext(runner: CliRunner, tmp_path: Path,
+                                                          full_case: Path) -> None:
+    require_programs()
+    out = tmp_path / "letter.pdf"
+    result = runner.invoke(main, ["render", str(full_case), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote {out} (reply by ")
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    text = pdf_text(out)
+    for fact in ("Dear Ms Patel", "Sam Doe", "Lily Doe", "Mr John Smith", "Yours sincerely",
+                 "Jane Doe", "7 December 2026"):
+        assert fact in text
+    info = pdf_info(out)
+    assert is_a4(info)
+    assert 2 <= int(info["Pages"]) <= 4
+    # Nothing but the letter is left beside it (LibreOffice worked in a private folder).
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.pdf"]
+
+
+def test_pdf_without_libreoffice_says_how_to_install_it(runner: CliRunner, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    case = write_case(tmp_path, MINIMAL)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv(SOFFICE_ENV, raising=False)
+    result = runner.invoke(main, ["render", str(case), "--format", "pdf"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == ("Error: PDF output needs LibreOffice, which is not installed (or not on "
+                        "PATH). Install it, then run the command again:")
+    assert "  Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui" in lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "case.yaml"]
+
+
+def test_pdf_is_not_written_to_the_screen(runner: CliRunner, tmp_path: Path) -> None:
+    case = write_case(tmp_path, MINIMAL)
+    result = runner.invoke(main, ["render", str(case), "--format", "pdf", "-o", "-"])
+    assert result.exit_code == 2
+    assert "a .pdf cannot be written to the screen" in result.output
+
+
+def test_existing_pdf_is_refused_before_libreoffice_starts(runner: CliRunner, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    case = write_case(tmp_path, MINIMAL)
+    called = tmp_path / "called"
+    monkeypatch.setenv(SOFFICE_ENV, str(_fake_soffice(tmp_path, f"touch {called}")))
+    out = tmp_path / "letter.pdf"
+    out.write_bytes(b"the family's own copy")
+    result = runner.invoke(main, ["render", str(case), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {out} already exists. Use --force to replace it, or "
+                             "choose another name with -o.\n")
+    assert out.read_bytes() == b"the family's own copy"
+    assert not called.exists()
+
+
+def test_a_hung_libreoffice_is_stopped_and_leaves_nothing(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    pid_file = tmp_path / "pid"
+    # The stand-in starts a child that would outlive it, as soffice.bin outlives soffice.
+    script = _fake_soffice(tmp_path, f"sleep 60 & echo $! > {pid_file}; wait")
+    monkeypatch.setenv(SOFFICE_ENV, str(script))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    with pytest.raises(PdfError, match=r"took longer than 0\.5 seconds .* and was stopped"):
+        docx_to_pdf(b"PK not really a docx", timeout=0.5)
+    assert not _running(int(pid_file.read_text()))
+    assert list(scratch.iterdir()) == []  # the private folder with the letter is gone
+
+
+def test_a_conversion_that_makes_no_pdf_is_an_error(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SOFFICE_ENV, str(_fake_soffice(tmp_path, "exit 0")))
+    with pytest.raises(PdfError, match="LibreOffice could not turn the letter into a PDF"):
+        docx_to_pdf(b"PK")
