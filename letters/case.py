@@ -652,7 +652,7 @@ def _locate(prob: Problem, root: yaml.Node | None) -> Problem:
     if root is None or not parts:
         return prob
     node: yaml.Node = root
-    line = node.start_mark.line + 1
+    line: int | None = None  # a missing top-level field has no line of its own
     for part in parts:
         if isinstance(node, yaml.MappingNode) and isinstance(part, str):
             for key_node, value_node in node.value:

@@ -178,6 +178,7 @@ def _environment(template_dirs: tuple[str, ...] = ()) -> SandboxedEnvironment:
         short_name=short_name,
         possessive=possessive,
         enclosure_label=enclosure_label,
+        hard_break=Markdown("  "),
     )
     return env
 

@@ -39,8 +39,11 @@ def require_programs() -> str:
 
 
 def pdf_text(path: Path) -> str:
-    """The text of a PDF as pdftotext reads it, white space folded."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+    """The text of a PDF as pdftotext reads it, white space folded.
+
+    ``-layout`` keeps a hyphen at a line end, which the default mode would drop ("CP-⏎2026").
+    """
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True,
                          check=True, timeout=60)
     return " ".join(out.stdout.decode("utf-8").split())
 

@@ -95,6 +95,10 @@ def _build_default_document() -> bytes:
         heading.paragraph_format.space_before = Pt(12)
         heading.paragraph_format.space_after = Pt(4)
         heading.paragraph_format.keep_with_next = True
+        # The default template gives headings theme fonts, which win over a named font.
+        heading_fonts = heading.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            heading_fonts.attrib.pop(qn(attr), None)
     for name in ("List Bullet", "List Number"):
         styles[name].paragraph_format.space_after = Pt(4)
     if "Signature Space" not in [s.name for s in styles]:
