@@ -43,8 +43,8 @@ def pdf_text(path: Path) -> str:
 
     ``-layout`` keeps a hyphen at a line end, which the default mode would drop ("CP-⏎2026").
     """
-    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                         check=True, timeout=60)
+    out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+                         capture_output=True, check=True, timeout=60)
     return " ".join(out.stdout.decode("utf-8").split())
 
 

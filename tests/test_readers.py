@@ -24,9 +24,11 @@ from .conftest import CASES, SHARED_EXAMPLES, TODAY
 from .readers import is_a4, pdf_info, pdf_text, require_programs
 
 # Every case with a golden letter: the shared examples and each case in tests/cases/.
-CASE_FILES = [SHARED_EXAMPLES / "case-full.yaml", SHARED_EXAMPLES / "case-minimal.yaml"] + sorted(
-    p for p in CASES.glob("*") if p.suffix in (".yaml", ".yml", ".json")
-)
+CASE_FILES = [
+    SHARED_EXAMPLES / "case-full.yaml",
+    SHARED_EXAMPLES / "case-minimal.yaml",
+    *sorted(p for p in CASES.glob("*") if p.suffix in (".yaml", ".yml", ".json")),
+]
 SHIPPED_EXAMPLE = "shipped-example"
 
 
