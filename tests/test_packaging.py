@@ -1,0 +1,42 @@
+"""The built wheel installs and works outside the source tree (templates and grounds included)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def test_wheel_installs_and_renders_a_letter(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(wheels), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    (wheel,) = wheels.glob("swletter-*.whl")
+    env_dir = tmp_path / "venv"
+    # Reuse this interpreter's packages for the dependencies: the test checks our packaging,
+    # not PyPI.
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                    "-q", str(wheel)], check=True, capture_output=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    script = env_dir / "bin" / "swletter"
+    # Run outside the source tree so only the installed package can be imported.
+    run = subprocess.run([str(script), "example", "case"], cwd=work, capture_output=True,
+                         text=True, env={"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"})
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([str(script), "render", "case/case.yaml", "--format", "md"], cwd=work,
+                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr
+    letter = (work / "case" / "letter-sam-doe-2026-11-23.md").read_text(encoding="utf-8")
+    assert "Dear Ms Patel" in letter
+    located = subprocess.run([str(python), "-c", "import letters; print(letters.__file__)"],
+                             cwd=work, capture_output=True, text=True, check=True)
+    assert str(env_dir) in located.stdout
