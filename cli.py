@@ -1,4 +1,4 @@
-"""swletter's command line: options in, calls to the ``letters`` engine, messages and exit codes out.
+"""swletter's command line: options in, calls to the engine, messages and exit codes out.
 
 Exit codes: 0 done; 1 invalid input or a letter that could not be written (the message names the
 file and field); 2 a usage error. Heavy modules are imported inside the commands so that

@@ -1,4 +1,4 @@
-"""The pipeline in one place: case file → letter → file. The CLI and charities' scripts call this."""
+"""The pipeline in one place: case file → letter → file, for the CLI and charities' scripts."""
 
 from __future__ import annotations
 

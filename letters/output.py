@@ -56,7 +56,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
             except OSError:
                 # Some file systems have no hard links; fall back to a checked rename.
                 if target.exists():
-                    raise OutputError(f"{target} already exists. Use --force to replace it.")
+                    raise OutputError(
+                        f"{target} already exists. Use --force to replace it."
+                    ) from None
                 os.replace(tmp, target)
     except OSError as err:
         raise OutputError(f"could not write {target}: {err.strerror or err}.") from err

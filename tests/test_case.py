@@ -113,7 +113,8 @@ def test_unknown_jurisdiction(tmp_path: Path) -> None:
 
 
 def test_jurisdiction_is_case_insensitive(tmp_path: Path) -> None:
-    assert load_case(write_case(tmp_path, "jurisdiction: Wales\n" + MINIMAL)).jurisdiction == "wales"
+    case = load_case(write_case(tmp_path, "jurisdiction: Wales\n" + MINIMAL))
+    assert case.jurisdiction == "wales"
 
 
 def test_evidence_file_must_exist_relative_to_the_case(tmp_path: Path) -> None:

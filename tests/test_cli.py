@@ -100,7 +100,8 @@ def test_invalid_case_writes_nothing_and_names_every_problem(runner: CliRunner,
 def test_missing_case_file(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["render", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'} has 1 problem:\n  - the file does not exist.\n"
+    missing = tmp_path / "nope.yaml"
+    assert result.stderr == f"Error: {missing} has 1 problem:\n  - the file does not exist.\n"
 
 
 def test_output_folder_must_exist(runner: CliRunner, tmp_path: Path) -> None:

@@ -114,11 +114,12 @@ def _build_default_document() -> bytes:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     small = '<w:rPr><w:sz w:val="18"/></w:rPr>'
+    w = nsdecls("w")
     for fragment in (
-        f'<w:r {nsdecls("w")}>{small}<w:t xml:space="preserve">Page </w:t></w:r>',
-        f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r>{small}<w:t>1</w:t></w:r></w:fldSimple>',
-        f'<w:r {nsdecls("w")}>{small}<w:t xml:space="preserve"> of </w:t></w:r>',
-        f'<w:fldSimple {nsdecls("w")} w:instr=" NUMPAGES "><w:r>{small}<w:t>1</w:t></w:r></w:fldSimple>',
+        f'<w:r {w}>{small}<w:t xml:space="preserve">Page </w:t></w:r>',
+        f'<w:fldSimple {w} w:instr=" PAGE "><w:r>{small}<w:t>1</w:t></w:r></w:fldSimple>',
+        f'<w:r {w}>{small}<w:t xml:space="preserve"> of </w:t></w:r>',
+        f'<w:fldSimple {w} w:instr=" NUMPAGES "><w:r>{small}<w:t>1</w:t></w:r></w:fldSimple>',
     ):
         footer._p.append(parse_xml(fragment))
 
