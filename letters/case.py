@@ -162,23 +162,23 @@ class _CaseLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.Saf
         return super().construct_mapping(node, deep=deep)
 
 
+_NULL_TAG, _BOOL_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_CaseLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, rx)
-        for tag, rx in resolvers
-        if tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool")
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-for _first in "tTfF":
-    _CaseLoader.yaml_implicit_resolvers[_first] = [
-        (t, rx) for t, rx in _CaseLoader.yaml_implicit_resolvers.get(_first, []) if t.endswith(":null")
-    ] + [("tag:yaml.org,2002:bool", _BOOL)]
-for _first in "yYnNoO":
-    _CaseLoader.yaml_implicit_resolvers[_first] = [
-        (t, rx) for t, rx in _CaseLoader.yaml_implicit_resolvers.get(_first, []) if t.endswith(":null")
-    ]
+
+
+def _plain_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """YAML's implicit types cut down to null and true/false (not yes/no/on/off)."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        kept = [(tag, rx) for tag, rx in resolvers if tag == _NULL_TAG]
+        if first in "tTfF":
+            kept.append((_BOOL_TAG, _BOOL))
+        if kept:
+            table[first] = kept
+    return table
+
+
+_CaseLoader.yaml_implicit_resolvers = _plain_resolvers()
 
 
 def read_case_text(path: Path) -> str:
