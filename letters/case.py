@@ -15,13 +15,16 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .errors import CaseError, Problem
 from .registry import Ground, load_grounds
 from .schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
+
+if TYPE_CHECKING:
+    from .config import CaseDefaults
 
 #: Case files larger than this are refused before they are parsed.
 MAX_CASE_BYTES = 2 * 1024 * 1024
@@ -97,6 +100,11 @@ class SupportingStatement:
     organisation: str | None = None
     date: dt.date | None = None
     summary: str | None = None
+    # The author's own parts, which `swletter statement` drafts and `check` lists when missing.
+    relationship: str | None = None
+    child_views: str | None = None
+    opinion: str | None = None
+    child_consent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -286,16 +294,19 @@ def _parse_json(text: str, name: str) -> Any:
     return data
 
 
-def load_case(path: str | os.PathLike[str]) -> Case:
+def load_case(path: str | os.PathLike[str], *, defaults: CaseDefaults | None = None) -> Case:
     """Read, validate and return the case in ``path`` (YAML or JSON).
 
-    Raises ``CaseError`` listing every problem, each with its line where the file is YAML.
+    ``defaults`` (from swletter.toml) fill in what the file leaves out, such as a charity's
+    address. Raises ``CaseError`` listing every problem, each with its line where the file is YAML.
     """
     p = Path(path)
     name = str(path)
     text = read_case_text(p)
     as_json = _is_json(p, text)
     data = parse_case_text(text, name, as_json=as_json)
+    if defaults is not None:
+        data = defaults.apply(data)
     try:
         return case_from_data(data, source=name, base_dir=str(p.parent))
     except CaseError as err:
@@ -380,6 +391,12 @@ class _Validator:
                      spec.example)
             return None
         return number
+
+    def _flag(self, spec: Field, raw: Any, parts: PathParts) -> bool | None:
+        if isinstance(raw, bool):
+            return raw
+        self.add(parts, f"expected true or false, not {_describe(raw)}.", spec.example)
+        return None
 
     def _choice(self, spec: Field, raw: Any, parts: PathParts) -> str | None:
         if not isinstance(raw, str):
@@ -490,6 +507,11 @@ def case_from_data(data: Any, *, source: str = "", base_dir: str = ".") -> Case:
         )
     grounds_registry = load_grounds()
     core = v.fields(CASE_FIELDS, {k: val for k, val in data.items() if k != "grounds"}, ())
+    if core.get("incomplete"):
+        again = f"swletter new --from {source}" if source else "swletter new --from CASE"
+        v.add(("incomplete",), "this case is not finished: the questions were stopped before the "
+              f'end. Run "{again}" to answer the rest, or, once every part is filled in, delete '
+              "this line.", "incomplete: false")
     grounds = _validate_grounds(v, data.get("grounds"), grounds_registry)
     _cross_check(v, core, grounds, grounds_registry)
     if v.problems:
@@ -544,6 +566,28 @@ def _ground_example(ground: Ground) -> str:
     return f"{ground.id}: {{{', '.join(f.example for f in required)}}}"
 
 
+def evidence_file_problem(base_dir: str, file: str) -> str:
+    """Why an evidence ``file`` (relative to the case file's folder) is not usable, or ""."""
+    if Path(base_dir, file).is_file():
+        return ""
+    return (f'"{file}" does not exist (looked for it next to the case file). Check the '
+            "spelling, or leave file out.")
+
+
+def check_value(spec: Field, raw: Any, *, path: PathParts = (),
+                base_dir: str = ".") -> tuple[Any, list[Problem]]:
+    """Check one value against its field description, as a case file's value would be.
+
+    Returns the cleaned value (None when absent or wrong) and the problems found. This lets a
+    front end such as the guided interview check each answer as it is given, with exactly the
+    rules and messages of a case file.
+    """
+    v = _Validator(base_dir=base_dir)
+    value = v.value(spec, raw, path)
+    return value, [Problem(message=m, path=format_path(p), parts=p, example=e)
+                   for p, m, e in v.problems]
+
+
 def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
                  registry: tuple[Ground, ...]) -> None:
     evidence = core["evidence"]
@@ -558,11 +602,9 @@ def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
         else:
             ids[item["id"]] = i
         if item["file"]:
-            target = Path(v.base_dir, item["file"])
-            if not target.is_file():
-                v.add(("evidence", i, "file"), f'"{item["file"]}" does not exist (looked for '
-                      "it next to the case file). Check the spelling, or leave file out.",
-                      "file: evidence/2026-04-03-email.txt")
+            missing = evidence_file_problem(v.base_dir, item["file"])
+            if missing:
+                v.add(("evidence", i, "file"), missing, "file: evidence/2026-04-03-email.txt")
     children = [c["name"] for c in core["children"] if c["name"]]
     by_id = {g.id: g for g in registry}
     for gid, data in grounds.items():

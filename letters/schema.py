@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: The kinds of value a field can hold.
-KINDS = ("text", "lines", "date", "int", "choice", "evidence", "child", "record", "records")
+KINDS = ("text", "lines", "date", "int", "choice", "evidence", "child", "record", "records", "flag")
 
 JURISDICTIONS = ("england", "wales", "scotland", "northern-ireland")
+#: What a supporting statement says about the child agreeing to it being shared.
+CONSENT_CHOICES = ("yes", "no", "not asked")
 EVIDENCE_TYPES = (
     "email",
     "letter",
@@ -79,7 +81,9 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
     }
     unknown = set(data) - known
     if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}; expected some of {sorted(known)}")
+        raise ValueError(
+            f"{where}: unknown keys {sorted(unknown)}; expected some of {sorted(known)}"
+        )
     kind = data.get("kind", "text")
     if kind not in KINDS:
         raise ValueError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -100,13 +104,20 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         sort_by=str(data.get("sort_by", "")),
         minimum=data.get("minimum"),
         maximum=data.get("maximum"),
-        min_items=int(data.get("min_items", 1 if kind == "records" and data.get("required") else 0)),
+        min_items=int(data.get("min_items", int(kind == "records" and bool(data.get("required"))))),
     )
 
 
 ADDRESS_EXAMPLE = "address: [12 High Street, Hastings, TN34 1AA]"
 
 CASE_FIELDS: tuple[Field, ...] = (
+    Field(
+        "incomplete",
+        "flag",
+        help="Written by `swletter new` when the questions were stopped before the end: the case "
+        "is not finished. Run `swletter new --from CASE` to carry on.",
+        example="incomplete: true",
+    ),
     Field(
         "date",
         "date",
@@ -118,7 +129,8 @@ CASE_FIELDS: tuple[Field, ...] = (
         "choice",
         choices=JURISDICTIONS,
         default="england",
-        help="Which part of the UK the council is in; it sets the bank holidays. England if left out.",
+        help="Which part of the UK the council is in; it sets the bank holidays. England if left "
+        "out.",
         example="jurisdiction: wales",
     ),
     Field(
@@ -230,6 +242,19 @@ CASE_FIELDS: tuple[Field, ...] = (
             Field("date", "date", help="The date of the statement.", example="date: 2026-11-15"),
             Field("summary", help="What the statement says, in a phrase.",
                   example="summary: supports a change of social worker"),
+            # The advocate's own parts, drafted by `swletter statement`.
+            Field("relationship", help="How the author knows the child.",
+                  example="relationship: I have been Sam's advocate since March 2026 and meet "
+                  "him at school every two weeks."),
+            Field("child_views", help="What the child has said, in the child's own words.",
+                  example="child_views: I don't want to talk to him any more. He doesn't "
+                  "listen to me."),
+            Field("opinion", help="Why, in the author's view, a change of worker is in the "
+                  "child's best interests.",
+                  example="opinion: Sam needs a worker he trusts enough to tell how he feels."),
+            Field("child_consent", "choice", choices=CONSENT_CHOICES,
+                  help="Whether the child agreed to the statement being shared: yes, no or "
+                  "not asked.", example="child_consent: yes"),
         ),
     ),
     Field(
@@ -253,7 +278,9 @@ CASE_FIELDS: tuple[Field, ...] = (
     ),
 )
 
-GROUNDS_EXAMPLE = "grounds: {communication_breakdown: {summary: Most of my messages go unanswered.}}"
+GROUNDS_EXAMPLE = (
+    "grounds: {communication_breakdown: {summary: Most of my messages go unanswered.}}"
+)
 
 
 @dataclass(frozen=True)
