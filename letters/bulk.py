@@ -1,0 +1,450 @@
+"""Many letters at once, for support charities: plan, render in parallel, report every case.
+
+The run has three steps, each usable on its own from a charity's script:
+
+1. ``plan_bulk`` turns the inputs (case files, folders of case files, CSV files, .xlsx
+   workbooks) into ``Job``s, one per case, each with a safe output name fixed before any work
+   starts, so a re-run maps every case to the same file and can skip the letters already written.
+2. ``run_jobs`` renders the jobs, in this process or spread over worker processes, and yields one
+   small ``CaseResult`` per case, in plan order. Workers write their own letters (atomically) and
+   return only the outcome, so memory stays flat however large the batch. A bad case never stops
+   the others: its result carries every problem found.
+3. ``report_bytes`` / ``write_report`` and ``write_combined`` record the outcome.
+
+The parent process sees every result as it arrives: a callback or a list of results is all a
+later feature (a register of letters sent) needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .case import case_from_data, load_case
+from .errors import CaseError, LettersError, OutputError, Problem
+from .letter import make_letter, slug
+from .output import write_atomic
+from .sheets import (
+    OrphanRow,
+    SheetCase,
+    Table,
+    cases_from_tables,
+    read_csv_table,
+    read_workbook_tables,
+)
+
+#: File endings read as case files when a folder is given.
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+WRITTEN, ALREADY_DONE, FAILED, NOT_DONE = "written", "already done", "failed", "not done"
+
+
+class WorkerStoppedError(LettersError):
+    """Raised when a worker process dies mid-run (killed, or out of memory).
+
+    The letters written so far stay; running the same command again writes the rest.
+    """
+
+REPORT_HEADERS = ("case", "status", "output", "reply_by", "problems", "warnings")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One case to turn into a letter, with its output file name chosen in advance.
+
+    Exactly one of ``case_file`` and ``sheet_case`` is set, or neither when the job is only a
+    failure to report (an unreadable workbook, an evidence row that matches no case).
+    """
+
+    index: int
+    label: str
+    output: str = ""
+    case_file: str = ""
+    sheet_case: SheetCase | None = None
+    failure: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The outcome for one case: small, so thousands of them cost little memory."""
+
+    index: int
+    label: str
+    status: str
+    output: str = ""
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    reply_by: dt.date | None = None
+    markdown: str | None = None  # only kept when the letters are also combined into one file
+
+    @property
+    def ok(self) -> bool:
+        return self.status != FAILED
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    """How to render: the output folder and format, and what to keep."""
+
+    out_dir: str
+    fmt: str = "docx"
+    force: bool = False
+    today: dt.date | None = None
+    template_dirs: tuple[str, ...] = ()
+    keep_markdown: bool = False
+
+
+@dataclass
+class BulkSummary:
+    """Counts for the terminal summary, filled in as results arrive."""
+
+    total: int
+    written: int = 0
+    already_done: int = 0
+    failed: int = 0
+    results: list[CaseResult] = field(default_factory=list)
+
+    def add(self, result: CaseResult) -> None:
+        self.results.append(result)
+        if result.status == WRITTEN:
+            self.written += 1
+        elif result.status == ALREADY_DONE:
+            self.already_done += 1
+        else:
+            self.failed += 1
+
+
+# --------------------------------------------------------------------------------------------
+# Planning
+
+
+@dataclass(frozen=True)
+class _Source:
+    label: str
+    case_file: str = ""
+    sheet_case: SheetCase | None = None
+    failure: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # candidate file stems, plain first, then more qualified
+
+
+def plan_bulk(inputs: Sequence[str | os.PathLike[str]], *, fmt: str = "docx",
+              evidence_csv: str | os.PathLike[str] | None = None,
+              reserved: Iterable[str] = ()) -> list[Job]:
+    """One ``Job`` per case found in ``inputs``, each with a unique, safe output file name.
+
+    A folder contributes its ``.yaml``/``.yml``/``.json`` files (not its subfolders), sorted by
+    name. ``evidence_csv`` holds the evidence for the CSV inputs. Inputs that cannot be read
+    become failed jobs rather than stopping the plan. ``reserved`` names (such as the report
+    file's) are never given to a letter.
+    """
+    sources: list[_Source] = []
+    seen: set[Path] = set()
+    csv_tables: list[tuple[Path, Table]] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir()
+                           if p.suffix.lower() in CASE_SUFFIXES and not p.name.startswith(".")
+                           and p.is_file())
+            for file in files:
+                _add_case_file(sources, seen, file)
+        elif path.suffix.lower() == ".csv":
+            try:
+                csv_tables.append((path, read_csv_table(path)))
+            except CaseError as err:
+                sources.append(_Source(str(path), failure=_problem_lines(err)))
+        elif path.suffix.lower() in WORKBOOK_SUFFIXES:
+            sources.extend(_workbook_sources(path))
+        elif path.suffix.lower() == ".xls":
+            sources.append(_Source(str(path), failure=(
+                f"{path}: this is the old Excel .xls format. Open it and save it as Excel "
+                "Workbook (.xlsx), or as CSV.",)))
+        else:
+            _add_case_file(sources, seen, path)
+    if csv_tables or evidence_csv:
+        sources.extend(_csv_sources(csv_tables, evidence_csv))
+    return _name_jobs(sources, fmt, reserved)
+
+
+def _add_case_file(sources: list[_Source], seen: set[Path], path: Path) -> None:
+    key = path.resolve()
+    if key in seen:
+        return
+    seen.add(key)
+    stem = slug(path.stem) or "case"
+    parent = slug(path.resolve().parent.name)
+    qualified = f"{parent}-{stem}" if parent else stem
+    sources.append(_Source(str(path), case_file=str(path),
+                           names=(f"letter-{stem}", f"letter-{qualified}")))
+
+
+def _workbook_sources(path: Path) -> list[_Source]:
+    try:
+        cases_table, evidence_table = read_workbook_tables(path)
+    except CaseError as err:
+        return [_Source(str(path), failure=_problem_lines(err))]
+    cases, orphans = cases_from_tables([cases_table], evidence_table, source=str(path),
+                                       base_dir=str(path.parent))
+    return [*(_sheet_source(c, path) for c in cases), *(_orphan_source(o) for o in orphans)]
+
+
+def _csv_sources(tables: list[tuple[Path, Table]],
+                 evidence_csv: str | os.PathLike[str] | None) -> list[_Source]:
+    evidence: Table | None = None
+    out: list[_Source] = []
+    if evidence_csv is not None:
+        try:
+            evidence = read_csv_table(evidence_csv)
+        except CaseError as err:
+            out.append(_Source(str(evidence_csv), failure=_problem_lines(err)))
+    if not tables:
+        return out
+    # Paths and folders of the CSV files: evidence files are looked for beside the first.
+    first = tables[0][0]
+    cases, orphans = cases_from_tables([t for _, t in tables], evidence, source=first.name,
+                                       base_dir=str(first.parent))
+    by_name = {t.name: p for p, t in tables}
+    for case in cases:
+        out.append(_sheet_source(case, by_name.get(case.sheet, first)))
+    out.extend(_orphan_source(o) for o in orphans)
+    return out
+
+
+def _sheet_source(case: SheetCase, path: Path) -> _Source:
+    stem = slug(case.name_hint) or "case"
+    book = slug(path.stem)
+    return _Source(case.label, sheet_case=case,
+                   names=(f"letter-{stem}", f"letter-{book}-{stem}" if book else f"letter-{stem}"))
+
+
+def _orphan_source(orphan: OrphanRow) -> _Source:
+    return _Source(orphan.label, failure=(orphan.problem,))
+
+
+def _problem_lines(err: CaseError) -> tuple[str, ...]:
+    return tuple(f"{err.file}: {p.describe(with_file=False)}" if err.file else p.describe()
+                 for p in err.problems)
+
+
+def _name_jobs(sources: list[_Source], fmt: str, reserved: Iterable[str]) -> list[Job]:
+    """Give every source a distinct file name, the same on every run with the same inputs.
+
+    Sources whose plain names clash all take their qualified name (the folder or workbook in
+    front); any clash left is settled by a number, in plan order.
+    """
+    taken = {name.lower() for name in reserved}
+    plain_count: dict[str, int] = {}
+    for s in sources:
+        if s.names:
+            plain_count[s.names[0]] = plain_count.get(s.names[0], 0) + 1
+    jobs = []
+    for index, s in enumerate(sources):
+        output = ""
+        if s.names:
+            stem = s.names[0] if plain_count[s.names[0]] == 1 else s.names[-1]
+            output = f"{stem}.{fmt}"
+            number = 2
+            while output.lower() in taken:
+                output = f"{stem}-{number}.{fmt}"
+                number += 1
+            taken.add(output.lower())
+        jobs.append(Job(index, s.label, output, s.case_file, s.sheet_case, s.failure))
+    return jobs
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+
+def render_job(job: Job, options: BulkOptions, *, write: bool = True) -> CaseResult:
+    """Validate, render and (if ``write``) save one job's letter; never raises a user error.
+
+    Every ``LettersError`` becomes a failed result listing the problems: one bad case must not
+    stop the batch. Anything else is a bug and is left to surface.
+    """
+    if job.failure:
+        return CaseResult(job.index, job.label, FAILED, problems=job.failure)
+    sheet = job.sheet_case
+    problems: list[str] = list(sheet.problems) if sheet else []
+    warnings: list[str] = list(sheet.warnings) if sheet else []
+    try:
+        if sheet is not None:
+            try:
+                case = case_from_data(sheet.data, source=sheet.label, base_dir=sheet.base_dir)
+            except CaseError as err:
+                problems.extend(sheet.locate(p) for p in err.problems)
+                return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
+            if problems:
+                return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
+        else:
+            case = load_case(job.case_file)
+        rendered = make_letter(case, today=options.today, template_dirs=options.template_dirs)
+        warnings.extend(_describe_warning(w, sheet) for w in rendered.warnings)
+        target = Path(options.out_dir, job.output)
+        if write:
+            write_atomic(target, rendered.to_bytes(options.fmt), force=options.force)
+    except CaseError as err:
+        problems.extend(p.describe(with_file=False) for p in err.problems)
+        return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
+    except LettersError as err:
+        problems.append(str(err))
+        return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
+    return CaseResult(
+        job.index, job.label, WRITTEN if write else ALREADY_DONE, output=str(target),
+        warnings=tuple(warnings), reply_by=rendered.letter.reply_by,
+        markdown=rendered.markdown if options.keep_markdown else None,
+    )
+
+
+def _describe_warning(warning: Problem, sheet: SheetCase | None) -> str:
+    if sheet is not None and warning.parts:
+        return sheet.locate(warning)
+    return warning.describe(with_file=False)
+
+
+def _warm_up() -> None:
+    """Load what every letter needs once per worker process, before the first case."""
+    from .registry import load_grounds
+
+    load_grounds()
+
+
+def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
+             chunk_size: int = 0) -> Iterator[CaseResult]:
+    """Render ``jobs`` and yield one result per job, in plan order.
+
+    A job whose letter already exists is not rendered again (unless ``options.force``): it is
+    reported as already done, so a run that was interrupted completes the rest when run again.
+    With ``workers`` > 1 the jobs are spread over that many processes in chunks; each worker
+    writes its letters and returns only small results.
+    """
+    out_dir = Path(options.out_dir)
+    tasks: list[tuple[Job, bool]] = []
+    for job in jobs:
+        exists = bool(job.output) and not options.force and (out_dir / job.output).exists()
+        tasks.append((job, not exists))
+    if workers <= 1 or len(tasks) < 2:
+        for job, write in tasks:
+            yield _skip_or_render(job, write, options)
+        return
+    size = chunk_size or max(1, min(64, len(tasks) // (workers * 8) or 1))
+    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_warm_up) as pool:
+        try:
+            work = functools.partial(_render_chunk_or_skip, options)
+            for results in pool.map(work, chunks):
+                yield from results
+        except BrokenProcessPool as err:
+            raise WorkerStoppedError("a worker process stopped unexpectedly; the letters "
+                                     "written so far are kept.") from err
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _skip_or_render(job: Job, write: bool, options: BulkOptions) -> CaseResult:
+    if write or options.keep_markdown:
+        return render_job(job, options, write=write)
+    return CaseResult(job.index, job.label, ALREADY_DONE,
+                      output=str(Path(options.out_dir, job.output)))
+
+
+def _render_chunk_or_skip(options: BulkOptions,
+                          batch: list[tuple[Job, bool]]) -> list[CaseResult]:
+    return [_skip_or_render(job, write, options) for job, write in batch]
+
+
+def run_bulk(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
+             on_result: Callable[[CaseResult], None] | None = None) -> BulkSummary:
+    """Run every job, calling ``on_result`` in this process for each result as it arrives."""
+    summary = BulkSummary(total=len(jobs))
+    for result in run_jobs(jobs, options, workers=workers):
+        summary.add(result)
+        if on_result is not None:
+            on_result(result)
+    return summary
+
+
+def with_unfinished(results: Sequence[CaseResult], jobs: Sequence[Job]) -> list[CaseResult]:
+    """``results`` plus a "not done" row for every job an interrupted run did not reach."""
+    done = {r.index for r in results}
+    return [*results, *(CaseResult(j.index, j.label, NOT_DONE) for j in jobs
+                        if j.index not in done)]
+
+
+# --------------------------------------------------------------------------------------------
+# The report and the combined document
+
+#: A spreadsheet program treats a cell starting with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(text: str) -> str:
+    """A report cell that a spreadsheet shows as text, never runs as a formula (CSV injection).
+
+    A leading apostrophe is what spreadsheet programs themselves use to mean "this is text".
+    """
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def report_bytes(results: Iterable[CaseResult]) -> bytes:
+    """The report as UTF-8 CSV (with a byte-order mark, so Excel reads the accents right)."""
+    import csv
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(REPORT_HEADERS)
+    for r in results:
+        row = (r.label, r.status, r.output, r.reply_by.isoformat() if r.reply_by else "",
+               "\n".join(r.problems), "\n".join(r.warnings))
+        writer.writerow([neutralise_cell(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_report(path: str | os.PathLike[str], results: Iterable[CaseResult], *,
+                 force: bool = False) -> Path:
+    """Write the report atomically, owner-only.
+
+    A previous report (recognised by its first line) is replaced; any other existing file is
+    only replaced with ``force``, so a mistyped ``--report`` cannot destroy a spreadsheet.
+    """
+    target = Path(path)
+    replace = force or _is_report(target)
+    return write_atomic(target, report_bytes(results), force=replace)
+
+
+def _is_report(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline(200)
+    except OSError:
+        return False
+    return first.decode("utf-8", "replace").lstrip("\ufeff").strip() == ",".join(REPORT_HEADERS)
+
+
+def write_combined(path: str | os.PathLike[str], markdown_letters: Iterable[str], *,
+                   force: bool = False) -> Path:
+    """All the letters in one .docx, each starting on a new page, for printing."""
+    from .writers.docx import build_docx
+
+    return write_atomic(path, build_docx(markdown_letters), force=force)
+
+
+def ensure_out_dir(path: str | os.PathLike[str]) -> Path:
+    """Create the output folder (owner-only) if needed; ``OutputError`` if that is impossible."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file, not a folder. Give --out a folder name.")
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create the folder {folder}: {err.strerror}.") from err
+    return folder
