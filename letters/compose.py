@@ -108,6 +108,12 @@ def compose_letter(case: Case, *, today: dt.date | None = None) -> Letter:
                 path=f"evidence[{i + 1}]", file=case.source,
                 example=f"evidence: [{ev.id}]",
             ))
+    if not case.sender.relationship:
+        warnings.append(Problem(
+            "say how you are related to the child or children (mother, grandfather, kinship "
+            "carer …): the manager needs to know who is asking.",
+            path="sender.relationship", file=case.source, example="relationship: mother",
+        ))
     for st in case.supporting_statements:
         enclosures.append(Enclosure(len(enclosures) + 1, statement=st))
     salutation, sign_off = salutation_for(case.recipient.title, case.recipient.name)

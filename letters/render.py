@@ -105,9 +105,24 @@ def possessive(name: str) -> str:
     return name + "'s"
 
 
+_SENTENCE_END = re.compile(r"""(?:[.!?…]|[.!?…]["'”’)\]])$""")
+
+
 def sentence(text: str) -> str:
-    """Text that ends as a sentence: a full stop is added when it has no closing punctuation."""
-    return text if text.endswith((".", "!", "?", "…", '"', "'", "”", "’", ")")) else text + "."
+    """Text that ends as a sentence: a full stop is added unless it already ends with . ! ? or
+    … (perhaps inside a closing quote or bracket)."""
+    return text if _SENTENCE_END.search(text) else text + "."
+
+
+def with_citation(text: str, label: str) -> Markdown:
+    """User text as a sentence, its enclosure label placed before the closing full stop:
+    "… without my being told (Enclosures 1 and 2)." The user's words are otherwise untouched.
+    """
+    if not label:
+        return Markdown(escape_markdown(sentence(text)))
+    if text.endswith(".") and not text.endswith(".."):
+        return Markdown(escape_markdown(text[:-1]) + label + ".")
+    return Markdown(escape_markdown(text) + label + ".")
 
 
 def lines(items: Iterable[str | None]) -> Markdown:
@@ -134,6 +149,14 @@ def _citer(letter: Letter) -> Callable[[Sequence[str]], Markdown]:
         return enclosure_label(sorted(numbers[r] for r in refs))
 
     return cite
+
+
+def _cited(cite: Callable[[Sequence[str]], Markdown]) -> Callable[..., Markdown]:
+    def cited(text: str, ids: Sequence[str] | str = ()) -> Markdown:
+        """The user's sentence with its enclosures cited before the full stop."""
+        return with_citation(text, cite(ids))
+
+    return cited
 
 
 def enclosure_label(numbers: Sequence[int]) -> Markdown:
@@ -192,6 +215,7 @@ def template_context(letter: Letter) -> dict[str, Any]:
     """Every variable the letter templates receive."""
     case = letter.case
     children_first = [first_name(c.name) for c in case.children]
+    cite = _citer(letter)
     return {
         "letter": letter,
         "case": case,
@@ -204,7 +228,8 @@ def template_context(letter: Letter) -> dict[str, Any]:
         "grounds": {s.id: s.data for s in letter.grounds},
         "sections": letter.grounds,
         "enclosures": letter.enclosures,
-        "cite": _citer(letter),
+        "cite": cite,
+        "cited": _cited(cite),
     }
 
 

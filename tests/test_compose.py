@@ -29,16 +29,17 @@ def test_incidents_are_cited_in_date_order() -> None:
     # Incidents are given out of order in the file; the letter lists them by date and numbers
     # the evidence in the order the letter first cites it.
     assert md.index("2 June 2026") < md.index("14 September 2026") < md.index("20 October 2026")
-    assert "without a new date being offered. (Enclosure 1)" in md
-    assert "moved. (Enclosure 2)" in md
-    assert "attendance is 97%. (Enclosures 3 and 4)" in md
+    # The citation goes before the user's full stop, or after the text when there is none.
+    assert "without a new date being offered (Enclosure 1)." in md
+    assert "moved (Enclosure 2)." in md
+    assert "attendance is 97% (Enclosures 3 and 4)." in md
 
 
 def test_uncited_evidence_is_listed_after_cited_and_warned() -> None:
     letter = compose_letter(load_case(CASES / "complaint-scotland-christmas.yaml"), today=TODAY)
     assert [(e.number, e.evidence.id, e.cited) for e in letter.enclosures] == [  # type: ignore[union-attr]
         (1, "E1", True), (2, "E2", False)]
-    (warning,) = letter.warnings
+    (warning,) = [w for w in letter.warnings if w.path.startswith("evidence")]
     assert warning.path == "evidence[2]"
     assert 'evidence "E2" is listed but no ground cites it' in warning.message
 
@@ -57,8 +58,8 @@ evidence:
     rendered = make_letter(load_case(write_case(tmp_path, text)), today=TODAY)
     ids = [e.evidence.id for e in rendered.letter.enclosures]  # type: ignore[union-attr]
     assert ids == ["E2", "E1", "E3"]
-    assert "keep in touch. (Enclosures 1 and 2)" in rendered.markdown
-    assert "Missed visits. (Enclosures 2 and 3)" in rendered.markdown
+    assert "keep in touch (Enclosures 1 and 2)." in rendered.markdown
+    assert "Missed visits (Enclosures 2 and 3)." in rendered.markdown
 
 
 @pytest.mark.parametrize(
@@ -114,3 +115,43 @@ def test_response_days_are_configurable() -> None:
     assert rendered.letter.reply_by == dt.date(2026, 12, 14)
     assert "by 14 December 2026, which is 15 working days from the date of this letter" in (
         rendered.markdown)
+
+
+def test_a_letter_without_the_writers_relationship_is_flagged(minimal_case: Path) -> None:
+    letter = compose_letter(load_case(minimal_case), today=TODAY)
+    assert [w.path for w in letter.warnings] == ["sender.relationship"]
+    assert "the manager needs to know who is asking" in letter.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "ids", "expected"),
+    [
+        ("No reply came.", ["E1"], "No reply came (Enclosure 1)."),
+        ("No reply came", ["E1"], "No reply came (Enclosure 1)."),
+        ('She said: "No."', ["E1"], 'She said: "No." (Enclosure 1).'),
+        ("Why was I not told?", [], "Why was I not told?"),
+        ("Missed visits (see my diary)", [], "Missed visits (see my diary)."),
+        ("Visits stopped (see my diary).", [], "Visits stopped (see my diary)."),
+    ],
+)
+def test_user_sentences_end_with_their_citation(text: str, ids: list[str], expected: str) -> None:
+    from letters.render import enclosure_label, with_citation
+
+    assert with_citation(text, enclosure_label([1] if ids else [])) == expected
+
+
+@pytest.mark.parametrize(("jurisdiction", "quoted"), [("england", True), ("wales", False)])
+def test_professional_standard_is_quoted_only_on_request_and_only_in_england(
+    tmp_path: Path, jurisdiction: str, quoted: bool
+) -> None:
+    text = "jurisdiction: " + jurisdiction + "\n" + MINIMAL + """\
+  unprofessional_conduct:
+    cite_standard: true
+    incidents:
+      - {date: 2026-03-12, what: The visit did not take place.}
+"""
+    md = make_letter(load_case(write_case(tmp_path, text)), today=TODAY).markdown
+    assert ("Social Work England's professional standard 2" in md) is quoted
+    without = make_letter(load_case(write_case(tmp_path, text.replace(
+        "    cite_standard: true\n", ""))), today=TODAY).markdown
+    assert "Social Work England" not in without

@@ -63,3 +63,9 @@ def test_readme_documents_every_field_and_ground() -> None:
         assert f"`{ground.id}`" in readme, ground.id
         for field in ground.fields:
             assert f"`{field.name}`" in readme, f"{ground.id}.{field.name}"
+
+
+def test_readme_sample_letter_is_the_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    golden = (ROOT / "tests" / "golden" / "case-minimal.md").read_text(encoding="utf-8")
+    assert "```markdown\n" + golden + "```" in readme
