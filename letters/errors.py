@@ -87,6 +87,24 @@ class OutputError(LettersError):
     """Raised when a letter cannot be written: the file exists, or the folder is not writable."""
 
 
+class ConfigError(LettersError):
+    """Raised when ``swletter.toml``, or a file or folder that it or an option names (a reference
+    .docx, a templates folder), cannot be used. Carries every problem found, like ``CaseError``.
+    """
+
+    def __init__(self, problems: list[Problem], file: str = "") -> None:
+        self.problems = problems
+        self.file = file
+        if len(problems) == 1:
+            only = problems[0]
+            where = only.describe(with_file=only.file != file)
+            super().__init__(f"{file}: {where}" if file else where)
+            return
+        head = f"{file} has {len(problems)} problems" if file else f"{len(problems)} problems"
+        lines = [f"  - {p.describe(with_file=p.file != file)}" for p in problems]
+        super().__init__(head + ":\n" + "\n".join(lines))
+
+
 class PdfError(OutputError):
     """Raised when a PDF cannot be made: LibreOffice is missing, fails, or takes too long."""
 
@@ -94,3 +112,8 @@ class PdfError(OutputError):
 class RegisterError(LettersError):
     """Raised when the register of letters cannot be opened, read or written: the file is not a
     register, was made by a newer swletter, or names a letter that is not in it."""
+
+
+class FollowUpError(LettersError):
+    """Raised when a follow-up letter cannot be planned: no first letter to cite, or dates that
+    cannot be right (a follow-up dated before the letter it follows)."""

@@ -1,0 +1,581 @@
+"""The register: a record of every letter swletter writes and of the replies to them.
+
+A register is one SQLite file (no server), created on first use with owner-only permissions. It
+holds two append-only tables: ``letters`` (one row per letter written: when, for which case, which
+grounds, the reply-by date, the output file and its SHA-256, and its kind) and ``replies`` (one
+row per reply recorded). Nothing is ever updated or deleted — triggers refuse it — so a reply
+entered wrongly is corrected by recording the reply again: the latest one counts, and both stay.
+
+Recording is idempotent: a letter is keyed by its output path and SHA-256, so a batch that is
+killed and run again records each letter exactly once. Writes run in ``BEGIN IMMEDIATE``
+transactions in WAL mode, so several processes can record into one register without losing or
+doubling a row.
+
+The schema is versioned with ``PRAGMA user_version`` and upgraded by ordered migrations when an
+older register is opened, so a later release can always read an earlier register.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import RegisterError
+
+if TYPE_CHECKING:
+    from .case import Case
+
+#: ``PRAGMA application_id``: marks an SQLite file as a swletter register ("SWLR").
+APPLICATION_ID = 0x53574C52
+
+KINDS = ("request", "chaser", "reasons", "complaint")
+OUTCOMES = ("granted", "refused", "partial")
+REASONS = ("given", "not-given")
+
+# The status of a request, as `swletter register list` shows it.
+AWAITING = "awaiting reply"
+OVERDUE = "overdue"
+GRANTED = "granted"
+PARTLY_GRANTED = "partly granted"
+REFUSED = "refused"
+REFUSED_WITHOUT_REASONS = "refused without reasons"
+COMPLAINT_OPEN = "complaint open"
+COMPLAINT_OVERDUE = "complaint overdue"
+#: Statuses in which a reply is still awaited: these get calendar reminders.
+OPEN_STATUSES = (AWAITING, OVERDUE, COMPLAINT_OPEN, COMPLAINT_OVERDUE)
+
+_APPEND_ONLY = "the register keeps every record: nothing is changed or deleted"
+
+# Each migration takes the register from version N-1 to N. Never edit a released migration:
+# add a new one, so a register made by any earlier release can be opened.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: letters and replies.
+    f"""
+    PRAGMA application_id = {APPLICATION_ID};
+    CREATE TABLE letters (
+        id INTEGER PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        letter_date TEXT NOT NULL,
+        reply_by TEXT NOT NULL,
+        case_reference TEXT,
+        children TEXT NOT NULL,
+        recipient_organisation TEXT NOT NULL,
+        grounds TEXT NOT NULL,
+        output_path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        UNIQUE (output_path, sha256)
+    );
+    CREATE TABLE replies (
+        id INTEGER PRIMARY KEY,
+        letter_id INTEGER NOT NULL REFERENCES letters(id),
+        recorded_at TEXT NOT NULL,
+        reply_date TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reasons TEXT,
+        note TEXT
+    );
+    """,
+    # 2: follow-up letters point at the request they follow; each letter keeps its part of the
+    # UK (bank holidays, complaints route); a reply says up to which letter it answers; and the
+    # tables become append-only.
+    f"""
+    ALTER TABLE letters ADD COLUMN jurisdiction TEXT NOT NULL DEFAULT 'england';
+    ALTER TABLE letters ADD COLUMN follows INTEGER REFERENCES letters(id);
+    ALTER TABLE replies ADD COLUMN answers_through INTEGER;
+    UPDATE replies SET answers_through = letter_id;
+    CREATE INDEX letters_follows ON letters(follows);
+    CREATE INDEX replies_letter ON replies(letter_id);
+    CREATE TRIGGER letters_no_update BEFORE UPDATE ON letters
+        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END;
+    CREATE TRIGGER letters_no_delete BEFORE DELETE ON letters
+        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END;
+    CREATE TRIGGER replies_no_update BEFORE UPDATE ON replies
+        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END;
+    CREATE TRIGGER replies_no_delete BEFORE DELETE ON replies
+        BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END;
+    """,
+)
+
+#: The schema version this swletter writes.
+SCHEMA_VERSION = len(MIGRATIONS)
+
+#: How long a writer waits for another process holding the register (seconds).
+BUSY_TIMEOUT = 30.0
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class LetterEntry:
+    """What the register records about one letter written."""
+
+    kind: str
+    letter_date: dt.date
+    reply_by: dt.date
+    children: tuple[str, ...]
+    recipient_organisation: str
+    grounds: tuple[str, ...]
+    output_path: str
+    sha256: str
+    case_reference: str | None = None
+    jurisdiction: str = "england"
+    follows: int | None = None
+
+
+@dataclass(frozen=True)
+class RegisteredLetter(LetterEntry):
+    """A letter as stored: its entry plus its number in the register and when it was recorded."""
+
+    id: int = 0
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply recorded against a letter. It answers every letter of the request up to and
+    including ``answers_through`` (the newest letter of the request when it was recorded)."""
+
+    id: int
+    letter_id: int
+    recorded_at: str
+    reply_date: dt.date
+    outcome: str
+    reasons: str | None
+    note: str | None
+    answers_through: int
+
+
+@dataclass(frozen=True)
+class RequestStatus:
+    """One request and its follow-ups, with where it stands on a given day."""
+
+    request: RegisteredLetter
+    letters: tuple[RegisteredLetter, ...]
+    reply: Reply | None
+    status: str
+
+    @property
+    def latest(self) -> RegisteredLetter:
+        """The newest letter of the request: the one a reply is awaited to."""
+        return self.letters[-1]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in (OVERDUE, COMPLAINT_OVERDUE)
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file, in hex: proof later of exactly which letter was sent."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def entry_for_case(case: Case, *, kind: str, letter_date: dt.date, reply_by: dt.date,
+                   output_path: str | os.PathLike[str], follows: int | None = None) -> LetterEntry:
+    """The register entry for a letter about ``case`` that has just been written to a file.
+
+    The path is stored absolute, and the hash is taken from the file as written, so the entry
+    proves later exactly which letter went out.
+    """
+    path = Path(output_path).resolve()
+    return LetterEntry(
+        kind=kind,
+        letter_date=letter_date,
+        reply_by=reply_by,
+        children=tuple(c.name for c in case.children),
+        recipient_organisation=case.recipient.organisation,
+        grounds=tuple(case.grounds),
+        output_path=str(path),
+        sha256=sha256_file(path),
+        case_reference=case.case_reference,
+        jurisdiction=case.jurisdiction,
+        follows=follows,
+    )
+
+
+def status_for(letters: Sequence[RegisteredLetter], replies: Sequence[Reply],
+               today: dt.date) -> tuple[str, Reply | None]:
+    """Where a request stands on ``today``, from its letters (oldest first) and replies.
+
+    The newest reply that answers the newest letter decides the outcome; without one, the
+    newest letter is awaiting its reply, overdue once its reply-by date has passed.
+    """
+    latest = letters[-1]
+    answering = [r for r in replies if r.answers_through >= latest.id]
+    if answering:
+        reply = max(answering, key=lambda r: r.id)
+        if reply.outcome == "granted":
+            return GRANTED, reply
+        if reply.outcome == "partial":
+            return PARTLY_GRANTED, reply
+        if reply.reasons == "not-given":
+            return REFUSED_WITHOUT_REASONS, reply
+        return REFUSED, reply
+    late = today > latest.reply_by
+    if latest.kind == "complaint":
+        return (COMPLAINT_OVERDUE if late else COMPLAINT_OPEN), _newest(replies)
+    return (OVERDUE if late else AWAITING), _newest(replies)
+
+
+def _newest(replies: Sequence[Reply]) -> Reply | None:
+    return max(replies, key=lambda r: r.id) if replies else None
+
+
+# --------------------------------------------------------------------------------------------
+# The register
+
+
+class Register:
+    """An open register. Use ``open_register(path)``, ideally as a context manager."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection,
+                 clock: Callable[[], dt.datetime]) -> None:
+        self.path = path
+        self._db = connection
+        self._clock = clock
+
+    # -- lifetime
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing
+
+    def record_letter(self, entry: LetterEntry) -> tuple[RegisteredLetter, bool]:
+        """Record a letter written; returns it and whether it is new.
+
+        The same output file with the same contents is recorded once however often this is
+        called, so re-running an interrupted batch leaves no duplicates.
+        """
+        if entry.kind not in KINDS:
+            raise ValueError(f"unknown letter kind {entry.kind!r}")
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO letters (recorded_at, kind, letter_date, reply_by, case_reference,"
+                " children, recipient_organisation, grounds, output_path, sha256, jurisdiction,"
+                " follows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (output_path, sha256) DO NOTHING",
+                (self._now(), entry.kind, entry.letter_date.isoformat(),
+                 entry.reply_by.isoformat(), entry.case_reference,
+                 json.dumps(list(entry.children), ensure_ascii=False),
+                 entry.recipient_organisation,
+                 json.dumps(list(entry.grounds)), entry.output_path, entry.sha256,
+                 entry.jurisdiction, entry.follows),
+            )
+            created = cursor.rowcount == 1
+            row = db.execute(f"SELECT {_LETTER_COLUMNS} FROM letters"
+                             " WHERE output_path = ? AND sha256 = ?",
+                             (entry.output_path, entry.sha256)).fetchone()
+        return _letter(row), created
+
+    def record_reply(self, letter_id: int, *, reply_date: dt.date, outcome: str,
+                     reasons: str | None = None, note: str | None = None) -> Reply:
+        """Record a reply to letter ``letter_id`` (or a correction of an earlier one).
+
+        The reply answers that letter's whole request as it stands now: a reply that arrives
+        after a chaser was sent answers the chaser too.
+        """
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        if reasons is not None and reasons not in REASONS:
+            raise ValueError(f"unknown reasons value {reasons!r}")
+        with self._write() as db:
+            letter = self._get_letter(db, letter_id)
+            if reply_date < letter.letter_date:
+                from .dates import long_date
+
+                raise RegisterError(
+                    f"the reply date {long_date(reply_date)} is before letter {letter_id}'s date "
+                    f"({long_date(letter.letter_date)}). Check the date, written as "
+                    f"{letter.letter_date.isoformat()}."
+                )
+            request_id = letter.follows or letter.id
+            newest = db.execute("SELECT MAX(id) FROM letters WHERE id = ? OR follows = ?",
+                                (request_id, request_id)).fetchone()[0]
+            cursor = db.execute(
+                "INSERT INTO replies (letter_id, recorded_at, reply_date, outcome, reasons, note,"
+                " answers_through) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (letter_id, self._now(), reply_date.isoformat(), outcome, reasons, note, newest),
+            )
+            row = db.execute(f"SELECT {_REPLY_COLUMNS} FROM replies WHERE id = ?",
+                             (cursor.lastrowid,)).fetchone()
+        return _reply(row)
+
+    # -- reading
+
+    def letters(self) -> list[RegisteredLetter]:
+        """Every letter recorded, oldest first."""
+        rows = self._read(f"SELECT {_LETTER_COLUMNS} FROM letters ORDER BY id")
+        return [_letter(r) for r in rows]
+
+    def replies(self) -> list[Reply]:
+        """Every reply recorded, oldest first (corrections included)."""
+        return [_reply(r) for r in self._read(f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id")]
+
+    def letter(self, letter_id: int) -> RegisteredLetter:
+        """Letter number ``letter_id``; ``RegisterError`` naming the register if there is none."""
+        return self._get_letter(self._db, letter_id)
+
+    def find_request(self, *, children: Sequence[str], recipient_organisation: str,
+                     case_reference: str | None) -> RegisteredLetter | None:
+        """The newest request letter for this case (same children, organisation and reference)."""
+        rows = self._read(
+            f"SELECT {_LETTER_COLUMNS} FROM letters WHERE kind = 'request' AND children = ?"
+            " AND recipient_organisation = ? AND case_reference IS ? ORDER BY letter_date, id",
+            (json.dumps(list(children), ensure_ascii=False), recipient_organisation,
+             case_reference),
+        )
+        return _letter(rows[-1]) if rows else None
+
+    def statuses(self, today: dt.date) -> list[RequestStatus]:
+        """Every request with its follow-ups and its status on ``today``, oldest first.
+
+        A request whose file was later written again (``--force``) is shown once, as its newest
+        version; the older row stays in the register.
+        """
+        letters = self.letters()
+        replies = self.replies()
+        newest_at_path: dict[str, int] = {}
+        for letter in letters:
+            if letter.kind == "request":
+                newest_at_path[letter.output_path] = letter.id
+        by_request: dict[int, list[RegisteredLetter]] = {}
+        for letter in letters:
+            if letter.kind == "request":
+                by_request.setdefault(letter.id, []).append(letter)
+            elif letter.follows is not None:
+                by_request.setdefault(letter.follows, []).append(letter)
+        letter_request = {x.id: x.follows or x.id for x in letters}
+        out = []
+        for request_id, chain in by_request.items():
+            request = chain[0]
+            if request.kind != "request" or newest_at_path[request.output_path] != request_id:
+                continue
+            chain_replies = [r for r in replies if letter_request.get(r.letter_id) == request_id]
+            status, reply = status_for(chain, chain_replies, today)
+            out.append(RequestStatus(request, tuple(chain), reply, status))
+        return out
+
+    def request_status(self, request_id: int, today: dt.date) -> RequestStatus | None:
+        """The status of one request (``None`` if it is not a listed request)."""
+        for status in self.statuses(today):
+            if status.request.id == request_id:
+                return status
+        return None
+
+    # -- internals
+
+    def _now(self) -> str:
+        return self._clock().astimezone(dt.UTC).isoformat(timespec="seconds")
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: taken up front (IMMEDIATE), so writers queue, never clash."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise RegisterError(f"{self.path} is busy or cannot be written: {err}. If another "
+                                "swletter is running, wait for it and try again.") from err
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self._db.execute("ROLLBACK")
+            raise RegisterError(f"could not save to {self.path}: {err}.") from err
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as err:
+            raise RegisterError(f"could not read {self.path}: {err}.") from err
+
+    def _get_letter(self, db: sqlite3.Connection, letter_id: int) -> RegisteredLetter:
+        row = db.execute(f"SELECT {_LETTER_COLUMNS} FROM letters WHERE id = ?",
+                         (letter_id,)).fetchone()
+        if row is None:
+            raise RegisterError(
+                f"there is no letter {letter_id} in the register {self.path}. "
+                "`swletter register list` shows each request's number."
+            )
+        return _letter(row)
+
+
+_LETTER_COLUMNS = ("id, recorded_at, kind, letter_date, reply_by, case_reference, children,"
+                   " recipient_organisation, grounds, output_path, sha256, jurisdiction, follows")
+_REPLY_COLUMNS = ("id, letter_id, recorded_at, reply_date, outcome, reasons, note,"
+                  " answers_through")
+
+
+def _letter(row: sqlite3.Row) -> RegisteredLetter:
+    return RegisteredLetter(
+        id=row["id"],
+        recorded_at=row["recorded_at"],
+        kind=row["kind"],
+        letter_date=dt.date.fromisoformat(row["letter_date"]),
+        reply_by=dt.date.fromisoformat(row["reply_by"]),
+        case_reference=row["case_reference"],
+        children=tuple(json.loads(row["children"])),
+        recipient_organisation=row["recipient_organisation"],
+        grounds=tuple(json.loads(row["grounds"])),
+        output_path=row["output_path"],
+        sha256=row["sha256"],
+        jurisdiction=row["jurisdiction"],
+        follows=row["follows"],
+    )
+
+
+def _reply(row: sqlite3.Row) -> Reply:
+    return Reply(
+        id=row["id"],
+        letter_id=row["letter_id"],
+        recorded_at=row["recorded_at"],
+        reply_date=dt.date.fromisoformat(row["reply_date"]),
+        outcome=row["outcome"],
+        reasons=row["reasons"],
+        note=row["note"],
+        answers_through=row["answers_through"],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Opening
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def open_register(path: str | os.PathLike[str], *, create: bool = True,
+                  clock: Callable[[], dt.datetime] = _utc_now) -> Register:
+    """Open the register at ``path``, creating it (owner-only) or upgrading it as needed.
+
+    With ``create=False`` a missing register is an error rather than a new empty file (for
+    commands that only read it). ``clock`` stands in for the time of recording in tests.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise RegisterError(f"{target} is a folder; give a file name for the register, "
+                            "such as letters.sqlite.")
+    if not create and not target.exists():
+        raise RegisterError(
+            f"the register {target} does not exist yet. It is made when a letter is first "
+            f"written with it, as in: swletter render CASE --register {target}"
+        )
+    if not folder.is_dir():
+        raise RegisterError(f"the folder {folder} for the register does not exist. Create it "
+                            "first, or give another --register path.")
+    _create_owner_only(target)
+    try:
+        db = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None)
+    except sqlite3.Error as err:
+        raise RegisterError(f"cannot open the register {target}: {err}.") from err
+    db.row_factory = sqlite3.Row
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        _migrate(db, target)
+    except sqlite3.DatabaseError as err:
+        db.close()
+        raise RegisterError(
+            f"{target} is not a swletter register ({err}). Give the path of a register "
+            "swletter made, or a new file name to start one."
+        ) from err
+    except RegisterError:
+        db.close()
+        raise
+    return Register(target, db, clock)
+
+
+def _create_owner_only(target: Path) -> None:
+    """Create an empty register file readable only by its owner, if there is none yet.
+
+    SQLite gives its -wal and -shm files the database file's permissions, so they stay
+    owner-only too.
+    """
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as err:
+        raise RegisterError(f"cannot create the register {target}: {err.strerror}.") from err
+    os.close(fd)
+
+
+def _migrate(db: sqlite3.Connection, target: Path) -> None:
+    """Bring the register up to ``SCHEMA_VERSION``, one migration per transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if (version == 0 and tables) or (version > 0 and app_id != APPLICATION_ID):
+            raise RegisterError(
+                f"{target} is an SQLite file but not a swletter register. Give the path of a "
+                "register swletter made, or a new file name to start one."
+            )
+        if version > SCHEMA_VERSION:
+            raise RegisterError(
+                f"{target} was written by a newer swletter (register version {version}; this "
+                f"swletter reads up to version {SCHEMA_VERSION}). Upgrade swletter to use it."
+            )
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _statements(MIGRATIONS[number - 1]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements (``executescript`` would commit our transaction)."""
+    buffer = ""
+    for line in script.strip().splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete statement in a migration: {buffer.strip()[:60]}")
+
+
+def record_letter_file(register_path: str | os.PathLike[str], case: Case, *, kind: str,
+                       letter_date: dt.date, reply_by: dt.date,
+                       output_path: str | os.PathLike[str],
+                       follows: int | None = None) -> tuple[RegisteredLetter, bool]:
+    """Open the register, record one letter just written to ``output_path``, close it."""
+    entry = entry_for_case(case, kind=kind, letter_date=letter_date, reply_by=reply_by,
+                           output_path=output_path, follows=follows)
+    with open_register(register_path) as register:
+        return register.record_letter(entry)
