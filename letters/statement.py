@@ -1,0 +1,187 @@
+"""A draft supporting statement for a child advocate (or anyone in ``supporting_statements``).
+
+The family encloses a statement from someone who knows the child; it shows the manager that the
+request is in the child's best interests. This drafts it from the case: who the author is, how
+they know the child (``relationship``), what the child has said (``child_views``, or the
+child-not-engaging ground's views as the family gave them), why a change of worker would help
+(``opinion``), and whether the child agreed to it being shared (``child_consent``). Each part the
+author has not given yet becomes a clearly marked prompt, "[Describe how you know Sam …]", and
+``statement_todo`` lists them for ``swletter check``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .case import Case, SupportingStatement
+from .compose import salutation_for
+from .errors import CaseError, LettersError, Problem
+from .letter import slug
+from .render import first_name, join_names, render_template
+from .writers import letter_bytes
+
+TEMPLATE = "supporting_statement.md.j2"
+
+
+class StatementChoiceError(LettersError):
+    """Raised when ``--by`` names no author of a supporting statement in the case."""
+
+
+@dataclass(frozen=True)
+class MissingPart:
+    """A part of the statement the author still has to give: the field and its prompt."""
+
+    field: str
+    what: str
+    prompt: str
+
+
+@dataclass(frozen=True)
+class StatementDraft:
+    """A supporting statement put into words, with the parts still to complete."""
+
+    statement: SupportingStatement
+    index: int
+    markdown: str
+    missing: tuple[MissingPart, ...]
+    views_from_letter: bool
+
+    @property
+    def title(self) -> str:
+        return f"Supporting statement from {self.statement.author}"
+
+    def to_bytes(self, fmt: str) -> bytes:
+        """The statement as a docx, md or html file."""
+        return letter_bytes(self.markdown, fmt, title=self.title)
+
+
+def choose_statement(case: Case, by: str | None = None) -> tuple[int, SupportingStatement]:
+    """The statement by ``by`` (an author's name, any case), or the first one."""
+    statements = case.supporting_statements
+    if not statements:
+        raise CaseError([Problem(
+            "there is no supporting statement to draft: add the person who will write it "
+            "under supporting_statements.", path="supporting_statements", file=case.source,
+            example="supporting_statements: [{author: Priya Shah, role: Independent Advocate}]",
+        )], case.source)
+    if by is None:
+        return 0, statements[0]
+    wanted = " ".join(by.split()).lower()
+    for i, st in enumerate(statements):
+        if st.author.lower() == wanted:
+            return i, st
+    authors = [st.author for st in statements]
+    # A first or last name alone is enough when it picks out one author.
+    partial = [i for i, a in enumerate(authors) if wanted in a.lower().split()]
+    if len(partial) == 1:
+        return partial[0], statements[partial[0]]
+    match = difflib.get_close_matches(by, authors, n=1, cutoff=0.5)
+    hint = f' Did you mean "{match[0]}"?' if match else ""
+    raise StatementChoiceError(
+        f'no supporting statement in {case.source or "the case"} is by "{by}".{hint} '
+        f"The authors are: {', '.join(authors)}."
+    )
+
+
+def _about_child(case: Case) -> tuple[str, str, bool]:
+    """The child the statement is about (full names, first names, whether several): the
+    child-not-engaging ground's child, or else every child in the case."""
+    views = case.grounds.get("child_not_engaging") or {}
+    if views.get("child"):
+        return views["child"], first_name(views["child"]), False
+    names = [c.name for c in case.children]
+    return join_names(names), join_names([first_name(n) for n in names]), len(names) > 1
+
+
+def draft_statement(case: Case, by: str | None = None, *,
+                    template_dirs: Sequence[str] = ()) -> StatementDraft:
+    """Draft the supporting statement by ``by`` (or the first one) for ``case``."""
+    index, st = choose_statement(case, by)
+    child, child_first, several = _about_child(case)
+    letter_views = (case.grounds.get("child_not_engaging") or {}).get("views")
+    missing = list(_missing(st, child_first, bool(letter_views), several=several))
+    views_from_letter = not st.child_views and bool(letter_views)
+    recipient = case.recipient
+    salutation, _ = salutation_for(recipient.title, recipient.name)
+    context: dict[str, Any] = {
+        "case": case,
+        "statement": st,
+        "child": child,
+        "child_first": child_first,
+        "several": several,
+        "letter_views": letter_views if views_from_letter else None,
+        "recipient": recipient,
+        "worker": case.social_worker,
+        "sender": case.sender,
+        "salutation": salutation,
+        "prompts": {m.field: m.prompt for m in missing},
+    }
+    markdown = render_template(TEMPLATE, context, template_dirs=template_dirs)
+    return StatementDraft(st, index, markdown, tuple(missing), views_from_letter)
+
+
+def _missing(st: SupportingStatement, child: str, has_letter_views: bool, *,
+             several: bool = False) -> list[MissingPart]:
+    has = "have" if several else "has"
+    own = "their" if several else f"{child}'s"
+    parts = []
+    if not st.role:
+        parts.append(MissingPart("role", "your role", "[Your role, such as Independent Advocate]"))
+    if not st.organisation:
+        parts.append(MissingPart("organisation", "your organisation", "[Your organisation]"))
+    if not st.relationship:
+        parts.append(MissingPart(
+            "relationship", f"how the author knows {child}",
+            f"[Describe how you know {child}: in what role, for how long, and how often you "
+            "meet]"))
+    if not st.child_views:
+        prompt = (f"[Check these are {child}'s views as {child} {has} given them to you, and "
+                  f"replace them with {own} own words where you can]" if has_letter_views
+                  else f"[Say what {child} {has} told you about the social worker, in "
+                  f"{own} own words where you can]")
+        parts.append(MissingPart("child_views", f"what {child} {has} said, in {own} own words",
+                                 prompt))
+    if not st.opinion:
+        parts.append(MissingPart(
+            "opinion", f"why a change is in {child}'s best interests",
+            f"[Explain why, in your view, a change of social worker is in {child}'s best "
+            "interests]"))
+    if not st.child_consent:
+        parts.append(MissingPart(
+            "child_consent", f"whether {child} agreed to the statement being shared",
+            f"[Say whether {child} agreed to this statement being shared: yes, no, or not "
+            "asked]"))
+    if not st.date:
+        parts.append(MissingPart("date", "the date", "[Date]"))
+    return parts
+
+
+def statement_todo(case: Case) -> list[tuple[int, SupportingStatement, tuple[MissingPart, ...]]]:
+    """For each supporting statement, the author's parts still missing (for ``swletter check``).
+
+    Role, organisation and date are left out: the letter reads well without them, and the draft
+    leaves a marked blank for them anyway.
+    """
+    _, child, several = _about_child(case)
+    has_views = bool((case.grounds.get("child_not_engaging") or {}).get("views"))
+    out = []
+    for i, st in enumerate(case.supporting_statements):
+        parts = tuple(p for p in _missing(st, child, has_views, several=several)
+                      if p.field not in ("role", "organisation", "date"))
+        if parts:
+            out.append((i, st, parts))
+    return out
+
+
+def default_statement_name(draft: StatementDraft, fmt: str) -> str:
+    """``statement-priya-shah.docx``: the author's name."""
+    return f"statement-{slug(draft.statement.author) or 'author'}.{fmt}"
+
+
+def default_statement_path(case: Case, draft: StatementDraft, fmt: str) -> Path:
+    """Next to the case file, as letters are."""
+    return Path(case.base_dir or ".") / default_statement_name(draft, fmt)

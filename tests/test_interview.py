@@ -1,0 +1,397 @@
+"""`swletter new`: the guided interview, driven by answers piped in one per line.
+
+Each test reads the way a parent would answer, in the order the questions come; the case file it
+writes is then loaded with the same validation as `swletter render` uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cli import main
+from letters.case import load_case, parse_case_text
+from letters.casefile import case_to_yaml
+from letters.interview import (
+    Accepted,
+    Interview,
+    Rejected,
+    ToneConcern,
+    ToneNote,
+    parse_date,
+)
+
+from .conftest import TODAY
+
+ABOUT_YOU = ["Jane Doe", "mother", "12 High Street, Hastings, TN34 1AA",
+             "jane.doe@example.org", "07700 900123"]
+CHILDREN = ["Sam Doe", "2 May 2017", "yes", "Lily Doe", "", "no"]
+WORKER = ["John Smith", "Mr", "12/1/2026", "CP-2026-0413"]
+MANAGER = ["Sarah Patel", "Ms", "Team Manager", "Children's Social Care",
+           "East Sussex County Council", "County Hall, St Anne's Crescent, Lewes, BN7 1UE", "",
+           "england"]
+# Grounds 1, 3, 4 and 5: communication, the child's views, a recommended worker, a complaint.
+GROUNDS = ["1, 3, 4, 5"]
+COMMUNICATION = ["Since April most of my emails about contact have gone unanswered.",
+                 "I no longer feel able to share information openly."]
+CHILD_VIEWS = ["1", "Sam has told his teacher that he would like someone new."]
+RECOMMENDED = ["Amy Lee", "Ms", "the family support worker at Sam's school",
+               "Ms Lee is known for clear, regular communication with families."]
+COMPLAINT = ["1 October 2026", "COMP-998", "Missed visits."]
+EVIDENCE = ["yes", "3 April 2026", "email", "My email asking about contact, with no reply.",
+            "evidence/email.txt", "1", "yes",
+            "10 November 2026", "statement", "Note from Sam's teacher about what Sam said.", "",
+            "2", "no"]
+STATEMENTS = ["yes", "Priya Shah", "Independent Advocate", "Children's Advocacy Service",
+              "15 November 2026", "supports a change of social worker", "no"]
+COPIES = ["yes", "David Brown", "Independent Reviewing Officer", "no"]
+REPLY = ["10"]
+
+FULL_RUN = (ABOUT_YOU + CHILDREN + WORKER + MANAGER + GROUNDS + COMMUNICATION + CHILD_VIEWS
+            + RECOMMENDED + COMPLAINT + EVIDENCE + STATEMENTS + COPIES + REPLY)
+
+
+def piped(*groups: list[str]) -> str:
+    """Answers as they would be piped in: one per line, the groups in the order asked."""
+    return "".join(line + "\n" for group in groups for line in group)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "email.txt").write_text("My email of 3 April.", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _no_tone_checker(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The terminal uses whatever tone checker is installed; these tests pin "none" so that
+    # they test the interview, and the tone tests below plug in their own.
+    monkeypatch.setattr("letters.interview.default_tone_check", lambda: None)
+
+
+def test_full_run_writes_a_valid_case_and_the_letter(runner: CliRunner, folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    result = runner.invoke(main, ["new", "-o", str(case_path)],
+                           input=piped(FULL_RUN, ["yes"]))
+    assert result.exit_code == 0, result.output
+    assert f"Saved your case in {case_path}." in result.output
+    assert stat.S_IMODE(case_path.stat().st_mode) == 0o600
+    case = load_case(case_path)
+    assert case.sender.name == "Jane Doe"
+    assert case.sender.address == ("12 High Street", "Hastings", "TN34 1AA")
+    assert case.sender.phone == "07700 900123"
+    assert [c.name for c in case.children] == ["Sam Doe", "Lily Doe"]
+    assert case.children[0].date_of_birth == dt.date(2017, 5, 2)
+    assert case.social_worker.allocated_since == dt.date(2026, 1, 12)
+    assert (case.recipient.title, case.recipient.name) == ("Ms", "Sarah Patel")
+    assert list(case.grounds) == ["communication_breakdown", "child_not_engaging",
+                                  "recommended_worker", "complaint"]
+    # Evidence ids are given for the parent, and cited where the parent said each one belongs.
+    assert [(e.id, e.type, e.file) for e in case.evidence] == [
+        ("E1", "email", "evidence/email.txt"), ("E2", "statement", None)]
+    assert case.grounds["communication_breakdown"]["evidence"] == ("E1",)
+    assert case.grounds["child_not_engaging"] == {
+        "child": "Sam Doe", "views": "Sam has told his teacher that he would like someone new.",
+        "evidence": ("E2",)}
+    assert case.grounds["complaint"]["made_on"] == dt.date(2026, 10, 1)
+    assert case.supporting_statements[0].author == "Priya Shah"
+    assert case.copy_to[0].role == "Independent Reviewing Officer"
+    # The summary is shown before the file is written, and the letter is offered and written.
+    assert "Your answers" in result.output
+    assert "Reason: A complaint has been made" in result.output
+    letters = list(folder.glob("letter-sam-doe-*.docx"))
+    assert len(letters) == 1
+    assert f"Wrote {letters[0]}" in result.output
+
+
+def test_the_case_file_has_comments_and_reads_back_the_same(runner: CliRunner,
+                                                             folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    runner.invoke(main, ["new", "-o", str(case_path)], input=piped(FULL_RUN, ["no"]))
+    text = case_path.read_text(encoding="utf-8")
+    assert "# You: the person writing and signing the letter.\nsender:\n" in text
+    assert "  # A complaint has been made\n  complaint:\n" in text
+    assert "incomplete" not in text
+    assert "evidence: [E1]" in text
+
+
+def test_bad_answers_are_explained_and_asked_again(runner: CliRunner, folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    lines = piped(["", *ABOUT_YOU],                          # an empty name first
+                  ["Sam Doe", "31/02/2017", "2 May 2017", "maybe", "no"],
+                  WORKER, MANAGER,
+                  ["7", "1, 3, 4, 5"],
+                  COMMUNICATION, ["Tom", *CHILD_VIEWS], RECOMMENDED,
+                  ["next week", *COMPLAINT],
+                  ["yes", "3 April 2026", "emial", "email", "My email asking about contact.",
+                   "evidence/missing.pdf", "evidence/email.txt", "1", "no"],
+                  ["no", "no"], ["100", "10"], ["no"])
+    result = runner.invoke(main, ["new", "-o", str(case_path)], input=lines)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Sorry: An answer is needed here.\n  For example: Jane Doe" in out
+    assert 'Sorry: "31/02/2017" is not a real date.' in out
+    assert "Sorry: Please answer yes or no." in out
+    assert "Sorry: There is no 7 in the list; choose from 1 to 5." in out
+    assert 'Sorry: "Tom" is not one of the children (Sam Doe).' not in out  # one child: no question
+    assert '"next week" is not a date I can read.' in out
+    assert 'Sorry: "emial" is not one of email, letter' in out and 'Did you mean "email"?' in out
+    assert 'Sorry: "evidence/missing.pdf" does not exist' in out
+    assert "Sorry: 100 is out of range; use a number from 1 to 60." in out
+    case = load_case(case_path)
+    assert case.children[0].date_of_birth == dt.date(2017, 5, 2)
+    assert case.evidence[0].type == "email"
+    assert case.response_within_working_days == 10
+
+
+def test_a_child_who_is_not_in_the_case_is_refused(runner: CliRunner, folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    lines = piped(ABOUT_YOU, CHILDREN, WORKER, MANAGER,
+                  ["3", "Tom", "Sam doe", "", "no", "no", "no", ""])
+    result = runner.invoke(main, ["new", "-o", str(case_path)], input=lines)
+    assert 'Sorry: "Tom" is not one of the children (Sam Doe, Lily Doe).' in result.output
+    assert load_case(case_path).grounds["child_not_engaging"]["child"] == "Sam Doe"
+
+
+def test_unknown_manager_gives_dear_sir_or_madam(runner: CliRunner, folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    manager = ["I don't know", "", "", "Sefton Council", "Bootle Town Hall, Bootle, L20 7AE",
+               "", ""]  # no title question: there is no name to put it with
+    lines = piped(ABOUT_YOU, ["Mia Green", "", "no"], ["Karen White", "", "", ""], manager,
+                  ["1", "We have not been able to agree how to keep in touch.", ""],
+                  ["no", "no", "no", ""], ["no"])
+    result = runner.invoke(main, ["new", "-o", str(case_path)], input=lines)
+    assert result.exit_code == 0, result.output
+    assert 'The letter will open "Dear Sir or Madam" and end "Yours faithfully".' in result.output
+    assert "Do they use a title such as Ms" not in result.output
+    case = load_case(case_path)
+    assert case.recipient.name is None
+    rendered = runner.invoke(main, ["render", str(case_path), "-o", "-", "--format", "md"])
+    assert "Dear Sir or Madam" in rendered.output
+    assert "Yours faithfully" in rendered.output
+
+
+def test_stopped_run_is_saved_unfinished_and_resumed_with_from(runner: CliRunner,
+                                                                folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    first = ABOUT_YOU + CHILDREN + WORKER[:2]      # input ends in the middle of the worker
+    stopped = runner.invoke(main, ["new", "-o", str(case_path)], input=piped(first))
+    assert stopped.exit_code == 1
+    assert (f"Stopped. Your answers so far are saved in {case_path} (marked unfinished)."
+            in stopped.output)
+    assert f"swletter new --from {case_path}" in stopped.output
+    assert "incomplete: true" in case_path.read_text(encoding="utf-8")
+    assert stat.S_IMODE(case_path.stat().st_mode) == 0o600
+
+    # An unfinished case is not a letter yet, and says how to finish it.
+    checked = runner.invoke(main, ["check", str(case_path)])
+    assert checked.exit_code == 1
+    assert (f'incomplete: this case is not finished: the questions were stopped before the end. '
+            f'Run "swletter new --from {case_path}" to answer the rest') in checked.stderr
+
+    # Resume: every answer given so far is offered as the default, and Enter keeps it.
+    kept = [""] * 5 + ["", "", "yes", "", "", "no"] + ["", ""]
+    rest = WORKER[2:] + MANAGER + ["1", *COMMUNICATION, "no", "no", "no", "", "no"]
+    resumed = runner.invoke(main, ["new", "--from", str(case_path)], input=piped(kept, rest))
+    assert resumed.exit_code == 0, resumed.output
+    assert "> [Jane Doe]" in resumed.output
+    assert "> [2 May 2017]" in resumed.output
+    case = load_case(case_path)
+    assert case.sender.phone == "07700 900123"
+    assert [c.name for c in case.children] == ["Sam Doe", "Lily Doe"]
+    assert case.social_worker.title == "Mr"
+    assert "incomplete" not in case_path.read_text(encoding="utf-8")
+
+
+def test_from_keeps_fields_the_questions_do_not_ask(runner: CliRunner, folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    case_path.write_text(
+        "date: 2026-11-23\nsender: {name: Tom Green, address: [4 Mill Lane, Sefton]}\n"
+        "recipient: {organisation: Sefton Council, address: [Bootle Town Hall]}\n"
+        "social_worker: {name: Karen White}\nchildren: [{name: Mia Green}]\n"
+        "grounds: {communication_breakdown: {summary: Most of my messages go unanswered.}}\n"
+        "supporting_statements: [{author: Priya Shah, opinion: Mia needs a worker she trusts.,"
+        " child_consent: yes}]\n", encoding="utf-8")
+    answers = [""] * 5 + ["", "", "no"] + [""] * 4 + [""] * 7 + ["", "", ""] + ["no"] \
+        + ["yes", "", "", "", "", "", "no"] + ["no", ""] + ["no"]
+    result = runner.invoke(main, ["new", "--from", str(case_path)], input=piped(answers))
+    assert result.exit_code == 0, result.output
+    case = load_case(case_path)
+    assert case.date == dt.date(2026, 11, 23)
+    assert case.supporting_statements[0].opinion == "Mia needs a worker she trusts."
+    assert case.supporting_statements[0].child_consent == "yes"
+
+
+def test_new_refuses_to_replace_an_existing_case(runner: CliRunner, folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    case_path.write_text("sender: {name: Tom Green}\n", encoding="utf-8")
+    result = runner.invoke(main, ["new", "-o", str(case_path)], input="Jane Doe\n")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {case_path} already exists. To change its answers, run: swletter new --from "
+        f"{case_path}")
+    assert case_path.read_text(encoding="utf-8") == "sender: {name: Tom Green}\n"
+
+
+def test_stopping_before_any_answer_saves_nothing(runner: CliRunner, folder: Path) -> None:
+    result = runner.invoke(main, ["new", "-o", str(folder / "case.yaml")], input="")
+    assert result.exit_code == 1
+    assert "Nothing was answered yet, so nothing was saved." in result.output
+    assert not (folder / "case.yaml").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# The tone checker's suggestions, offered on each free-text answer
+
+
+def _fake_tone(text: str, path: str, kind: str,
+               names: object) -> tuple[tuple[ToneNote, ...], str | None]:
+    if "USELESS" in text:
+        return (ToneNote('"USELESS" is an insult.', "Say what you asked for and what happened."),
+                ), text.replace("USELESS!!!", "not helpful.")
+    return (), None
+
+
+@pytest.mark.parametrize(("choice", "expected"), [
+    ("a", "The visit was not helpful."),
+    ("k", "The visit was USELESS!!!"),
+    ("e\nThe visit on 12 March did not take place.", "The visit on 12 March did not take place."),
+])
+def test_tone_suggestion_accept_edit_or_keep(runner: CliRunner, folder: Path,
+                                             monkeypatch: pytest.MonkeyPatch, choice: str,
+                                             expected: str) -> None:
+    monkeypatch.setattr("letters.interview.default_tone_check", lambda: _fake_tone)
+    case_path = folder / "case.yaml"
+    lines = piped(ABOUT_YOU, ["Mia Green", "", "no"], ["Karen White", "", "", ""],
+                  ["", "", "", "Sefton Council", "Bootle Town Hall", "", ""],
+                  ["1", "The visit was USELESS!!!", choice, ""], ["no", "no", "no", ""], ["no"])
+    result = runner.invoke(main, ["new", "-o", str(case_path)], input=lines)
+    assert result.exit_code == 0, result.output
+    assert '- "USELESS" is an insult.' in result.output
+    assert 'Tidied wording: "The visit was not helpful."' in result.output
+    summary = load_case(case_path).grounds["communication_breakdown"]["summary"]
+    assert summary == expected
+
+
+def test_the_engine_does_not_store_an_answer_with_a_tone_concern() -> None:
+    interview = Interview(today=TODAY, tone_check=_fake_tone)
+    for answer in [*ABOUT_YOU, "Mia Green", "", "no", "Karen White", "", "", "", "", "", "",
+                   "Sefton Council", "Bootle Town Hall", "", "", "1"]:
+        assert isinstance(interview.submit(answer), Accepted), interview.next_question()
+    question = interview.next_question()
+    assert question is not None and question.field_path == "grounds.communication_breakdown.summary"
+    concern = interview.submit("It was USELESS!!!")
+    assert isinstance(concern, ToneConcern)
+    assert interview.next_question() == question           # still waiting for this answer
+    assert "summary" not in interview.data["grounds"]["communication_breakdown"]
+    assert isinstance(interview.submit(concern.text, check_tone=False), Accepted)
+    assert interview.data["grounds"]["communication_breakdown"]["summary"] == "It was USELESS!!!"
+
+
+# --------------------------------------------------------------------------------------------
+# The engine on its own: what a web form would use
+
+
+def test_questions_carry_their_field_help_and_example() -> None:
+    interview = Interview(today=TODAY)
+    first = interview.next_question()
+    assert first is not None
+    assert (first.field_path, first.text, first.example, first.required) == (
+        "sender.name", "What is your full name?", "Jane Doe", True)
+    rejected = interview.submit("   ")
+    assert isinstance(rejected, Rejected)
+    assert rejected.problem.path == "sender.name"
+    assert rejected.problem.example == "Jane Doe"
+
+
+def test_incidents_repeat_and_evidence_can_support_each_one() -> None:
+    interview = Interview(today=TODAY, base_dir=".")
+    answers = {
+        "sender.name": "Jane Doe", "sender.address": "1 High St, Hastings",
+        "children.name": "Sam Doe", "social_worker.name": "John Smith",
+        "recipient.organisation": "East Sussex County Council",
+        "recipient.address": "County Hall, Lewes", "grounds": "2",
+    }
+    incidents = iter([("12 March 2026", "The visit did not take place.", "yes"),
+                      ("20 May 2026", "The record of 5 May is not accurate.", "no")])
+    evidence = iter([("12 March 2026", "text message", "My text on the day.", "1", "yes"),
+                     ("5 May 2026", "letter", "Hospital letter for 5 May.", "2", "no")])
+    current: tuple[str, ...] = ()
+    while (q := interview.next_question()) is not None:
+        if q.id in answers:
+            answer = answers[q.id]
+        elif q.id == "grounds.unprofessional_conduct.incidents.date":
+            current = next(incidents)
+            answer = current[0]
+        elif q.id == "grounds.unprofessional_conduct.incidents.what":
+            answer = current[1]
+        elif q.id == "grounds.unprofessional_conduct.incidents.more":
+            answer = current[2]
+        elif q.id == "evidence.any":
+            answer = "yes"
+        elif q.id == "evidence.date":
+            current = next(evidence)
+            answer = current[0]
+        elif q.id == "evidence.type":
+            answer = current[1]
+        elif q.id == "evidence.description":
+            answer = current[2]
+        elif q.id == "evidence.supports":
+            assert [c.label for c in q.choices] == [
+                "Incident on 12 March 2026: The visit did not take place.",
+                "Incident on 20 May 2026: The record of 5 May is not accurate."]
+            answer = current[3]
+        elif q.id == "evidence.more":
+            answer = current[4]
+        elif q.kind in ("yesno", "flag"):
+            answer = "no"
+        else:
+            answer = ""
+        assert isinstance(interview.submit(answer), Accepted), (q.id, answer)
+    incidents_data = interview.data["grounds"]["unprofessional_conduct"]["incidents"]
+    assert [i["evidence"] for i in incidents_data] == [["E1"], ["E2"]]
+
+
+def test_dropping_evidence_on_resume_removes_its_citations() -> None:
+    data = parse_case_text(
+        "sender: {name: Jane Doe, address: [1 High St]}\n"
+        "recipient: {organisation: ESCC, address: [County Hall]}\n"
+        "social_worker: {name: John Smith}\nchildren: [{name: Sam Doe}]\n"
+        "grounds: {communication_breakdown: {summary: No replies., evidence: [E1, E2]}}\n"
+        "evidence:\n  - {id: E1, date: 2026-04-03, type: email, description: Email.}\n"
+        "  - {id: E2, date: 2026-04-04, type: email, description: Another.}\n", "case.yaml")
+    interview = Interview(data, today=TODAY)
+    while (q := interview.next_question()) is not None:
+        answer = "no" if q.id == "evidence.more" else ""
+        if q.kind in ("yesno", "flag") and q.id != "evidence.more":
+            answer = q.default
+        assert isinstance(interview.submit(answer), Accepted), q.id
+    assert interview.data["grounds"]["communication_breakdown"]["evidence"] == ["E1"]
+    assert [e["id"] for e in interview.data["evidence"]] == ["E1"]
+
+
+@pytest.mark.parametrize(("typed", "iso"), [
+    ("2026-04-03", "2026-04-03"), ("3/4/2026", "2026-04-03"), ("03.04.26", "2026-04-03"),
+    ("3 April 2026", "2026-04-03"), ("3rd Apr 2026", "2026-04-03"),
+    ("April 3, 2026", "2026-04-03"), ("today", "2026-11-23"), ("1/2/09", "2009-02-01"),
+    ("31/02/2026", "2026-02-31"),  # read as typed; the case validator then says it is not real
+    ("next week", None), ("3 Smarch 2026", None),
+])
+def test_dates_are_read_the_uk_way(typed: str, iso: str | None) -> None:
+    assert parse_date(typed, today=TODAY) == iso
+
+
+def test_yaml_writer_keeps_awkward_text_exactly() -> None:
+    awkward = ['yes', 'no', '2026-04-03', '- a dash', '# not a comment', 'key: value',
+               "it's \"quoted\"", '[E1]', 'x' * 200 + ' with: colon # and hash', '07700 900123',
+               'Ünïcödé – dash', '@at', '*star', '!bang', '%percent', '{brace}']
+    data = {"sender": {"name": "Jane Doe", "address": awkward}}
+    text = case_to_yaml(data, today=TODAY)
+    assert yaml.safe_load(text)["sender"]["address"] == awkward
+    assert parse_case_text(text, "case.yaml")["sender"]["address"] == awkward
