@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .case import Case, load_case
 from .compose import Letter, compose_letter
+from .config import Settings
 from .errors import OutputError, Problem
 from .output import write_atomic
 from .render import render_markdown
@@ -29,9 +30,11 @@ class RenderedLetter:
     def warnings(self) -> tuple[Problem, ...]:
         return self.letter.warnings
 
-    def to_bytes(self, fmt: str) -> bytes:
-        """The letter as a docx, md or html file."""
-        return letter_bytes(self.markdown, fmt, title=letter_title(self.letter))
+    def to_bytes(self, fmt: str, *,
+                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
+        """The letter as a file in ``fmt``; a docx or pdf on ``reference_docx``'s letterhead."""
+        return letter_bytes(self.markdown, fmt, title=letter_title(self.letter),
+                            reference_docx=reference_docx)
 
 
 def make_letter(case: Case, *, today: dt.date | None = None,
@@ -62,10 +65,17 @@ def default_output_name(letter: Letter, fmt: str) -> str:
 def render_case_file(case_path: str | os.PathLike[str], *, fmt: str = "docx",
                      output: str | os.PathLike[str] | None = None, force: bool = False,
                      today: dt.date | None = None,
-                     template_dirs: Sequence[str] = ()) -> tuple[Path, RenderedLetter]:
-    """Load a case file and write its letter; the default output sits next to the case file."""
-    case = load_case(case_path)
-    rendered = make_letter(case, today=today, template_dirs=template_dirs)
+                     template_dirs: Sequence[str] = (),
+                     settings: Settings | None = None) -> tuple[Path, RenderedLetter]:
+    """Load a case file and write its letter; the default output sits next to the case file.
+
+    ``settings`` (from swletter.toml and the options) supply case defaults, template folders
+    (unless ``template_dirs`` is given) and the reference .docx.
+    """
+    settings = settings or Settings()
+    case = load_case(case_path, defaults=settings.case_defaults)
+    rendered = make_letter(case, today=today,
+                           template_dirs=template_dirs or settings.template_dirs)
     target = Path(output) if output else Path(case_path).parent / default_output_name(
         rendered.letter, fmt
     )
@@ -73,5 +83,5 @@ def render_case_file(case_path: str | os.PathLike[str], *, fmt: str = "docx",
         # Say so before a slow conversion (a PDF takes seconds); write_atomic checks again.
         raise OutputError(f"{target} already exists. Use --force to replace it, or choose "
                           "another name with -o.")
-    data = rendered.to_bytes(fmt)
+    data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
     return write_atomic(target, data, force=force), rendered

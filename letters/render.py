@@ -9,15 +9,20 @@ error naming the template, line and variable, never a blank in a letter.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from .compose import Letter, surname
 from .dates import long_date
@@ -63,6 +68,9 @@ def escape_markdown(text: str) -> str:
 def _finalize(value: Any) -> str:
     if isinstance(value, Markdown):
         return value
+    if isinstance(value, jinja2.Undefined):
+        # Printing a missing value: raise the UndefinedError that names it.
+        value._fail_with_undefined_error()
     if isinstance(value, str):
         return escape_markdown(value)
     if isinstance(value, bool) or value is None:
@@ -171,12 +179,31 @@ def enclosure_label(numbers: Sequence[int]) -> Markdown:
 # The environment
 
 
+class _LetterSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, also refusing arithmetic that would hang or fill memory
+    (``{{ 9 ** 9 ** 9 }}``, ``{{ "x" * 10 ** 9 }}``): a letter never needs it."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    MAX_POWER, MAX_REPEAT = 100, 100_000
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
+                   right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > self.MAX_POWER:
+            raise SecurityError(f"a power above {self.MAX_POWER} is not allowed")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) \
+                        and times * max(len(seq), 1) > self.MAX_REPEAT:
+                    raise SecurityError("repeating text that many times is not allowed")
+        return super().call_binop(context, operator, left, right)
+
+
 @functools.cache
 def _environment(template_dirs: tuple[str, ...] = ()) -> SandboxedEnvironment:
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(list(template_dirs))] \
         if template_dirs else []
     loaders.append(jinja2.PackageLoader("letters.templates", "."))
-    env = SandboxedEnvironment(
+    env = _LetterSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
@@ -241,44 +268,147 @@ def render_markdown(letter: Letter, *, template_dirs: Sequence[str] = (),
 
 def render_template(name: str, context: dict[str, Any], *,
                     template_dirs: Sequence[str] = ()) -> str:
-    """Render one template with ``context``, turning every Jinja2 failure into ``TemplateError``."""
+    """Render one template with ``context``, turning every Jinja2 failure into ``TemplateError``.
+
+    The message names the template (the user's own file, with its folder, when it came from
+    ``template_dirs``), the line, what went wrong and a hint. Nothing a template does can reach
+    Python: the sandbox refuses it and the refusal is reported here.
+    """
     env = get_environment(template_dirs)
     try:
         text = env.get_template(name).render(context)
-    except jinja2.TemplateNotFound as err:
-        raise TemplateError(f"template {err.name!r} was not found.") from err
     except jinja2.TemplateSyntaxError as err:
+        where = _display_name(err.filename or err.name or name, template_dirs)
         raise TemplateError(
-            f"{err.name or err.filename}, line {err.lineno}: {err.message}. "
-            "Check the {{ }} and {% %} tags around it."
+            f"{where}, line {err.lineno}: {(err.message or 'syntax error').rstrip('.')}. "
+            "Check the {{ }} and {% %} tags around it: each {% if %} and {% for %} needs its "
+            "{% endif %} or {% endfor %}."
+        ) from err
+    except jinja2.TemplateNotFound as err:
+        where = _template_location(err.__traceback__, template_dirs)
+        if not where:
+            raise TemplateError(f"template {err.name!r} was not found.") from err
+        raise TemplateError(
+            f"{where}: there is no template called {err.name!r} to include or import. "
+            "Templates can include only other templates from your folder or swletter's own; "
+            "they cannot import Python modules or read other files."
         ) from err
     except SecurityError as err:
-        where = _template_location(err.__traceback__) or name
+        where = _template_location(err.__traceback__, template_dirs) or name
         raise TemplateError(
-            f"{where}: the template tried something templates may not do ({err}). "
-            "Templates can only use the letter's variables and filters."
+            f"{where}: the template tried to reach into Python ({str(err).rstrip('.')}), which "
+            "templates may not do; nothing was run. Templates can use only the letter's "
+            "variables, helpers and filters listed in the templates README."
         ) from err
     except jinja2.UndefinedError as err:
-        where = _template_location(err.__traceback__) or name
-        raise TemplateError(
-            f"{where}: {err.message}. Check the spelling against the variables listed in the "
-            "templates README."
-        ) from err
+        where = _template_location(err.__traceback__, template_dirs) or name
+        known = [*context, *env.globals]
+        raise TemplateError(f"{where}: {_explain_undefined(err.message or '', known)}") from err
     except TemplateValueError as err:
-        where = _template_location(err.__traceback__) or name
-        raise TemplateError(f"{where}: {err}") from err
+        where = _template_location(err.__traceback__, template_dirs) or name
+        raise TemplateError(f"{where}: {err}{_printed_on_line(err.__traceback__)}") from err
+    except (ArithmeticError, LookupError, TypeError, ValueError) as err:
+        # Only a template can cause these here (``{{ 1/0 }}``, ``{{ list[99] }}``); our own
+        # code's bugs surface in tests. Name the line so the template's author can fix it.
+        where = _template_location(err.__traceback__, template_dirs) or name
+        raise TemplateError(
+            f"{where}: the template's expression failed ({type(err).__name__}: {err}). "
+            "Check the calculation or the item it asks for."
+        ) from err
     return _tidy(text)
 
 
-def _template_location(tb: TracebackType | None) -> str:
+def _display_name(filename: str, template_dirs: Sequence[str]) -> str:
+    """The user's own template as its path; one of ours by its name alone."""
+    for folder in template_dirs:
+        if filename.startswith(os.fspath(folder)):
+            return filename
+    return filename.replace(os.sep, "/").rsplit("/", 1)[-1]
+
+
+def _template_location(tb: TracebackType | None, template_dirs: Sequence[str] = ()) -> str:
     """"change_request.md.j2, line 12" from the innermost template frame in a traceback."""
     found = ""
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
-            found = f"{filename.rsplit('/', 1)[-1]}, line {tb.tb_lineno}"
+        frame = tb.tb_frame
+        # Jinja2 rewrites tracebacks so template lines appear as frames of their own.
+        if "__jinja_exception__" in frame.f_globals or frame.f_code.co_filename.endswith(".j2"):
+            found = f"{_display_name(frame.f_code.co_filename, template_dirs)}, line {tb.tb_lineno}"
         tb = tb.tb_next
     return found
+
+
+_PRINTED = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
+
+
+def _printed_on_line(tb: TracebackType | None) -> str:
+    """" The line prints: {{ recipient.email }}." so the author sees which value it was."""
+    where: tuple[str, int] | None = None
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    if where is None:
+        return ""
+    try:
+        source = Path(where[0]).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    if not 0 < where[1] <= len(source):
+        return ""
+    printed = _PRINTED.findall(source[where[1] - 1])
+    if not printed:
+        return ""
+    return " The line prints: " + ", ".join(f"{{{{ {p} }}}}" for p in printed) + "."
+
+
+_NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']*)'$")
+_NOT_DEFINED = re.compile(r"^'([^']*)' is undefined$")
+
+
+def _explain_undefined(message: str, known: Sequence[str]) -> str:
+    """Jinja2's "'letters.case.Sender object' has no attribute 'nmae'" in a letter-writer's
+    words, with the nearest right name."""
+    match = _NOT_DEFINED.match(message)
+    if match:
+        name = match.group(1)
+        return (f'there is no variable "{name}".{_nearest(name, known)} The variables are listed '
+                "in the templates README (swletter templates export).")
+    match = _NO_ATTRIBUTE.match(message)
+    if match:
+        kind, attr = match.groups()
+        if kind == "dict":
+            return (f'there is no "{attr}" here. If it is a ground or a field a case may leave '
+                    f'out, test it first, as in {{% if "{attr}" in grounds %}} or '
+                    "{% if g.reference %}.")
+        fields = _fields_of(kind)
+        return (f'a {kind} has no "{attr}".{_nearest(attr, fields)}'
+                + (f" Its fields are: {', '.join(fields)}." if fields else ""))
+    return f"{message}. Check the spelling against the templates README."
+
+
+def _nearest(word: str, options: Iterable[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f' Did you mean "{match[0]}"?' if match else ""
+
+
+def _public_names(cls: type) -> tuple[str, ...]:
+    names = [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")] \
+        if dataclasses.is_dataclass(cls) else []
+    names += [n for n, v in vars(cls).items() if isinstance(v, property | functools.cached_property)
+              or (callable(v) and not n.startswith("_") and n not in names)]
+    return tuple(dict.fromkeys(names))
+
+
+def _fields_of(class_name: str) -> tuple[str, ...]:
+    """The fields of the swletter object called ``class_name`` (Sender, Letter, FollowUp …)."""
+    for name, module in list(sys.modules.items()):
+        cls = getattr(module, class_name, None) if name.startswith("letters") else None
+        if isinstance(cls, type):
+            return _public_names(cls)
+    return ()
 
 
 _BLANK_RUNS = re.compile(r"\n{3,}")

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .docx import DocxBase
+
 FORMATS = ("docx", "md", "html", "pdf")
 
 
-def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter") -> bytes:
+def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter",
+                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
     """The letter in ``fmt`` (docx, md, html or pdf) as the bytes of a file.
+
+    ``reference_docx`` gives a docx or pdf the look of a charity's letterhead (see reference.py).
 
     A pdf needs LibreOffice; without it this raises ``PdfError`` saying how to install it.
     """
@@ -19,10 +28,19 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter") -> bytes:
     if fmt == "docx":
         from .docx import build_docx
 
-        return build_docx([markdown])
+        return build_docx([markdown], base=docx_base(reference_docx))
     if fmt == "pdf":
         from .docx import build_docx
         from .pdf import docx_to_pdf
 
-        return docx_to_pdf(build_docx([markdown]))
+        return docx_to_pdf(build_docx([markdown], base=docx_base(reference_docx)))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def docx_base(reference_docx: str | os.PathLike[str] | None) -> DocxBase | None:
+    """The base document for ``reference_docx`` (read once per process), or None for ours."""
+    if reference_docx is None:
+        return None
+    from .reference import reference_base
+
+    return reference_base(reference_docx)
