@@ -213,6 +213,7 @@ def check(case: str, settings: Any) -> None:
         f"{len(letter.enclosures)} enclosure{'s' if len(letter.enclosures) != 1 else ''}, "
         f"reply by {long_date(letter.reply_by)}."
     )
+    _echo_statement_todo(loaded, case)
 
 
 @main.command()
@@ -681,3 +682,314 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
     path = write_atomic(file, reminders_ics(statuses, stamp=stamp, with_names=not without_names),
                         force=force)
     click.echo(f"Wrote {path} ({len(statuses)} reply-by date{'s' if len(statuses) != 1 else ''}).")
+
+
+# --------------------------------------------------------------------------------------------
+# swletter new: the guided interview in a terminal. The questions and every check live in
+# letters/interview.py; this only shows them and reads the answers.
+
+
+@main.command()
+@click.option("-o", "--output", metavar="CASE", type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write the case file. Default: case.yaml in this folder, or the "
+                   "--from file.")
+@click.option("--from", "from_case", metavar="CASE",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Carry on with (or change) this case file: each answer it holds is offered "
+                   "again, and pressing Enter keeps it.")
+def new(output: str | None, from_case: str | None) -> None:
+    """Answer plain questions, one at a time, and get a case file and a letter: no YAML to
+    write.
+
+    Stop at any time with Ctrl-C: the answers so far are saved (marked unfinished) and
+    `swletter new --from CASE` carries on. Answers can also be piped in, one per line.
+    """
+    import datetime as dt
+
+    from letters.interview import Interview, default_tone_check, load_answers
+
+    target = Path(output or from_case or "case.yaml")
+    if target.suffix.lower() == ".json":
+        raise click.BadParameter("the questions write a YAML case file; give a name ending "
+                                 ".yaml, such as case.yaml.", param_hint="--output")
+    editing = bool(from_case) and target.exists() and \
+        Path(from_case or "").resolve() == target.resolve()
+    if target.exists() and not editing:
+        raise click.ClickException(
+            f"{target} already exists. To change its answers, run: swletter new --from "
+            f"{target}\n(or choose another name for a new case with -o)."
+        )
+    data = load_answers(from_case) if from_case else {}
+    interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
+                          tone_check=default_tone_check())
+    _Interviewer(interview, target, overwrite=editing).run()
+
+
+class _Interviewer:
+    """Asks an interview's questions in the terminal (or from piped lines) and saves the case."""
+
+    def __init__(self, interview: Any, target: Path, *, overwrite: bool) -> None:
+        self.interview = interview
+        self.target = target
+        self.overwrite = overwrite  # the file is ours to replace: the --from file or a save
+        self.section = ""
+        self.item = ""
+        self.tty = sys.stdin.isatty()
+        if self.tty:
+            import contextlib
+
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401  (arrow keys and editing in input())
+
+    def run(self) -> None:
+        try:
+            self._ask_all()
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            self._stopped()
+            return
+        self._finish()
+
+    def _save(self, *, finished: bool) -> Path:
+        from letters.interview import save_answers
+
+        path = save_answers(self.interview.data, self.target, finished=finished,
+                            force=self.overwrite)
+        self.overwrite = True
+        return path
+
+    def _stopped(self) -> None:
+        click.echo("")
+        if not self.interview.has_answers:
+            click.echo("Stopped. Nothing was answered yet, so nothing was saved.")
+            raise click.exceptions.Exit(1)
+        path = self._save(finished=False)
+        click.echo(f"Stopped. Your answers so far are saved in {path} (marked unfinished).")
+        click.echo(f"To carry on where you left off, run:\n  swletter new --from {path}")
+        raise click.exceptions.Exit(1)
+
+    def _ask_all(self) -> None:
+        iv = self.interview
+        while (q := iv.next_question()) is not None:
+            if q.section.id != self.section:
+                if self.section and iv.has_answers:
+                    self._save(finished=False)  # a stopped terminal loses at most one section
+                self.section = q.section.id
+                self.item = ""
+                self._heading(q.section)
+            if q.item and q.item != self.item:
+                self.item = q.item
+                click.secho(f"\n{q.item}", bold=True)
+            self._ask(q)
+
+    def _heading(self, section: Any) -> None:
+        if not section.title:
+            return
+        click.echo("")
+        click.secho(section.title, bold=True)
+        click.echo("=" * len(section.title))
+        for para in section.intro.split("\n\n") if section.intro else ():
+            click.echo(click.wrap_text(para, width=_width()))
+            click.echo("")
+
+    def _ask(self, q: Any) -> None:
+        click.echo("")
+        yes_no = q.kind == "yesno"
+        click.secho(q.text + (" (yes or no)" if yes_no else ""), bold=True)
+        for choice in q.choices:
+            click.echo(f"  {choice.number}. {choice.label}")
+            if choice.explanation:
+                click.echo(click.wrap_text(choice.explanation, width=_width(),
+                                           initial_indent="     ", subsequent_indent="     "))
+        if q.help:
+            click.echo(click.wrap_text(q.help, width=_width(), initial_indent="  ",
+                                       subsequent_indent="  "))
+        if q.example and not yes_no:
+            click.secho(f"  For example: {q.example}", dim=True)
+        if q.note:
+            click.secho(click.wrap_text(q.note, width=_width(), initial_indent="  ",
+                                        subsequent_indent="  "), fg="yellow")
+        if q.default and not yes_no:
+            click.secho("  Press Enter to keep the answer in [brackets]"
+                        + ("" if q.required else ", or type - to leave it out") + ".", dim=True)
+        while True:
+            answer = click.prompt(">", default=q.default or "", show_default=bool(q.default),
+                                  prompt_suffix=" ")
+            if self._submit(q, answer):
+                return
+
+    def _submit(self, q: Any, answer: str, *, check_tone: bool = True) -> bool:
+        from letters.interview import Accepted, Rejected
+
+        outcome = self.interview.submit(answer, check_tone=check_tone)
+        if isinstance(outcome, Accepted):
+            if outcome.note and outcome.note != answer.strip():
+                click.secho(f"  ({outcome.note})", dim=True)
+            if q.id == "recipient.name" and outcome.value is None:
+                click.secho('  (The letter will open "Dear Sir or Madam" and end "Yours '
+                            'faithfully".)', dim=True)
+            return True
+        if isinstance(outcome, Rejected):
+            problem = outcome.problem
+            click.secho(f"  Sorry: {problem.message[:1].upper()}{problem.message[1:]}",
+                        fg="red")
+            if problem.example:
+                click.echo(f"  For example: {problem.example}")
+            return False
+        return self._tone(q, outcome)
+
+    def _tone(self, q: Any, concern: Any) -> bool:
+        click.secho("  A suggestion about the wording (a calm letter is taken more seriously):",
+                    fg="yellow")
+        for note in concern.notes:
+            click.echo(click.wrap_text(f"- {note.message}", width=_width(), initial_indent="  ",
+                                       subsequent_indent="    "))
+            if note.suggestion:
+                click.echo(click.wrap_text(f"Suggestion: {note.suggestion}", width=_width(),
+                                           initial_indent="    ", subsequent_indent="    "))
+        options = {"e": "edit your answer", "k": "keep your own words"}
+        if concern.rewrite:
+            click.echo(click.wrap_text(f'Tidied wording: "{concern.rewrite}"', width=_width(),
+                                       initial_indent="  ", subsequent_indent="    "))
+            options = {"a": "use the tidied wording", **options}
+        menu = ", ".join(f"{v} ({k})" for k, v in options.items())
+        choice = click.prompt(f"  {menu[:1].upper()}{menu[1:]}?", prompt_suffix=" ",
+                              type=click.Choice(list(options)), show_choices=False,
+                              default="e")
+        if choice == "a":
+            return self._submit(q, concern.rewrite, check_tone=False)
+        if choice == "k":
+            return self._submit(q, concern.text, check_tone=False)
+        return self._submit(q, self._edit(concern.rewrite or concern.text))
+
+    def _edit(self, text: str) -> str:
+        if self.tty:
+            try:
+                import readline
+
+                readline.set_startup_hook(lambda: readline.insert_text(text))
+                try:
+                    return str(click.prompt("  Your answer", prompt_suffix=": "))
+                finally:
+                    readline.set_startup_hook()
+            except ImportError:
+                pass
+        return str(click.prompt("  Your new answer", prompt_suffix=": "))
+
+    def _finish(self) -> None:
+        from letters.case import load_case
+        from letters.dates import long_date
+        from letters.errors import CaseError, OutputError
+        from letters.letter import render_case_file
+
+        click.echo("")
+        click.secho("Your answers", bold=True)
+        click.echo("============")
+        for heading, rows in self.interview.summary():
+            click.secho(f"\n{heading}", bold=True)
+            for label, value in rows:
+                line = f"{label}: {value}" if label else value
+                click.echo(click.wrap_text(line, width=_width(), initial_indent="  ",
+                                           subsequent_indent="    "))
+        path = self._save(finished=True)
+        click.echo("")
+        try:
+            case = load_case(path)
+        except CaseError as err:
+            self._save(finished=False)
+            click.echo(f"Saved {path}, but it is not finished yet:", err=True)
+            raise click.ClickException(f"{err}\nRun: swletter new --from {path}") from err
+        click.echo(f"Saved your case in {path}. To change an answer later, run:\n"
+                   f"  swletter new --from {path}")
+        try:
+            write_now = click.confirm("\nWrite the letter now?", default=True)
+        except click.Abort:
+            write_now = False
+        if not write_now:
+            click.echo(f"When you are ready, run:\n  swletter render {path}")
+            return
+        try:
+            letter_path, rendered = render_case_file(path)
+        except OutputError as err:
+            raise click.ClickException(f"{err}\n(your case is saved in {path}: run swletter "
+                                       f"render {path} --force to replace the letter)") from err
+        click.echo(f"Wrote {letter_path} (reply by {long_date(rendered.letter.reply_by)}).")
+        click.echo("Read it before you send it: it is your letter, so change anything that does "
+                   "not sound like you.")
+        if case.supporting_statements:
+            click.echo(f"For a supporting statement to send to "
+                       f"{case.supporting_statements[0].author} to complete, run:\n"
+                       f"  swletter statement {path}")
+
+
+def _width() -> int:
+    import shutil
+
+    return max(40, min(88, shutil.get_terminal_size((88, 24)).columns - 2))
+
+
+# --------------------------------------------------------------------------------------------
+# swletter statement: a draft supporting statement for a child advocate to finish and sign.
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--by", "by", metavar="NAME",
+              help="The author of the statement to draft, as named under "
+                   "supporting_statements. Default: the first.")
+@click.option("--format", "fmt", type=click.Choice(("docx", "md", "html")),
+              help="docx (default), md or html. Taken from the -o file name when left out.")
+@click.option("-o", "--output", metavar="OUT",
+              help="Where to write the statement; '-' writes it to the screen. Default: next "
+                   "to the case file, named after the author.")
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+def statement(case: str, by: str | None, fmt: str | None, output: str | None,
+              force: bool) -> None:
+    """Draft the supporting statement for an advocate named in the case file CASE.
+
+    Parts the author has not given yet (how they know the child, what the child has said, why a
+    change is in the child's best interests, whether the child agreed to it being shared) are
+    marked as prompts in [square brackets] for them to complete before signing.
+    """
+    from letters.case import load_case
+    from letters.output import write_atomic
+    from letters.statement import (
+        StatementChoiceError,
+        default_statement_path,
+        draft_statement,
+    )
+
+    chosen = _choose_format(fmt, output)
+    if chosen == "pdf":
+        raise click.BadParameter("a statement is written as docx, md or html.",
+                                 param_hint="--output")
+    loaded = load_case(case)
+    try:
+        draft = draft_statement(loaded, by)
+    except StatementChoiceError as err:
+        raise click.BadParameter(str(err), param_hint="--by") from err
+    if output == "-":
+        if chosen == "docx":
+            raise click.BadParameter("a .docx cannot be written to the screen; use --format md "
+                                     "or html with -o -, or give a file name.",
+                                     param_hint="--output")
+        click.echo(draft.to_bytes(chosen).decode("utf-8"), nl=False)
+        return
+    target = Path(output) if output else default_statement_path(loaded, draft, chosen)
+    path = write_atomic(target, draft.to_bytes(chosen), force=force)
+    click.echo(f"Wrote {path}: a draft statement for {draft.statement.author} to complete and "
+               "sign.")
+    if draft.missing:
+        click.echo("Still to complete (marked in [square brackets]): "
+                   + "; ".join(m.what for m in draft.missing) + ".")
+
+
+def _echo_statement_todo(case: Any, case_path: str) -> None:
+    """`check`'s list of what each supporting statement's author still has to give (advice only:
+    it never makes a case invalid or fails --strict)."""
+    from letters.statement import statement_todo
+
+    for _, st, parts in statement_todo(case):
+        click.echo(f"Still to complete in the supporting statement by {st.author}:")
+        for part in parts:
+            click.echo(f"  - {part.what} ({part.field})")
+        click.echo(f"  `swletter statement {case_path}` drafts it with these parts marked.")
