@@ -17,6 +17,7 @@ later feature (a register of letters sent) needs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -29,6 +30,7 @@ from .case import case_from_data, load_case
 from .errors import CaseError, LettersError, OutputError, Problem
 from .letter import make_letter, slug
 from .output import write_atomic
+from .register import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
 from .sheets import (
     OrphanRow,
     SheetCase,
@@ -82,6 +84,7 @@ class CaseResult:
     warnings: tuple[str, ...] = ()
     reply_by: dt.date | None = None
     markdown: str | None = None  # only kept when the letters are also combined into one file
+    entry: LetterEntry | None = None  # what the register records, when ``options.record``
 
     @property
     def ok(self) -> bool:
@@ -98,6 +101,7 @@ class BulkOptions:
     today: dt.date | None = None
     template_dirs: tuple[str, ...] = ()
     keep_markdown: bool = False
+    record: bool = False  # build each letter's register entry (the parent process records it)
 
 
 @dataclass
@@ -287,8 +291,15 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True) -> CaseRes
         rendered = make_letter(case, today=options.today, template_dirs=options.template_dirs)
         warnings.extend(_describe_warning(w, sheet) for w in rendered.warnings)
         target = Path(options.out_dir, job.output)
-        if write:
-            write_atomic(target, rendered.to_bytes(options.fmt), force=options.force)
+        data = rendered.to_bytes(options.fmt) if write else None
+        if data is not None:
+            write_atomic(target, data, force=options.force)
+        entry = None
+        if options.record:
+            entry = (entry_for_case(case, kind="request", letter_date=rendered.letter.date,
+                                    reply_by=rendered.letter.reply_by, output_path=target,
+                                    data=data)
+                     if data is not None else entry_for_earlier_letter(case, target))
     except CaseError as err:
         problems.extend(p.describe(with_file=False) for p in err.problems)
         return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
@@ -298,7 +309,7 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True) -> CaseRes
     return CaseResult(
         job.index, job.label, WRITTEN if write else ALREADY_DONE, output=str(target),
         warnings=tuple(warnings), reply_by=rendered.letter.reply_by,
-        markdown=rendered.markdown if options.keep_markdown else None,
+        markdown=rendered.markdown if options.keep_markdown else None, entry=entry,
     )
 
 
@@ -371,6 +382,23 @@ def run_bulk(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
         if on_result is not None:
             on_result(result)
     return summary
+
+
+def record_result(register: Register, result: CaseResult, job: Job,
+                  options: BulkOptions) -> bool:
+    """Record one result's letter in the register, from the parent process (the one writer).
+
+    A letter written by this run comes with its entry. A letter skipped because it already
+    existed is recorded only if the register does not have its file yet (a run killed between
+    writing and recording, or run first without a register), so every letter is recorded
+    exactly once however often the batch is run. Returns whether a new row was recorded.
+    """
+    entry = result.entry
+    if (entry is None and result.status == ALREADY_DONE and result.output
+            and not register.has_output(result.output)):
+        redo = render_job(job, dataclasses.replace(options, record=True), write=False)
+        entry = redo.entry
+    return entry is not None and register.record_letter(entry)[1]
 
 
 def with_unfinished(results: Sequence[CaseResult], jobs: Sequence[Job]) -> list[CaseResult]:

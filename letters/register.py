@@ -189,13 +189,18 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
 
 def entry_for_case(case: Case, *, kind: str, letter_date: dt.date, reply_by: dt.date,
-                   output_path: str | os.PathLike[str], follows: int | None = None) -> LetterEntry:
+                   output_path: str | os.PathLike[str], follows: int | None = None,
+                   data: bytes | None = None) -> LetterEntry:
     """The register entry for a letter about ``case`` that has just been written to a file.
 
-    The path is stored absolute, and the hash is taken from the file as written, so the entry
-    proves later exactly which letter went out.
+    The path is stored absolute, and the hash is of the bytes written (``data``, or the file
+    when they are not given), so the entry proves later exactly which letter went out.
     """
     path = Path(output_path).resolve()
+    try:
+        digest = hashlib.sha256(data).hexdigest() if data is not None else sha256_file(path)
+    except OSError as err:
+        raise RegisterError(f"cannot read {path} to record it: {err.strerror}.") from err
     return LetterEntry(
         kind=kind,
         letter_date=letter_date,
@@ -204,11 +209,31 @@ def entry_for_case(case: Case, *, kind: str, letter_date: dt.date, reply_by: dt.
         recipient_organisation=case.recipient.organisation,
         grounds=tuple(case.grounds),
         output_path=str(path),
-        sha256=sha256_file(path),
+        sha256=digest,
         case_reference=case.case_reference,
         jurisdiction=case.jurisdiction,
         follows=follows,
     )
+
+
+def entry_for_earlier_letter(case: Case, output_path: str | os.PathLike[str]) -> LetterEntry:
+    """The entry for a request letter written earlier and never recorded (a batch killed
+    between writing a letter and recording it, or first run without a register).
+
+    A case without a date was dated the day it was written: the file's modification date.
+    """
+    from .dates import add_working_days
+
+    path = Path(output_path)
+    try:
+        written = dt.date.fromtimestamp(path.stat().st_mtime)
+    except OSError as err:
+        raise RegisterError(f"cannot read {path} to record it: {err.strerror}.") from err
+    letter_date = case.date or written
+    reply_by = add_working_days(letter_date, case.response_within_working_days,
+                                case.jurisdiction)
+    return entry_for_case(case, kind="request", letter_date=letter_date, reply_by=reply_by,
+                          output_path=path)
 
 
 def status_for(letters: Sequence[RegisteredLetter], replies: Sequence[Reply],
@@ -335,6 +360,12 @@ class Register:
     def replies(self) -> list[Reply]:
         """Every reply recorded, oldest first (corrections included)."""
         return [_reply(r) for r in self._read(f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id")]
+
+    def has_output(self, output_path: str | os.PathLike[str]) -> bool:
+        """Whether any letter written to ``output_path`` (made absolute) is recorded."""
+        rows = self._read("SELECT 1 FROM letters WHERE output_path = ? LIMIT 1",
+                          (str(Path(output_path).resolve()),))
+        return bool(rows)
 
     def letter(self, letter_id: int) -> RegisteredLetter:
         """Letter number ``letter_id``; ``RegisterError`` naming the register if there is none."""
@@ -502,6 +533,9 @@ def open_register(path: str | os.PathLike[str], *, create: bool = True,
     try:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL never corrupts the register; a power cut may lose the last few
+        # records, which the next run of a batch records again (recording is idempotent).
+        db.execute("PRAGMA synchronous = NORMAL")
         _migrate(db, target)
     except sqlite3.DatabaseError as err:
         db.close()
