@@ -7,7 +7,9 @@ file and field); 2 a usage error. Heavy modules are imported inside the commands
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -55,7 +57,8 @@ def main() -> None:
     """
 
 
-def _choose_format(fmt: str | None, output: str | None) -> str:
+def _choose_format(fmt: str | None, output: str | None, default: str | None = None) -> str:
+    """--format, else the -o file's extension, else ``default`` (swletter.toml), else docx."""
     suffix = Path(output).suffix.lower() if output and output != "-" else ""
     implied = _EXTENSIONS.get(suffix)
     if fmt and implied and fmt != implied:
@@ -63,7 +66,74 @@ def _choose_format(fmt: str | None, output: str | None) -> str:
             f"--format {fmt} does not match the file name {output}. Use a .{fmt} name, or "
             f"leave --format out.", param_hint="--format"
         )
-    return fmt or implied or ("md" if output == "-" else "docx")
+    if output == "-":
+        return fmt or (default if default in ("md", "html") else "md")
+    return fmt or implied or default or "docx"
+
+
+# --------------------------------------------------------------------------------------------
+# Settings: swletter.toml and the options that override it (issue 6). Apply one of these to a
+# command and it receives ``settings`` (letters.config.Settings) instead of the raw options:
+#
+#     @main.command()
+#     @customisation_options
+#     def statement(case: str, settings: Any) -> None:
+#         ... load_case(case, defaults=settings.case_defaults)
+#         ... make_letter(..., template_dirs=settings.template_dirs)
+#         ... rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
+
+
+def _settings_decorator(*, look: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    options = [click.option(
+        "--config", "config_file", metavar="FILE",
+        type=click.Path(exists=True, dir_okay=False, path_type=str),
+        help="Settings file (default: swletter.toml in this folder, if there is one).")]
+    if look:
+        options += [
+            click.option(
+                "--reference-docx", metavar="FILE",
+                type=click.Path(exists=True, dir_okay=False, path_type=str),
+                help="A .docx (your letterhead) whose styles, page setup, header and footer "
+                     "the letter takes."),
+            click.option(
+                "--templates", "templates_dir", metavar="DIR",
+                type=click.Path(exists=True, file_okay=False, path_type=str),
+                help="A folder of templates that replace swletter's by name "
+                     "(see `swletter templates export`)."),
+        ]
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(*args: Any, config_file: str | None = None, reference_docx: str | None = None,
+                    templates_dir: str | None = None, **kwargs: Any) -> Any:
+            kwargs["settings"] = _load_settings(config_file, reference_docx, templates_dir)
+            return command(*args, **kwargs)
+
+        # wraps() shares the wrapped function's click parameter list; give the wrapper its own.
+        wrapper.__click_params__ = list(getattr(command, "__click_params__", []))  # type: ignore[attr-defined]
+        decorated: Callable[..., Any] = wrapper
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated
+
+    return decorate
+
+
+#: --config, --reference-docx and --templates; the command gets ``settings``.
+customisation_options = _settings_decorator(look=True)
+#: --config only (for commands that read case files but write no letter); gets ``settings``.
+config_option = _settings_decorator(look=False)
+
+
+def _load_settings(config_file: str | None, reference_docx: str | None,
+                   templates_dir: str | None) -> Any:
+    """swletter.toml (or --config), with the options given on the command line put over it."""
+    from letters.config import load_settings
+
+    return load_settings(config_file).with_options(
+        reference_docx=Path(reference_docx) if reference_docx else None,
+        templates=Path(templates_dir) if templates_dir else None,
+    )
 
 
 #: ``--register FILE`` on every command that writes or reads the register of letters.
@@ -85,26 +155,29 @@ _register_option = click.option(
                    "file name when left out.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 @_register_option
+@customisation_options
 def render(case: str, output: str | None, fmt: str | None, force: bool,
-           register_path: str | None) -> None:
+           register_path: str | None, settings: Any) -> None:
     """Write the letter for the case file CASE."""
     from letters.case import load_case
     from letters.letter import make_letter, render_case_file
 
-    chosen = _choose_format(fmt, output)
+    chosen = _choose_format(fmt, output, settings.format)
     if output == "-":
         if chosen in ("docx", "pdf"):
             raise click.BadParameter(f"a .{chosen} cannot be written to the screen; use "
                                      "--format md or html with -o -, or give a file name.",
                                      param_hint="--output")
-        rendered = make_letter(load_case(case))
+        rendered = make_letter(load_case(case, defaults=settings.case_defaults),
+                               template_dirs=settings.template_dirs)
         click.echo(rendered.to_bytes(chosen).decode("utf-8"), nl=False)
         _print_warnings(rendered.warnings)
         if _register_path(register_path):
             click.echo("Not recorded in the register: the letter was printed, not saved.",
                        err=True)
         return
-    path, rendered = render_case_file(case, fmt=chosen, output=output, force=force)
+    path, rendered = render_case_file(case, fmt=chosen, output=output, force=force,
+                                      settings=settings)
     from letters.dates import long_date
 
     click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
@@ -119,7 +192,8 @@ def _print_warnings(warnings: Any) -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=str))
-def check(case: str) -> None:
+@config_option
+def check(case: str, settings: Any) -> None:
     """Check the case file CASE without writing a letter.
 
     Reports every problem at once. Exits 0 when the case is valid (warnings are advice), 1 when
@@ -129,7 +203,7 @@ def check(case: str) -> None:
     from letters.compose import compose_letter
     from letters.dates import long_date
 
-    loaded = load_case(case)
+    loaded = load_case(case, defaults=settings.case_defaults)
     letter = compose_letter(loaded)
     for warning in letter.warnings:
         click.echo(f"Warning: {warning.describe(with_file=False)}")
@@ -385,6 +459,46 @@ def bulk_template(file: str, force: bool) -> None:
         click.echo(f"  swletter bulk {written[0]} --evidence {written[1]} --out letters")
     else:
         click.echo(f"  swletter bulk {written[0]} --out letters")
+
+
+# --------------------------------------------------------------------------------------------
+# House wording: templates a charity edits (issue 6)
+
+
+@main.group(cls=_Group)
+def templates() -> None:
+    """Your own wording: copy swletter's templates to edit, and check the ones you changed."""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+@click.option("--force", is_flag=True, help="Replace templates already in FOLDER.")
+def templates_export(folder: str, force: bool) -> None:
+    """Copy every built-in template into FOLDER, with a README listing what they can use."""
+    from letters.template_tools import export_templates
+
+    written = export_templates(folder, force=force)
+    click.echo(f"Wrote {len(written) - 1} templates and {written[-1]} to {folder}. Edit the "
+               f"wording, delete the ones you keep as they are, then run:\n"
+               f"  swletter templates check {folder}\n"
+               f"  swletter render CASE --templates {folder}")
+
+
+@templates.command("check")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+def templates_check(folder: str) -> None:
+    """Check every template in FOLDER: syntax, variable names, file names, and a trial letter
+    from the example cases. Exits 1 if there is any problem."""
+    from letters.template_tools import check_templates
+
+    problems = check_templates(folder)
+    for problem in problems:
+        click.echo(f"- {problem.describe()}")
+    count = sum(1 for p in Path(folder).iterdir() if p.name.endswith(".j2"))
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise click.ClickException(f"{len(problems)} {noun} in {folder}.")
+    click.echo(f"{folder}: {count} template{'s' if count != 1 else ''}, no problems.")
 
 
 # --------------------------------------------------------------------------------------------
