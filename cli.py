@@ -774,6 +774,8 @@ class _Interviewer:
         self.overwrite = overwrite  # the file is ours to replace: the --from file or a save
         self.section = ""
         self.item = ""
+        self.resuming = interview.has_answers
+        self.told_about_defaults = False
         self.tty = sys.stdin.isatty()
         if self.tty:
             import contextlib
@@ -827,14 +829,19 @@ class _Interviewer:
         click.echo("")
         click.secho(section.title, bold=True)
         click.echo("=" * len(section.title))
-        for para in section.intro.split("\n\n") if section.intro else ():
-            click.echo(click.wrap_text(para, width=_width()))
-            click.echo("")
+        paras = section.intro.split("\n\n") if section.intro else []
+        if self.resuming and not self.told_about_defaults:
+            self.told_about_defaults = True
+            paras.append("Your earlier answers are shown in [brackets]. Press Enter to keep "
+                         "one, type a new answer to change it, or type - to leave out an "
+                         "optional one.")
+        if paras:
+            click.echo("\n\n".join(click.wrap_text(p, width=_width()) for p in paras))
 
     def _ask(self, q: Any) -> None:
         click.echo("")
-        yes_no = q.kind == "yesno"
-        click.secho(q.text + (" (yes or no)" if yes_no else ""), bold=True)
+        yes_no = q.kind in ("yesno", "flag")
+        click.secho(_wrap(q.text + (" (yes or no)" if yes_no else ""), ""), bold=True)
         for choice in q.choices:
             click.echo(f"  {choice.number}. {choice.label}")
             if choice.explanation:
@@ -844,13 +851,9 @@ class _Interviewer:
             click.echo(click.wrap_text(q.help, width=_width(), initial_indent="  ",
                                        subsequent_indent="  "))
         if q.example and not yes_no:
-            click.secho(f"  For example: {q.example}", dim=True)
+            click.secho(_wrap(f"For example: {q.example}"), dim=True)
         if q.note:
-            click.secho(click.wrap_text(q.note, width=_width(), initial_indent="  ",
-                                        subsequent_indent="  "), fg="yellow")
-        if q.default and not yes_no:
-            click.secho("  Press Enter to keep the answer in [brackets]"
-                        + ("" if q.required else ", or type - to leave it out") + ".", dim=True)
+            click.secho(_wrap(q.note), fg="yellow")
         while True:
             answer = click.prompt(">", default=q.default or "", show_default=bool(q.default),
                                   prompt_suffix=" ")
@@ -863,17 +866,17 @@ class _Interviewer:
         outcome = self.interview.submit(answer, check_tone=check_tone)
         if isinstance(outcome, Accepted):
             if outcome.note and outcome.note != answer.strip():
-                click.secho(f"  ({outcome.note})", dim=True)
+                click.secho(_wrap(f"({outcome.note})"), dim=True)
             if q.id == "recipient.name" and outcome.value is None:
                 click.secho('  (The letter will open "Dear Sir or Madam" and end "Yours '
                             'faithfully".)', dim=True)
             return True
         if isinstance(outcome, Rejected):
             problem = outcome.problem
-            click.secho(f"  Sorry: {problem.message[:1].upper()}{problem.message[1:]}",
+            click.secho(_wrap(f"Sorry: {problem.message[:1].upper()}{problem.message[1:]}"),
                         fg="red")
             if problem.example:
-                click.echo(f"  For example: {problem.example}")
+                click.echo(_wrap(f"For example: {problem.example}"))
             return False
         return self._tone(q, outcome)
 
@@ -891,7 +894,8 @@ class _Interviewer:
             click.echo(click.wrap_text(f'Tidied wording: "{concern.rewrite}"', width=_width(),
                                        initial_indent="  ", subsequent_indent="    "))
             options = {"a": "use the tidied wording", **options}
-        menu = ", ".join(f"{v} ({k})" for k, v in options.items())
+        labels = [f"{v} ({k})" for k, v in options.items()]
+        menu = ", ".join(labels[:-1]) + " or " + labels[-1]
         choice = click.prompt(f"  {menu[:1].upper()}{menu[1:]}?", prompt_suffix=" ",
                               type=click.Choice(list(options)), show_choices=False,
                               default="e")
@@ -953,12 +957,18 @@ class _Interviewer:
             raise click.ClickException(f"{err}\n(your case is saved in {path}: run swletter "
                                        f"render {path} --force to replace the letter)") from err
         click.echo(f"Wrote {letter_path} (reply by {long_date(rendered.letter.reply_by)}).")
-        click.echo("Read it before you send it: it is your letter, so change anything that does "
-                   "not sound like you.")
+        click.echo(_wrap("Read it before you send it: it is your letter, so change anything "
+                         "that does not sound like you.", ""))
         if case.supporting_statements:
             click.echo(f"For a supporting statement to send to "
                        f"{case.supporting_statements[0].author} to complete, run:\n"
                        f"  swletter statement {path}")
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    """``text`` wrapped to the terminal, continuation lines indented a little further."""
+    return click.wrap_text(text, width=_width(), initial_indent=indent,
+                           subsequent_indent=indent + "  " if indent else "")
 
 
 def _width() -> int:

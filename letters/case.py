@@ -511,7 +511,7 @@ def case_from_data(data: Any, *, source: str = "", base_dir: str = ".") -> Case:
         again = f"swletter new --from {source}" if source else "swletter new --from CASE"
         v.add(("incomplete",), "this case is not finished: the questions were stopped before the "
               f'end. Run "{again}" to answer the rest, or, once every part is filled in, delete '
-              "this line.", "incomplete: false")
+              "this line.")
     grounds = _validate_grounds(v, data.get("grounds"), grounds_registry)
     _cross_check(v, core, grounds, grounds_registry)
     if v.problems:

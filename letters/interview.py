@@ -161,6 +161,7 @@ class _QSpec:
     not_future: bool = False
     tone: str = ""
     kind: str = ""
+    choice_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,8 @@ def load_questions() -> Questions:
                 raise GroundDefinitionError(
                     f"{where}: section {raw['id']!r} question {j + 1} needs a field and may only "
                     f"have {sorted(_QKEYS)}; found {sorted(bad) or 'no field'}")
-            questions.append(_QSpec(**{**q, "dont_know": tuple(q.get("dont_know", ()))}))
+            questions.append(_QSpec(**{**q, "dont_know": tuple(q.get("dont_know", ())),
+                                       "choice_labels": tuple(q.get("choice_labels", ()))}))
         fields = {k: v for k, v in raw.items() if k != "question"}
         sections.append(_SectionSpec(**fields, questions=tuple(questions)))
     return Questions(tuple(sections), data.get("ground", {}))
@@ -476,11 +478,15 @@ class Interview:
         note = ""
         if q.kind in ("choice", "child"):
             number = text.rstrip(".")
+            by_label = {c.label.lower(): c for c in q.choices}
             if number.isdigit():
                 if not 1 <= int(number) <= len(q.choices):
                     return reject(f"there is no {number} here; choose a number from 1 to "
                                   f"{len(q.choices)}.")
                 raw = q.choices[int(number) - 1].value
+                note = q.choices[int(number) - 1].label
+            elif text.lower() in by_label:
+                raw = by_label[text.lower()].value
             if q.kind == "child":
                 names = [c.value for c in q.choices]
                 matches = [n for n in names if clean_text(n).lower() == clean_text(raw).lower()]
@@ -513,7 +519,8 @@ class Interview:
             missing = evidence_file_problem(self.base_dir, value)
             if missing:
                 return reject(missing.replace("next to the case file",
-                                              f"in {Path(self.base_dir).resolve()}"))
+                                              f"in {Path(self.base_dir).resolve()}")
+                              .replace("or leave file out", "or press Enter to leave it out"))
         return Accepted(value, note)
 
     def _check_numbers(self, q: Question, text: str,
@@ -572,18 +579,24 @@ class Interview:
         default, note = self._default_for(spec, existing, kind, path)
         if kind == "flag":
             default = "yes" if existing is True else "no"
+        if kind == "choice" and default:
+            default = next((label for value, label in zip(spec.choices, _choice_labels(
+                qs, spec), strict=True) if value == default), default)
         choices: tuple[Choice, ...] = ()
         if kind == "choice":
-            choices = tuple(Choice(i + 1, c, c) for i, c in enumerate(spec.choices))
+            choices = tuple(Choice(i + 1, value, label) for i, (value, label) in enumerate(
+                zip(spec.choices, _choice_labels(qs, spec), strict=True)))
         if not default and spec.default is not None:
             default = _answer_text(spec.default, kind)
+            default = next((c.label for c in choices if c.value == default), default)
         required = spec.required if qs.required is None else qs.required
         required = required or kind == "flag"  # a yes/no question always has its answer
         question = Question(
             id=_question_id(path), text=_fill(qs.text or spec.help, context), kind=kind,
             section=section, path=path, item=item_label, label=qs.label or _label(spec.name),
             help=_fill(qs.help, context),
-            example=qs.example or _answer_example(spec.example), required=required,
+            example="yes" if kind == "flag" else qs.example or _answer_example(spec.example),
+            required=required,
             choices=choices, default=default, note=note, tone=qs.tone,
         )
         value = yield _Ask(question, spec, qs)
@@ -636,8 +649,8 @@ class Interview:
             if key == "evidence" and not item.get("id"):
                 item["id"] = _next_id(items)
             label = f"{item_word} {i + 1}"
-            ctx = {**context, **self._context(item)}
             for qs in questions:
+                ctx = {**context, **self._context(item)}  # {child} once the name is known
                 sub = field_spec.sub(qs.field)
                 if qs.kind == CITES:
                     yield from self._ask_cites(qs, section, item, (*path, i), label)
@@ -833,8 +846,16 @@ def _fill(text: str, context: Mapping[str, str]) -> str:
                   text)
 
 
+def _choice_labels(qs: _QSpec, spec: Field) -> list[str]:
+    """How each of a field's choices is shown: the questions file's labels, else capitalised."""
+    given = list(qs.choice_labels)
+    return [given[i] if i < len(given) else _label(c) for i, c in enumerate(spec.choices)]
+
+
 def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    """``date_of_birth`` → "Date of birth"; ``text message`` → "Text message"."""
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def _answer_example(example: str) -> str:
@@ -849,6 +870,7 @@ def _question_id(path: PathParts) -> str:
 def _qspec(name: str, wording: Mapping[str, Any]) -> _QSpec:
     plain = {k: v for k, v in wording.items() if k in _QKEYS and not isinstance(v, dict)}
     plain["dont_know"] = tuple(plain.get("dont_know", ()))
+    plain["choice_labels"] = tuple(plain.get("choice_labels", ()))
     return _QSpec(**{**plain, "field": name})
 
 
@@ -957,6 +979,10 @@ def _summary(iv: Interview) -> Iterator[tuple[str, list[tuple[str, str]]]]:
                     rows.append((qs.label or "Name", f'not known (the letter opens "{greeting}")'))
                     continue
                 text = _answer_text(value, "date")
+                spec_field = _core_field(qs.field)
+                if spec_field.kind == "choice" and text:
+                    text = dict(zip(spec_field.choices, _choice_labels(qs, spec_field),
+                                    strict=True)).get(text, text)
                 if qs.field == "response_within_working_days" and not text:
                     text = "10"
                 if text:
@@ -967,21 +993,25 @@ def _summary(iv: Interview) -> Iterator[tuple[str, list[tuple[str, str]]]]:
 def _ground_rows(iv: Interview, ground: Ground) -> Iterator[tuple[str, str]]:
     data = iv.data["grounds"].get(ground.id) or {}
     wording = iv._questions.ground_wording.get(ground.id, {})
+    rows = []
     for spec in ground.fields:
         value = data.get(spec.name)
-        label = wording.get(spec.name, {}).get("label") or _label(spec.name)
+        words = wording.get(spec.name, {})
+        label = words.get("label") or _label(spec.name)
+        if spec.kind == "evidence" or not value:
+            continue  # evidence is shown with each piece of evidence, under what it supports
         if spec.kind == "records" and isinstance(value, list):
             for i, record in enumerate(value):
-                if isinstance(record, dict):
-                    yield f"{wording.get(spec.name, {}).get('item', 'Item')} {i + 1}", \
-                        _record_label(ground, spec, record, i).split(": ", 1)[-1] + \
-                        (f" ({_answer_text(record.get('date'), 'date')})"
-                         if record.get("date") else "")
-        elif spec.kind == "evidence":
-            if value:
-                yield "Evidence", _answer_text(value, "")
-        elif value:
-            yield label, _answer_text(value, spec.kind)
+                if not isinstance(record, dict):
+                    continue
+                when = _answer_text(record.get("date"), "date")
+                what = "; ".join(str(v) for k, v in record.items()
+                                 if isinstance(v, str) and k != "date")
+                rows.append((f"{words.get('item', 'Item')} {i + 1}",
+                             f"{when}: {what}" if when else what))
+        else:
+            rows.append((label, _answer_text(value, spec.kind)))
+    yield from rows or [("", "no details given")]
 
 
 # --------------------------------------------------------------------------------------------
