@@ -314,7 +314,7 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True) -> CaseRes
 
 
 def _describe_warning(warning: Problem, sheet: SheetCase | None) -> str:
-    if sheet is not None and warning.parts:
+    if sheet is not None and (warning.parts or warning.path):
         return sheet.locate(warning)
     return warning.describe(with_file=False)
 

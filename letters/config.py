@@ -203,6 +203,9 @@ class Settings:
         _sender, "The charity as the sender of letters written for a family (name, address, "
         "email, phone, relationship); see the README for how it meets a case file.",
         'sender = { name = "Hillside Family Support", address = ["1 Park Row", "LS1 5AB"] }')
+    register: Path | None = setting(
+        path_setting, "The register of letters sent (an SQLite file, made on first use): render, "
+        "bulk and followup record every letter in it.", 'register = "letters.sqlite"')
     #: The settings file these came from ("" when there was none).
     source: str = field(default="", compare=False)
 

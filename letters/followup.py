@@ -23,8 +23,9 @@ from typing import Any
 
 from .case import Case, load_case
 from .compose import salutation_for
+from .config import Settings
 from .dates import add_working_days, long_date
-from .errors import FollowUpError, GroundDefinitionError, Problem
+from .errors import FollowUpError, GroundDefinitionError, OutputError, Problem
 from .output import write_atomic
 from .register import RegisteredLetter, RequestStatus, entry_for_case, open_register
 from .registry import read_shared_data
@@ -217,9 +218,11 @@ class RenderedFollowUp:
     def warnings(self) -> tuple[Problem, ...]:
         return self.followup.warnings
 
-    def to_bytes(self, fmt: str) -> bytes:
-        """The letter as a docx, md or html file."""
-        return letter_bytes(self.markdown, fmt, title=self.followup.title)
+    def to_bytes(self, fmt: str, *,
+                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
+        """The letter as a file in ``fmt``; a docx or pdf on ``reference_docx``'s letterhead."""
+        return letter_bytes(self.markdown, fmt, title=self.followup.title,
+                            reference_docx=reference_docx)
 
 
 def make_followup(case: Case, kind: str, first: FirstLetter, *, today: dt.date | None = None,
@@ -256,20 +259,24 @@ def write_followup(case_path: str | os.PathLike[str], kind: str, *, fmt: str = "
                    output: str | os.PathLike[str] | None = None, force: bool = False,
                    register_path: str | os.PathLike[str] | None = None,
                    first_letter_date: dt.date | None = None, today: dt.date | None = None,
-                   template_dirs: Sequence[str] = ()) -> WrittenFollowUp:
+                   settings: Settings | None = None) -> WrittenFollowUp:
     """Write a follow-up for a case file and, with a register, record it there.
 
     The first letter is found in the register (the newest request for the same children,
     organisation and case reference). Without a register entry, ``first_letter_date`` gives
     its date; failing that, the case file's own ``date`` (the date the first letter was
-    written with). The default output sits next to the case file.
+    written with). The default output sits next to the case file. ``settings`` (swletter.toml
+    and the options) supply case defaults, template folders and the reference .docx, as for
+    the first letter.
     """
-    case = load_case(case_path)
+    settings = settings or Settings()
+    case = load_case(case_path, defaults=settings.case_defaults)
     date = today or dt.date.today()
+    template_dirs = settings.template_dirs
     if register_path is None:
         first, source = _first_without_register(case, first_letter_date)
         rendered = make_followup(case, kind, first, today=date, template_dirs=template_dirs)
-        path = _write(rendered, case_path, fmt, output, force)
+        path = _write(rendered, case_path, fmt, output, force, settings)
         return WrittenFollowUp(path, rendered, source)
     with open_register(register_path) as register:
         request = register.find_request(
@@ -292,7 +299,7 @@ def write_followup(case_path: str | os.PathLike[str], kind: str, *, fmt: str = "
                      FirstLetter(request.letter_date, request.reply_by, request.id))
             source = "the register"
         rendered = make_followup(case, kind, first, today=date, template_dirs=template_dirs)
-        path = _write(rendered, case_path, fmt, output, force)
+        path = _write(rendered, case_path, fmt, output, force, settings)
         entry = entry_for_case(case, kind=kind, letter_date=rendered.followup.date,
                                reply_by=rendered.followup.reply_by, output_path=path,
                                follows=request.id if request else None)
@@ -321,7 +328,12 @@ def _first_without_register(case: Case, first_letter_date: dt.date | None,
 
 
 def _write(rendered: RenderedFollowUp, case_path: str | os.PathLike[str], fmt: str,
-           output: str | os.PathLike[str] | None, force: bool) -> Path:
+           output: str | os.PathLike[str] | None, force: bool, settings: Settings) -> Path:
     target = Path(output) if output else Path(case_path).parent / default_followup_name(
         rendered.followup, fmt)
-    return write_atomic(target, rendered.to_bytes(fmt), force=force)
+    if not force and target.exists():
+        # Say so before a slow conversion (a PDF takes seconds); write_atomic checks again.
+        raise OutputError(f"{target} already exists. Use --force to replace it, or choose "
+                          "another name with -o.")
+    data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
+    return write_atomic(target, data, force=force)

@@ -394,17 +394,16 @@ class Register:
         for letter in letters:
             if letter.kind == "request":
                 newest_at_path[letter.output_path] = letter.id
+        # A follow-up belongs to the request it follows; one whose first letter is not in the
+        # register (written by hand, say) stands as a request of its own.
         by_request: dict[int, list[RegisteredLetter]] = {}
         for letter in letters:
-            if letter.kind == "request":
-                by_request.setdefault(letter.id, []).append(letter)
-            elif letter.follows is not None:
-                by_request.setdefault(letter.follows, []).append(letter)
+            by_request.setdefault(letter.follows or letter.id, []).append(letter)
         letter_request = {x.id: x.follows or x.id for x in letters}
         out = []
         for request_id, chain in by_request.items():
             request = chain[0]
-            if request.kind != "request" or newest_at_path[request.output_path] != request_id:
+            if request.kind == "request" and newest_at_path[request.output_path] != request_id:
                 continue
             chain_replies = [r for r in replies if letter_request.get(r.letter_id) == request_id]
             status, reply = status_for(chain, chain_replies, today)

@@ -97,18 +97,22 @@ def _columns_for(specs: Sequence[Field], parts: tuple[str | None, ...],
             # A list inside a list has no flat form; such a ground needs a case file.
             continue
         else:
-            yield Column(here, spec, _note(spec))
+            context = "list" if in_list else "ground" if parts[:1] == ("grounds",) else ""
+            yield Column(here, spec, _note(spec, context))
 
 
-def _note(spec: Field) -> str:
-    need = "Required" if spec.required else "Optional"
+def _note(spec: Field, context: str = "") -> str:
+    need = "Optional"
+    if spec.required:
+        need = {"list": "Required for each N used", "ground": "Required for this ground"}.get(
+            context, "Required")
     how = {
         "date": " A date cell, or text such as 2026-11-23.",
         "lines": " One line per line break in the cell, or separated by commas.",
         "evidence": " Evidence ids from the evidence sheet, separated by commas, such as E1, E2.",
         "int": " A whole number.",
         "choice": f" One of: {', '.join(spec.choices)}.",
-        "child": " The child's name exactly as in a child_N_name column.",
+        "child": " Spelled as in a child_N_name column.",
         "flag": " TRUE or FALSE.",
     }.get(spec.kind, "")
     return f"{need}. {spec.help}{how}".strip()
@@ -144,8 +148,20 @@ def column_notes() -> list[tuple[str, str, str]]:
     out.append((EVIDENCE_SHEET, CASE_ID, "Required. The case_id of the case in the cases sheet "
                 "this document belongs to."))
     for spec in evidence_columns():
-        out.append((EVIDENCE_SHEET, spec.name, _note(spec)))
+        out.append((EVIDENCE_SHEET, spec.name, _evidence_note(spec)))
     return out
+
+
+def _evidence_note(spec: Field) -> str:
+    return _note(spec).replace("relative to the case file", "relative to the spreadsheet's folder")
+
+
+def columns_markdown() -> str:
+    """The README's table of every spreadsheet column (regenerate it when a ground changes)."""
+    lines = ["| sheet | column | what goes in it |", "|---|---|---|"]
+    lines += [f"| {sheet} | `{column}` | {note.replace('|', '/')} |"
+              for sheet, column, note in column_notes()]
+    return "\n".join(lines)
 
 
 _CASE_ID_NOTE = ("Required. A short id of your own for each case, unique in the sheet, such as "
@@ -330,7 +346,7 @@ class SheetCase:
 
     def locate(self, problem: Problem) -> str:
         """The problem as "cases, row 14, column recipient_name: …" for a caseworker."""
-        where = self.where(problem.parts)
+        where = self.where(problem.parts or parse_path(problem.path))
         message = problem.message.replace("next to the case file", "next to the spreadsheet")
         text = f"{where}: {message}"
         example = cell_example(problem.example)
@@ -364,6 +380,14 @@ class SheetCase:
             name = first or name
         shown = self.headers.get(name)
         return f"{place}, column {shown}" if shown else f"{place}, column {name} (add this column)"
+
+
+def parse_path(path: str) -> Parts:
+    """``evidence[2].date`` → ``("evidence", 1, "date")``: the inverse of ``format_path``."""
+    parts: list[str | int] = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        parts.append(int(index) - 1 if index else name)
+    return tuple(parts)
 
 
 def cell_example(example: str) -> str:
@@ -793,7 +817,8 @@ def _template_rows() -> tuple[list[str], dict[str, Any], dict[str, str],
     notes = {CASE_ID: "# Notes (this row is skipped). " + _CASE_ID_NOTE, **notes_by}
     evidence_headers = [CASE_ID, *(f.name for f in evidence_columns())]
     evidence_notes = {CASE_ID: "# Notes (this row is skipped). The case_id of the case this "
-                      "document belongs to.", **{f.name: _note(f) for f in evidence_columns()}}
+                      "document belongs to.",
+                      **{f.name: _evidence_note(f) for f in evidence_columns()}}
     return headers, row, notes, evidence_headers, evidence, evidence_notes
 
 

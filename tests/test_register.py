@@ -312,3 +312,13 @@ def test_a_killed_batch_run_again_leaves_no_duplicates_and_no_gaps(tmp_path: Pat
     assert sorted(x.children[0] for x in letters) == sorted(names)
     for letter in letters:
         assert letter.sha256 == sha256_file(letter.output_path)
+
+
+def test_a_follow_up_whose_first_letter_is_not_recorded_is_listed_on_its_own(
+        tmp_path: Path) -> None:
+    path = tmp_path / "register.sqlite"
+    with open_register(path) as register:
+        register.record_letter(entry(1, kind="chaser", letter_date=dt.date(2026, 12, 10),
+                                     reply_by=dt.date(2026, 12, 24)))
+        [status] = register.statuses(dt.date(2026, 12, 28))
+    assert (status.request.kind, status.status) == ("chaser", "overdue")

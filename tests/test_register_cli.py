@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from letters.register import open_register
 
 from .conftest import MINIMAL, write_case
 
@@ -272,3 +273,28 @@ def test_ics_has_a_reminder_for_every_open_reply_by_date(runner: CliRunner,
     assert b"Mia" not in private.read_bytes()
     [event] = list(icalendar.Calendar.from_ical(private.read_bytes()).walk("VEVENT"))
     assert str(event["summary"]) == "Reply due (SEF-77)"
+
+
+def test_register_named_in_swletter_toml(runner: CliRunner, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "swletter.toml").write_text('register = "records/letters.sqlite"\n',
+                                           encoding="utf-8")
+    (tmp_path / "records").mkdir()
+    case = write_case(tmp_path, MINIMAL)
+    result = runner.invoke(main, ["render", str(case)])
+    _ok(result)
+    register = tmp_path / "records" / "letters.sqlite"
+    assert result.stdout.endswith(f"Recorded as letter 1 in the register {register}.\n")
+    listing = runner.invoke(main, ["register", "list", "--format", "json"])
+    _ok(listing)
+    assert [r["children"] for r in json.loads(listing.stdout)] == ["Mia Green"]
+    # --register on the command line wins over the settings file.
+    other = tmp_path / "other.sqlite"
+    _ok(runner.invoke(main, ["followup", str(case), "--kind", "chaser", "--date",
+                             "2026-12-10", "--first-letter-date", "2026-11-23",
+                             "--register", str(other)]))
+    with open_register(other) as reg:
+        assert [x.kind for x in reg.letters()] == ["chaser"]
+    with open_register(register) as reg:
+        assert [x.kind for x in reg.letters()] == ["request"]
