@@ -463,6 +463,269 @@ def bulk_template(file: str, force: bool) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# House wording: templates a charity edits (issue 6)
+
+
+@main.group(cls=_Group)
+def templates() -> None:
+    """Your own wording: copy swletter's templates to edit, and check the ones you changed."""
+
+
+@templates.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+@click.option("--force", is_flag=True, help="Replace templates already in FOLDER.")
+def templates_export(folder: str, force: bool) -> None:
+    """Copy every built-in template into FOLDER, with a README listing what they can use."""
+    from letters.template_tools import export_templates
+
+    written = export_templates(folder, force=force)
+    click.echo(f"Wrote {len(written) - 1} templates and {written[-1]} to {folder}. Edit the "
+               f"wording, delete the ones you keep as they are, then run:\n"
+               f"  swletter templates check {folder}\n"
+               f"  swletter render CASE --templates {folder}")
+
+
+@templates.command("check")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+def templates_check(folder: str) -> None:
+    """Check every template in FOLDER: syntax, variable names, file names, and a trial letter
+    from the example cases. Exits 1 if there is any problem."""
+    from letters.template_tools import check_templates
+
+    problems = check_templates(folder)
+    for problem in problems:
+        click.echo(f"- {problem.describe()}")
+    count = sum(1 for p in Path(folder).iterdir() if p.name.endswith(".j2"))
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise click.ClickException(f"{len(problems)} {noun} in {folder}.")
+    click.echo(f"{folder}: {count} template{'s' if count != 1 else ''}, no problems.")
+
+
+# --------------------------------------------------------------------------------------------
+# The register of letters sent, and the follow-up letters (issue 8)
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _register_path(option: str | None) -> str | None:
+    """The register to use: --register (or $SWLETTER_REGISTER), else swletter.toml's key."""
+    if option:
+        return option
+    return _configured_register()
+
+
+def _configured_register() -> str | None:
+    """The ``register`` key of swletter.toml.
+
+    Seam for letters/config.py (issue 6): until its settings carry a ``register`` key, only
+    --register and $SWLETTER_REGISTER name a register.
+    """
+    return None
+
+
+def _require_register(option: str | None) -> str:
+    path = _register_path(option)
+    if not path:
+        raise click.UsageError(
+            "no register given. Use --register FILE, set SWLETTER_REGISTER=FILE, or add "
+            'register = "letters.sqlite" to swletter.toml.'
+        )
+    return path
+
+
+def _record_request(option: str | None, letter: Any, path: Path) -> None:
+    """Record a request letter just written, when a register is in use."""
+    register = _register_path(option)
+    if not register:
+        return
+    from letters.register import record_letter_file
+
+    entry, created = record_letter_file(register, letter.case, kind="request",
+                                        letter_date=letter.date, reply_by=letter.reply_by,
+                                        output_path=path)
+    _echo_recorded(register, entry.id, created)
+
+
+def _echo_recorded(register: str, letter_id: int, created: bool) -> None:
+    if created:
+        click.echo(f"Recorded as letter {letter_id} in the register {register}.")
+    else:
+        click.echo(f"Already in the register {register} as letter {letter_id}.")
+
+
+def _as_date(value: Any) -> Any:
+    """click.DateTime gives a datetime; the engine wants the date."""
+    return value.date() if value is not None else None
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--kind", required=True, type=click.Choice(("chaser", "reasons", "complaint")),
+              help="chaser: no reply by the reply-by date. reasons: refused without reasons. "
+                   "complaint: a complaint under your nation's complaints procedure.")
+@_register_option
+@click.option("--first-letter-date", type=_DATE, metavar="DATE",
+              help="The date of your first letter (2026-11-23), when it is not in the register. "
+                   "Default: the case file's date.")
+@click.option("--date", "letter_date", type=_DATE, metavar="DATE",
+              help="The date of this letter (2026-12-10). Default: today.")
+@click.option("-o", "--output", metavar="OUT",
+              help="Where to write the letter. Default: next to the case file, named after the "
+                   "kind, the first child and the date.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="docx (default), md, html or pdf. Taken from the -o file name when left out.")
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+def followup(case: str, kind: str, register_path: str | None, first_letter_date: Any,
+             letter_date: Any, output: str | None, fmt: str | None, force: bool) -> None:
+    """Write the next letter for the case file CASE: a reminder, a request for the reasons,
+    or a complaint.
+
+    It cites your first letter by its date and case reference: from the register when the
+    letter is there, otherwise from --first-letter-date or the case file's date.
+    """
+    from letters.dates import long_date
+    from letters.followup import write_followup
+
+    if output == "-":
+        raise click.BadParameter("a follow-up is written to a file so that it can be recorded; "
+                                 "give a file name.", param_hint="--output")
+    register = _register_path(register_path)
+    written = write_followup(
+        case, kind, fmt=_choose_format(fmt, output), output=output, force=force,
+        register_path=register, first_letter_date=_as_date(first_letter_date),
+        today=_as_date(letter_date),
+    )
+    followup_letter = written.rendered.followup
+    click.echo(f"Wrote {written.path} (reply by {long_date(followup_letter.reply_by)}), citing "
+               f"your letter of {long_date(followup_letter.first.date)} "
+               f"(from {written.first_source}).")
+    if register and written.registered is not None:
+        _echo_recorded(register, written.registered.id, written.newly_recorded)
+    _print_warnings(written.rendered.warnings)
+
+
+@main.group(cls=_Group)
+def register() -> None:
+    """The register of letters sent: list requests and their status, record replies, export
+    it for reports, and put reply-by dates in your calendar."""
+
+
+_AS_OF = click.option("--as-of", "as_of", type=_DATE, metavar="DATE",
+                      help="Work out statuses as they stand on DATE (2026-12-10). "
+                           "Default: today.")
+
+
+def _statuses(register_path: str | None, as_of: Any, overdue: bool) -> list[Any]:
+    import datetime as dt
+
+    from letters.register import open_register
+
+    today = _as_date(as_of) or dt.date.today()
+    with open_register(_require_register(register_path), create=False) as reg:
+        statuses = reg.statuses(today)
+    return [s for s in statuses if s.is_overdue] if overdue else statuses
+
+
+@register.command("list")
+@_register_option
+@click.option("--overdue", is_flag=True, help="Only requests whose reply-by date has passed.")
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
+              show_default=True, help="How to print the list.")
+@_AS_OF
+def register_list(register_path: str | None, overdue: bool, fmt: str, as_of: Any) -> None:
+    """List every request with its status: awaiting reply, overdue, granted, partly granted,
+    refused, refused without reasons, complaint open or complaint overdue."""
+    from letters.register_export import rows_csv, rows_json, rows_table, status_rows
+
+    rows = status_rows(_statuses(register_path, as_of, overdue))
+    if fmt == "json":
+        click.echo(rows_json(rows), nl=False)
+    elif fmt == "csv":
+        click.echo(rows_csv(rows).decode("utf-8").removeprefix("\ufeff"), nl=False)
+    elif not rows:
+        click.echo("No overdue requests." if overdue else "The register has no requests yet.")
+    else:
+        click.echo(rows_table(rows), nl=False)
+
+
+@register.command("reply")
+@click.argument("letter_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--date", "reply_date", type=_DATE, required=True, metavar="DATE",
+              help="The date of the reply (2026-12-03).")
+@click.option("--outcome", required=True, type=click.Choice(("granted", "refused", "partial")),
+              help="What the reply said.")
+@click.option("--reasons", type=click.Choice(("given", "not-given")),
+              help="Whether a refusal gave its reasons in writing.")
+@click.option("--note", metavar="TEXT", help="A short note to keep with the reply.")
+@_register_option
+def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str | None,
+                   note: str | None, register_path: str | None) -> None:
+    """Record the reply to letter ID (the number `swletter register list` shows).
+
+    Recording a reply again corrects it: the latest counts, and both are kept.
+    """
+    from letters.case import clean_text
+    from letters.register import open_register
+
+    if reasons and outcome == "granted":
+        raise click.BadParameter("--reasons is for a refusal or a partial outcome.",
+                                 param_hint="--reasons")
+    with open_register(_require_register(register_path), create=False) as reg:
+        reply = reg.record_reply(letter_id, reply_date=_as_date(reply_date), outcome=outcome,
+                                 reasons=reasons, note=clean_text(note) if note else None)
+    click.echo(f"Recorded the reply to letter {reply.letter_id}: {outcome}"
+               + {"given": ", reasons given", "not-given": ", no reasons given"}.get(
+                   reasons or "", "") + ".")
+    if outcome != "granted" and reasons == "not-given":
+        click.echo("Next: swletter followup CASE --kind reasons asks for the reasons in writing.")
+
+
+@register.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@_register_option
+@click.option("--overdue", is_flag=True, help="Only requests whose reply-by date has passed.")
+@_AS_OF
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+def register_export(file: str, register_path: str | None, overdue: bool, as_of: Any,
+                    force: bool) -> None:
+    """Write every request and its status to FILE.csv or FILE.xlsx, for reports."""
+    from letters.output import write_atomic
+    from letters.register_export import rows_csv, rows_xlsx, status_rows
+
+    suffix = Path(file).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise click.BadParameter(f"{file} should end in .csv or .xlsx.", param_hint="FILE")
+    rows = status_rows(_statuses(register_path, as_of, overdue))
+    data = rows_csv(rows) if suffix == ".csv" else rows_xlsx(rows)
+    path = write_atomic(file, data, force=force)
+    click.echo(f"Wrote {path} ({len(rows)} request{'s' if len(rows) != 1 else ''}).")
+
+
+@register.command("ics")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@_register_option
+@click.option("--without-names", is_flag=True,
+              help="Leave the children's names out of the calendar (for shared or online "
+                   "calendars).")
+@_AS_OF
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+def register_ics(file: str, register_path: str | None, without_names: bool, as_of: Any,
+                 force: bool) -> None:
+    """Write FILE.ics: a calendar reminder for every reply-by date still open."""
+    import datetime as dt
+
+    from letters.output import write_atomic
+    from letters.register_export import reminders_ics
+
+    statuses = [s for s in _statuses(register_path, as_of, False) if s.is_open]
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    path = write_atomic(file, reminders_ics(statuses, stamp=stamp, with_names=not without_names),
+                        force=force)
+    click.echo(f"Wrote {path} ({len(statuses)} reply-by date{'s' if len(statuses) != 1 else ''}).")
+
+
+# --------------------------------------------------------------------------------------------
 # swletter new: the guided interview in a terminal. The questions and every check live in
 # letters/interview.py; this only shows them and reads the answers.
 
@@ -497,9 +760,6 @@ def new(output: str | None, from_case: str | None) -> None:
             f"{target} already exists. To change its answers, run: swletter new --from "
             f"{target}\n(or choose another name for a new case with -o)."
         )
-    if not (target.parent if str(target.parent) else Path(".")).is_dir():
-        raise click.BadParameter(f"the folder {target.parent} does not exist. Create it first, "
-                                 "or choose another place with -o.", param_hint="--output")
     data = load_answers(from_case) if from_case else {}
     interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
                           tone_check=default_tone_check())
