@@ -760,6 +760,9 @@ def new(output: str | None, from_case: str | None) -> None:
             f"{target} already exists. To change its answers, run: swletter new --from "
             f"{target}\n(or choose another name for a new case with -o)."
         )
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
+        raise click.BadParameter(f"the folder {target.parent} does not exist. Create it first, "
+                                 "or choose another place with -o.", param_hint="--output")
     data = load_answers(from_case) if from_case else {}
     interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
                           tone_check=default_tone_check())

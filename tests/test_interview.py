@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cli import main
 from letters.case import load_case, parse_case_text
@@ -385,6 +387,24 @@ def test_dropping_evidence_on_resume_removes_its_citations() -> None:
 ])
 def test_dates_are_read_the_uk_way(typed: str, iso: str | None) -> None:
     assert parse_date(typed, today=TODAY) == iso
+
+
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1),
+                min_size=1, max_size=4))
+def test_yaml_writer_round_trips_any_text(lines: list[str]) -> None:
+    data = {"sender": {"name": "Jane Doe", "address": lines},
+            "grounds": {"communication_breakdown": {"summary": " ".join(lines)}}}
+    read = parse_case_text(case_to_yaml(data, today=TODAY), "case.yaml")
+    assert read["sender"]["address"] == lines
+    assert read["grounds"]["communication_breakdown"]["summary"] == " ".join(lines)
+
+
+def test_new_refuses_a_folder_that_does_not_exist(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["new", "-o", str(tmp_path / "nope" / "case.yaml")],
+                           input="Jane Doe\n")
+    assert result.exit_code == 2
+    assert f"the folder {tmp_path / 'nope'} does not exist." in result.stderr
+    assert "What is your full name?" not in result.output
 
 
 def test_yaml_writer_keeps_awkward_text_exactly() -> None:
