@@ -378,9 +378,9 @@ def _explain_undefined(message: str, known: Sequence[str]) -> str:
     if match:
         kind, attr = match.groups()
         if kind == "dict":
-            return (f'there is no "{attr}" here. If it is a ground or a field a case may leave '
-                    f'out, test it first, as in {{% if "{attr}" in grounds %}} or '
-                    "{% if g.reference %}.")
+            return (f'there is no "{attr}" here.{_nearest(attr, _ground_words())} If it is a '
+                    "ground or a field a case may leave out, test it first, as in "
+                    f'{{% if "{attr}" in grounds %}} or {{% if g.reference %}}.')
         fields = _fields_of(kind)
         return (f'a {kind} has no "{attr}".{_nearest(attr, fields)}'
                 + (f" Its fields are: {', '.join(fields)}." if fields else ""))
@@ -390,8 +390,23 @@ def _explain_undefined(message: str, known: Sequence[str]) -> str:
 def _nearest(word: str, options: Iterable[str]) -> str:
     import difflib
 
-    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(word, [o for o in options if o != word], n=1, cutoff=0.6)
     return f' Did you mean "{match[0]}"?' if match else ""
+
+
+def _ground_words() -> list[str]:
+    """Ground ids and their field names: the keys of ``grounds`` and of ``g``."""
+    from .registry import load_grounds
+
+    words: list[str] = []
+    for ground in load_grounds():
+        words.append(ground.id)
+        stack = list(ground.fields)
+        while stack:
+            spec = stack.pop()
+            words.append(spec.name)
+            stack.extend(spec.fields)
+    return words
 
 
 def _public_names(cls: type) -> tuple[str, ...]:

@@ -567,7 +567,9 @@ def _unknown_names(tree: nodes.Template, known: set[str], path: Path) -> list[Pr
 def _trial_problems(root: Path, found: list[Problem],
                     families: Sequence[TemplateFamily]) -> list[Problem]:
     """Put the example cases through the folder's templates and report what fails."""
-    already = {(p.file, p.line) for p in found}
+    # What the checks above found already: files that do not compile, and unknown names.
+    broken = {p.file for p in found if p.line is not None and "Check the {{ }}" in p.message}
+    named = {(p.file, p.line, _quoted(p.message)) for p in found}
     problems: list[Problem] = []
     messages: set[str] = set()
     for label, case in trial_cases():
@@ -576,7 +578,7 @@ def _trial_problems(root: Path, found: list[Problem],
                 family.trial(case, (str(root),))
             except TemplateError as err:
                 file, line, what = _split_location(str(err))
-                if what in messages or (file, line) in already:
+                if what in messages or file in broken or (file, line, _quoted(what)) in named:
                     continue
                 messages.add(what)
                 problems.append(Problem(f"{what} (found by writing {family.title} for {label})",
@@ -584,6 +586,13 @@ def _trial_problems(root: Path, found: list[Problem],
             except LettersError:
                 continue  # this trial does not apply to this case (say, no statement in it)
     return problems
+
+
+def _quoted(message: str) -> str:
+    """The first name in double quotes in a message ("there is no variable "x"" → x)."""
+    start = message.find('"')
+    end = message.find('"', start + 1)
+    return message[start + 1:end] if 0 <= start < end else ""
 
 
 def _split_location(message: str) -> tuple[str, int | None, str]:
