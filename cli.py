@@ -53,7 +53,8 @@ def main() -> None:
     """Write a civil, evidence-backed letter asking a children's services manager for a change
     of social worker.
 
-    Start with `swletter example` to get a case file to edit, then `swletter render` it.
+    Start with `swletter new`, which asks plain questions and writes the case file and the
+    letter; or `swletter example` for a case file to edit, then `swletter render` it.
     """
 
 

@@ -341,7 +341,8 @@ def tone_notes(text: str, findings: Sequence[Any]) -> tuple[tuple[ToneNote, ...]
         words = str(getattr(finding, "words", "") or "")
         category = str(getattr(finding, "category", ""))
         suggestion = str(getattr(finding, "suggestion", ""))
-        if not words or words not in rewrite:
+        # Matched without regard to case: an earlier fix may have lower-cased the same word.
+        if not words or words.lower() not in rewrite.lower():
             continue
         if category == "shouting":
             if _REPEATED.fullmatch(words):
@@ -349,7 +350,8 @@ def tone_notes(text: str, findings: Sequence[Any]) -> tuple[tuple[ToneNote, ...]
             elif words.isupper():
                 rewrite = re.sub(rf"\b{re.escape(words)}\b", words.lower(), rewrite, count=1)
         elif suggestion.lower().startswith("leave the word out"):
-            rewrite = re.sub(rf"\s*\b{re.escape(words)}\b", "", rewrite, count=1)
+            rewrite = re.sub(rf"\s*\b{re.escape(words)}\b", "", rewrite, count=1,
+                             flags=re.IGNORECASE)
     rewrite = clean_text(rewrite.replace(" .", ".").replace("..", "."))
     if rewrite and rewrite[0].islower() and text[:1].isupper():
         rewrite = rewrite[0].upper() + rewrite[1:]

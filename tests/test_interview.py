@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from letters.interview import (
     ToneConcern,
     ToneNote,
     parse_date,
+    tone_notes,
 )
 
 from .conftest import TODAY
@@ -279,6 +281,39 @@ def test_tone_suggestion_accept_edit_or_keep(runner: CliRunner, folder: Path,
     assert 'Tidied wording: "The visit was not helpful."' in result.output
     summary = load_case(case_path).grounds["communication_breakdown"]["summary"]
     assert summary == expected
+
+
+@dataclass(frozen=True)
+class _Finding:
+    """The fields of ``letters.tone.Finding`` the interview reads."""
+
+    category: str
+    words: str
+    message: str
+    suggestion: str
+    severity: str = "warning"
+
+
+def test_tidied_wording_changes_only_what_keeps_the_meaning() -> None:
+    text = "The visit was COMPLETELY missed!!! He is useless."
+    notes, rewrite = tone_notes(text, [
+        _Finding("shouting", "COMPLETELY", "in capitals", "Write it in ordinary letters."),
+        _Finding("absolute", "COMPLETELY", "an absolute", "Leave the word out and let the facts "
+                 "carry the weight."),
+        _Finding("shouting", "!!!", "repeated punctuation", "Use one full stop."),
+        _Finding("insult", "useless", "an insult", "Say what you asked for."),
+        _Finding("child_views", "hate", "the child's own words", "", severity="note"),
+    ])
+    assert [n.message for n in notes] == ["in capitals", "an absolute", "repeated punctuation",
+                                          "an insult"]
+    # The insult is left for the person to reword; the note about a child's words is not shown.
+    assert rewrite == "The visit was missed. He is useless."
+
+
+def test_no_tidied_wording_when_nothing_can_be_tidied() -> None:
+    notes, rewrite = tone_notes("He is a liar.", [_Finding("insult", "liar", "an insult", "")])
+    assert len(notes) == 1
+    assert rewrite is None
 
 
 def test_the_engine_does_not_store_an_answer_with_a_tone_concern() -> None:
