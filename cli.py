@@ -173,7 +173,7 @@ def render(case: str, output: str | None, fmt: str | None, force: bool,
                                template_dirs=settings.template_dirs)
         click.echo(rendered.to_bytes(chosen).decode("utf-8"), nl=False)
         _print_warnings(rendered.warnings)
-        if _register_path(register_path):
+        if _register_path(register_path, settings):
             click.echo("Not recorded in the register: the letter was printed, not saved.",
                        err=True)
         return
@@ -182,7 +182,7 @@ def render(case: str, output: str | None, fmt: str | None, force: bool,
     from letters.dates import long_date
 
     click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
-    _record_request(register_path, rendered.letter, path)
+    _record_request(_register_path(register_path, settings), rendered.letter, path)
     _print_warnings(rendered.warnings)
 
 
@@ -509,24 +509,20 @@ def templates_check(folder: str) -> None:
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _register_path(option: str | None) -> str | None:
-    """The register to use: --register (or $SWLETTER_REGISTER), else swletter.toml's key."""
+def _register_path(option: str | None, settings: Any = None) -> str | None:
+    """The register to use: --register (or $SWLETTER_REGISTER), else swletter.toml's
+    ``register`` (from ``settings``, or read from the working folder when not given)."""
     if option:
         return option
-    return _configured_register()
+    if settings is None:
+        from letters.config import load_settings
+
+        settings = load_settings()
+    return str(settings.register) if settings.register else None
 
 
-def _configured_register() -> str | None:
-    """The ``register`` key of swletter.toml.
-
-    Seam for letters/config.py (issue 6): until its settings carry a ``register`` key, only
-    --register and $SWLETTER_REGISTER name a register.
-    """
-    return None
-
-
-def _require_register(option: str | None) -> str:
-    path = _register_path(option)
+def _require_register(option: str | None, settings: Any) -> str:
+    path = _register_path(option, settings)
     if not path:
         raise click.UsageError(
             "no register given. Use --register FILE, set SWLETTER_REGISTER=FILE, or add "
@@ -535,9 +531,8 @@ def _require_register(option: str | None) -> str:
     return path
 
 
-def _record_request(option: str | None, letter: Any, path: Path) -> None:
+def _record_request(register: str | None, letter: Any, path: Path) -> None:
     """Record a request letter just written, when a register is in use."""
-    register = _register_path(option)
     if not register:
         return
     from letters.register import record_letter_file
@@ -577,8 +572,10 @@ def _as_date(value: Any) -> Any:
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="docx (default), md, html or pdf. Taken from the -o file name when left out.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@customisation_options
 def followup(case: str, kind: str, register_path: str | None, first_letter_date: Any,
-             letter_date: Any, output: str | None, fmt: str | None, force: bool) -> None:
+             letter_date: Any, output: str | None, fmt: str | None, force: bool,
+             settings: Any) -> None:
     """Write the next letter for the case file CASE: a reminder, a request for the reasons,
     or a complaint.
 
@@ -591,11 +588,11 @@ def followup(case: str, kind: str, register_path: str | None, first_letter_date:
     if output == "-":
         raise click.BadParameter("a follow-up is written to a file so that it can be recorded; "
                                  "give a file name.", param_hint="--output")
-    register = _register_path(register_path)
+    register = _register_path(register_path, settings)
     written = write_followup(
-        case, kind, fmt=_choose_format(fmt, output), output=output, force=force,
-        register_path=register, first_letter_date=_as_date(first_letter_date),
-        today=_as_date(letter_date),
+        case, kind, fmt=_choose_format(fmt, output, settings.format), output=output,
+        force=force, register_path=register, first_letter_date=_as_date(first_letter_date),
+        today=_as_date(letter_date), settings=settings,
     )
     followup_letter = written.rendered.followup
     click.echo(f"Wrote {written.path} (reply by {long_date(followup_letter.reply_by)}), citing "
@@ -617,13 +614,14 @@ _AS_OF = click.option("--as-of", "as_of", type=_DATE, metavar="DATE",
                            "Default: today.")
 
 
-def _statuses(register_path: str | None, as_of: Any, overdue: bool) -> list[Any]:
+def _statuses(register_path: str | None, settings: Any, as_of: Any,
+              overdue: bool) -> list[Any]:
     import datetime as dt
 
     from letters.register import open_register
 
     today = _as_date(as_of) or dt.date.today()
-    with open_register(_require_register(register_path), create=False) as reg:
+    with open_register(_require_register(register_path, settings), create=False) as reg:
         statuses = reg.statuses(today)
     return [s for s in statuses if s.is_overdue] if overdue else statuses
 
@@ -634,12 +632,14 @@ def _statuses(register_path: str | None, as_of: Any, overdue: bool) -> list[Any]
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
               show_default=True, help="How to print the list.")
 @_AS_OF
-def register_list(register_path: str | None, overdue: bool, fmt: str, as_of: Any) -> None:
+@config_option
+def register_list(register_path: str | None, overdue: bool, fmt: str, as_of: Any,
+                  settings: Any) -> None:
     """List every request with its status: awaiting reply, overdue, granted, partly granted,
     refused, refused without reasons, complaint open or complaint overdue."""
     from letters.register_export import rows_csv, rows_json, rows_table, status_rows
 
-    rows = status_rows(_statuses(register_path, as_of, overdue))
+    rows = status_rows(_statuses(register_path, settings, as_of, overdue))
     if fmt == "json":
         click.echo(rows_json(rows), nl=False)
     elif fmt == "csv":
@@ -660,8 +660,9 @@ def register_list(register_path: str | None, overdue: bool, fmt: str, as_of: Any
               help="Whether a refusal gave its reasons in writing.")
 @click.option("--note", metavar="TEXT", help="A short note to keep with the reply.")
 @_register_option
+@config_option
 def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str | None,
-                   note: str | None, register_path: str | None) -> None:
+                   note: str | None, register_path: str | None, settings: Any) -> None:
     """Record the reply to letter ID (the number `swletter register list` shows).
 
     Recording a reply again corrects it: the latest counts, and both are kept.
@@ -672,7 +673,7 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
     if reasons and outcome == "granted":
         raise click.BadParameter("--reasons is for a refusal or a partial outcome.",
                                  param_hint="--reasons")
-    with open_register(_require_register(register_path), create=False) as reg:
+    with open_register(_require_register(register_path, settings), create=False) as reg:
         reply = reg.record_reply(letter_id, reply_date=_as_date(reply_date), outcome=outcome,
                                  reasons=reasons, note=clean_text(note) if note else None)
     click.echo(f"Recorded the reply to letter {reply.letter_id}: {outcome}"
@@ -688,8 +689,9 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
 @click.option("--overdue", is_flag=True, help="Only requests whose reply-by date has passed.")
 @_AS_OF
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@config_option
 def register_export(file: str, register_path: str | None, overdue: bool, as_of: Any,
-                    force: bool) -> None:
+                    force: bool, settings: Any) -> None:
     """Write every request and its status to FILE.csv or FILE.xlsx, for reports."""
     from letters.output import write_atomic
     from letters.register_export import rows_csv, rows_xlsx, status_rows
@@ -697,7 +699,7 @@ def register_export(file: str, register_path: str | None, overdue: bool, as_of: 
     suffix = Path(file).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise click.BadParameter(f"{file} should end in .csv or .xlsx.", param_hint="FILE")
-    rows = status_rows(_statuses(register_path, as_of, overdue))
+    rows = status_rows(_statuses(register_path, settings, as_of, overdue))
     data = rows_csv(rows) if suffix == ".csv" else rows_xlsx(rows)
     path = write_atomic(file, data, force=force)
     click.echo(f"Wrote {path} ({len(rows)} request{'s' if len(rows) != 1 else ''}).")
@@ -711,15 +713,16 @@ def register_export(file: str, register_path: str | None, overdue: bool, as_of: 
                    "calendars).")
 @_AS_OF
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@config_option
 def register_ics(file: str, register_path: str | None, without_names: bool, as_of: Any,
-                 force: bool) -> None:
+                 force: bool, settings: Any) -> None:
     """Write FILE.ics: a calendar reminder for every reply-by date still open."""
     import datetime as dt
 
     from letters.output import write_atomic
     from letters.register_export import reminders_ics
 
-    statuses = [s for s in _statuses(register_path, as_of, False) if s.is_open]
+    statuses = [s for s in _statuses(register_path, settings, as_of, False) if s.is_open]
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     path = write_atomic(file, reminders_ics(statuses, stamp=stamp, with_names=not without_names),
                         force=force)
