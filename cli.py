@@ -755,8 +755,8 @@ def new(output: str | None, from_case: str | None) -> None:
 
     target = Path(output or from_case or "case.yaml")
     if target.suffix.lower() == ".json":
-        raise click.BadParameter("the questions write a YAML case file; give a name ending "
-                                 ".yaml, such as case.yaml.", param_hint="--output")
+        raise click.BadParameter("the questions write a YAML case file; give one with a name "
+                                 "ending .yaml, such as -o case.yaml.", param_hint="--output")
     editing = bool(from_case) and target.exists() and \
         Path(from_case or "").resolve() == target.resolve()
     if target.exists() and not editing:
@@ -808,7 +808,7 @@ class _Interviewer:
         return path
 
     def _stopped(self) -> None:
-        click.echo("")
+        click.echo("\n")  # end the unanswered prompt's line, then leave a blank line
         if not self.interview.has_answers:
             click.echo("Stopped. Nothing was answered yet, so nothing was saved.")
             raise click.exceptions.Exit(1)
