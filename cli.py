@@ -274,8 +274,9 @@ def example(folder: str, force: bool) -> None:
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               type=click.Path(file_okay=False, path_type=str),
               help="The folder for the letters (created if needed).")
-@click.option("--format", "fmt", type=click.Choice(("docx", "md", "html")), default="docx",
-              show_default=True, help="The format of each letter.")
+@click.option("--format", "fmt", type=click.Choice(("docx", "md", "html")),
+              help="The format of each letter: docx (default, or `format` in swletter.toml), "
+                   "md or html.")
 @click.option("--jobs", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="How many processes share the work; 0 uses one per CPU core.")
 @click.option("--force", is_flag=True,
@@ -288,9 +289,10 @@ def example(folder: str, force: bool) -> None:
               type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="The evidence CSV (one row per document, keyed by case_id) for CSV inputs.")
 @_register_option
+@customisation_options
 def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool,
          report: str | None, combined: str | None, evidence_csv: str | None,
-         register_path: str | None) -> None:
+         register_path: str | None, settings: Any) -> None:
     """Write a letter for every case in INPUT...: case files, folders of case files, CSV files
     or .xlsx workbooks (run `swletter bulk-template` for the columns).
 
@@ -303,6 +305,7 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
 
     from letters import bulk as engine
 
+    fmt = fmt or (settings.format if settings.format in ("docx", "md", "html") else "docx")
     if combined and Path(combined).suffix.lower() != ".docx":
         raise click.BadParameter(f"the combined file is a .docx; give a name such as "
                                  f"{Path(combined).stem or 'all-letters'}.docx.",
@@ -322,7 +325,10 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     started = time.perf_counter()
     planned = engine.plan_bulk(inputs, fmt=fmt, evidence_csv=evidence_csv, reserved=reserved)
     options = engine.BulkOptions(out_dir=str(folder), fmt=fmt, force=force,
-                                 keep_markdown=bool(combined))
+                                 keep_markdown=bool(combined),
+                                 template_dirs=settings.template_dirs,
+                                 reference_docx=str(settings.reference_docx or "") or None,
+                                 case_defaults=settings.case_defaults)
     recorder = _BulkRecorder(_register_path(register_path), planned, options)
     options = recorder.options
     summary = engine.BulkSummary(total=len(planned))
@@ -346,7 +352,8 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     if combined and not stopped:
         letters = [r.markdown for r in summary.results if r.markdown]
         if letters:
-            path = engine.write_combined(combined, letters, force=force)
+            path = engine.write_combined(combined, letters, force=force,
+                                         reference_docx=options.reference_docx)
             click.echo(f"Combined {len(letters)} letters into {path}.")
     _bulk_summary(summary, elapsed, folder, written_report)
     recorder.echo_summary()
@@ -1000,8 +1007,9 @@ def _width() -> int:
               help="Where to write the statement; '-' writes it to the screen. Default: next "
                    "to the case file, named after the author.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@customisation_options
 def statement(case: str, by: str | None, fmt: str | None, output: str | None,
-              force: bool) -> None:
+              force: bool, settings: Any) -> None:
     """Draft the supporting statement for an advocate named in the case file CASE.
 
     Parts the author has not given yet (how they know the child, what the child has said, why a
@@ -1016,13 +1024,13 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
         draft_statement,
     )
 
-    chosen = _choose_format(fmt, output)
+    chosen = _choose_format(fmt, output, settings.format if settings.format != "pdf" else None)
     if chosen == "pdf":
         raise click.BadParameter("a statement is written as docx, md or html.",
                                  param_hint="--output")
-    loaded = load_case(case)
+    loaded = load_case(case, defaults=settings.case_defaults)
     try:
-        draft = draft_statement(loaded, by)
+        draft = draft_statement(loaded, by, template_dirs=settings.template_dirs)
     except StatementChoiceError as err:
         raise click.BadParameter(str(err), param_hint="--by") from err
     if output == "-":
@@ -1033,7 +1041,8 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
         click.echo(draft.to_bytes(chosen).decode("utf-8"), nl=False)
         return
     target = Path(output) if output else default_statement_path(loaded, draft, chosen)
-    path = write_atomic(target, draft.to_bytes(chosen), force=force)
+    path = write_atomic(target, draft.to_bytes(chosen, reference_docx=settings.reference_docx),
+                        force=force)
     click.echo(f"Wrote {path}: a draft statement for {draft.statement.author} to complete and "
                "sign.")
     if draft.missing:

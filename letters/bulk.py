@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .case import case_from_data, load_case
+from .config import CaseDefaults
 from .errors import CaseError, LettersError, OutputError, Problem
 from .letter import make_letter, slug
 from .output import write_atomic
@@ -102,6 +103,9 @@ class BulkOptions:
     template_dirs: tuple[str, ...] = ()
     keep_markdown: bool = False
     record: bool = False  # build each letter's register entry (the parent process records it)
+    #: A charity's letterhead (see writers/reference.py) and its swletter.toml case defaults.
+    reference_docx: str | None = None
+    case_defaults: CaseDefaults | None = None
 
 
 @dataclass
@@ -280,18 +284,21 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True) -> CaseRes
     try:
         if sheet is not None:
             try:
-                case = case_from_data(sheet.data, source=sheet.label, base_dir=sheet.base_dir)
+                case_data = options.case_defaults.apply(sheet.data) if options.case_defaults \
+                    else sheet.data
+                case = case_from_data(case_data, source=sheet.label, base_dir=sheet.base_dir)
             except CaseError as err:
                 problems.extend(sheet.locate(p) for p in err.problems)
                 return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
             if problems:
                 return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
         else:
-            case = load_case(job.case_file)
+            case = load_case(job.case_file, defaults=options.case_defaults)
         rendered = make_letter(case, today=options.today, template_dirs=options.template_dirs)
         warnings.extend(_describe_warning(w, sheet) for w in rendered.warnings)
         target = Path(options.out_dir, job.output)
-        data = rendered.to_bytes(options.fmt) if write else None
+        data = rendered.to_bytes(options.fmt, reference_docx=options.reference_docx) \
+            if write else None
         if data is not None:
             write_atomic(target, data, force=options.force)
         entry = None
@@ -459,11 +466,13 @@ def _is_report(path: Path) -> bool:
 
 
 def write_combined(path: str | os.PathLike[str], markdown_letters: Iterable[str], *,
-                   force: bool = False) -> Path:
+                   force: bool = False, reference_docx: str | None = None) -> Path:
     """All the letters in one .docx, each starting on a new page, for printing."""
+    from .writers import docx_base
     from .writers.docx import build_docx
 
-    return write_atomic(path, build_docx(markdown_letters), force=force)
+    return write_atomic(path, build_docx(markdown_letters, base=docx_base(reference_docx)),
+                        force=force)
 
 
 def ensure_out_dir(path: str | os.PathLike[str]) -> Path:

@@ -12,6 +12,7 @@ author has not given yet becomes a clearly marked prompt, "[Describe how you kno
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +55,9 @@ class StatementDraft:
     def title(self) -> str:
         return f"Supporting statement from {self.statement.author}"
 
-    def to_bytes(self, fmt: str) -> bytes:
-        """The statement as a docx, md or html file."""
-        return letter_bytes(self.markdown, fmt, title=self.title)
+    def to_bytes(self, fmt: str, *, reference_docx: str | os.PathLike[str] | None = None) -> bytes:
+        """The statement as a docx, md or html file (a docx on ``reference_docx``'s letterhead)."""
+        return letter_bytes(self.markdown, fmt, title=self.title, reference_docx=reference_docx)
 
 
 def choose_statement(case: Case, by: str | None = None) -> tuple[int, SupportingStatement]:

@@ -202,3 +202,37 @@ def test_signature_space_style_is_added_when_missing(tmp_path: Path) -> None:
                                      if s.type == WD_STYLE_TYPE.PARAGRAPH]
     base = reference_base(reference)
     assert b'w:styleId="SignatureSpace"' in base.parts["word/styles.xml"]
+
+
+def header_text(path: Path) -> str:
+    return "".join(p.text for p in docx.Document(str(path)).sections[0].header.paragraphs)
+
+
+def test_bulk_letters_and_the_combined_file_are_on_the_letterhead(runner: CliRunner,
+                                                                  full_case: Path,
+                                                                  tmp_path: Path) -> None:
+    reference = make_reference(tmp_path / "letterhead.docx")
+    wording = tmp_path / "wording"
+    wording.mkdir()
+    (wording / "ground_complaint.md.j2").write_text("## Complaint\n\nHouse wording.\n",
+                                                    encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["bulk", str(full_case), "--out", str(out), "--combined",
+                                  str(tmp_path / "all.docx"), "--reference-docx", str(reference),
+                                  "--templates", str(wording)])
+    assert result.exit_code == 0, result.output
+    (letter,) = out.glob("*.docx")
+    assert HEADER_TEXT in header_text(letter)
+    assert "House wording." in [p.text for p in docx.Document(str(letter)).paragraphs]
+    assert HEADER_TEXT in header_text(tmp_path / "all.docx")
+
+
+def test_the_supporting_statement_is_on_the_letterhead(runner: CliRunner, full_case: Path,
+                                                       tmp_path: Path) -> None:
+    reference = make_reference(tmp_path / "letterhead.docx")
+    out = tmp_path / "statement.docx"
+    result = runner.invoke(main, ["statement", str(full_case), "-o", str(out),
+                                  "--reference-docx", str(reference)])
+    assert result.exit_code == 0, result.output
+    assert HEADER_TEXT in header_text(out)
+    assert docx.Document(str(out)).styles["Normal"].font.name == "Georgia"
