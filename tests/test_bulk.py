@@ -250,9 +250,14 @@ def test_combined_docx_holds_every_letter_with_lists_restarting(
     text = "\n".join(p.text for p in document.paragraphs)
     assert all(f"{name} Doe00{i}" in text for i, name in enumerate(FIRST_NAMES[:3]))
     assert text.count("Request for a change of social worker") == 3
-    xml = zipfile.ZipFile(combined).read("word/document.xml").decode()
-    assert xml.count("<w:pageBreakBefore/>") == 2
-    numbering = zipfile.ZipFile(combined).read("word/numbering.xml").decode()
+    package = zipfile.ZipFile(combined)
+    xml = package.read("word/document.xml").decode()
+    # Each letter is its own section, starting a new page numbered 1; the footer says "Page N"
+    # (a total would count every letter's pages).
+    assert xml.count('<w:pgNumType w:start="1"/>') == 3
+    footer = package.read("word/footer1.xml").decode()
+    assert "NUMPAGES" not in footer and " PAGE " in footer
+    numbering = package.read("word/numbering.xml").decode()
     # Each letter's enclosure list is its own numbered list starting again at 1.
     assert numbering.count('<w:startOverride w:val="1"/>') >= 3
 

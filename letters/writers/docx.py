@@ -345,17 +345,29 @@ def _keep_with_next(body: _Body) -> None:
 
 
 def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None) -> bytes:
-    """One .docx holding each Markdown letter in turn, each starting on a new page."""
+    """One .docx holding each Markdown letter in turn, each starting on a new page.
+
+    With several letters each is its own section whose pages are numbered from 1, and "Page N
+    of M" counts that letter's pages, so a printed letter never says "Page 4 of 9".
+    """
     base = base or default_base()
     paragraphs: list[str] = []
     nums: list[tuple[int, int]] = []
     first = 1000  # well clear of the numbering ids a base document defines itself
-    for index, markdown in enumerate(markdown_letters):
+    section = _restarting_section(base.document_tail)
+    count = 0
+    for count, markdown in enumerate(markdown_letters, start=1):
+        if count > 1 and paragraphs:
+            paragraphs[-1] = _with_section_break(paragraphs[-1], section)
         body = markdown_to_body(markdown, base, first_num_id=first + len(nums),
-                                new_page=index > 0)
+                                new_page=count > 1 and not section)
         paragraphs.extend(body.paragraphs)
         nums.extend(body.new_nums)
-    document = base.document_head + "".join(paragraphs) + base.document_tail
+    tail = base.document_tail
+    if count > 1 and section:
+        tail = tail.replace(_SECTION.search(tail).group(0), section, 1)  # type: ignore[union-attr]
+        base = _counting_per_section(base)
+    document = base.document_head + "".join(paragraphs) + tail
     numbering = base.numbering_head + "".join(
         f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{base.list_number_abstract}"/>'
         f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
@@ -365,6 +377,59 @@ def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None) ->
     return _packed_parts(base).zip_with(
         (_pack(DOCUMENT, document.encode("utf-8")), _pack(NUMBERING, numbering.encode("utf-8")))
     )
+
+
+_SECTION = re.compile(r"<w:sectPr\b.*?</w:sectPr>", re.S)
+
+
+def _restarting_section(document_tail: str) -> str:
+    """The base's section properties with page numbers starting again at 1 ("" if none)."""
+    match = _SECTION.search(document_tail)
+    if match is None:
+        return ""
+    section = re.sub(r"<w:pgNumType\b[^>]*/>", "", match.group(0))
+    # Schema order: pgNumType comes before cols, docGrid and the rest.
+    anchor = re.search(r"<w:(?:cols|formProt|vAlign|noEndnote|titlePg|textDirection|bidi|"
+                       r"rtlGutter|docGrid|printerSettings|sectPrChange)\b|</w:sectPr>", section)
+    assert anchor is not None
+    return section[:anchor.start()] + '<w:pgNumType w:start="1"/>' + section[anchor.start():]
+
+
+def _with_section_break(paragraph: str, section: str) -> str:
+    """``paragraph`` ending a section: the next letter starts a new page and page 1."""
+    if paragraph.startswith("<w:p><w:pPr>"):
+        return paragraph.replace("</w:pPr>", section + "</w:pPr>", 1)
+    return "<w:p><w:pPr>" + section + "</w:pPr>" + paragraph[len("<w:p>"):]
+
+
+#: " of " and the NUMPAGES field after "Page N" in swletter's own footer.
+_OF_NUMPAGES = re.compile(rb'<w:r>(?:(?!</w:r>).)*?<w:t[^>]*> of </w:t></w:r>'
+                          rb'<w:fldSimple w:instr=" NUMPAGES ">.*?</w:fldSimple>', re.S)
+
+
+def _counting_per_section(base: DocxBase) -> DocxBase:
+    """``base`` with headers and footers that number each letter's pages on their own.
+
+    "Page N of M" becomes "Page N": the total would count every letter in the document, and
+    LibreOffice cannot count a section's pages (SECTIONPAGES). A footer of another shape keeps
+    its fields, with NUMPAGES turned into SECTIONPAGES, which Word counts per letter.
+    """
+    found = _PER_SECTION.get(id(base))
+    if found is not None and found[0] is base:
+        return found[1]
+    parts = dict(base.parts)
+    for name, data in base.parts.items():
+        if re.fullmatch(r"word/(?:header|footer)\d*\.xml", name) and b"NUMPAGES" in data:
+            data = _OF_NUMPAGES.sub(b"", data)
+            parts[name] = data.replace(b"NUMPAGES", b"SECTIONPAGES")
+    variant = dataclasses.replace(base, parts=parts)
+    if len(_PER_SECTION) > 8:
+        _PER_SECTION.clear()
+    _PER_SECTION[id(base)] = (base, variant)
+    return variant
+
+
+_PER_SECTION: dict[int, tuple[DocxBase, DocxBase]] = {}
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,269 @@
+"""How fast is `swletter bulk`, and does its memory stay flat? Prints figures; asserts nothing.
+
+    pip install -e '.[bench]'          # docxtpl, for the baseline
+    python benchmarks/bench_bulk.py    # about two minutes; --full adds a 10,000-case batch
+
+What it measures, all in one run on the same cases (the full example, a different family each):
+
+1. Throughput on one core: case file → .docx on disk with swletter's engine (as `bulk --jobs 1`
+   runs it), against a docxtpl baseline that loads and composes the same cases, puts the same
+   words into a docxtpl template built on swletter's own base document, and saves each letter.
+   Both write through the same atomic writer. The docx step alone is timed too.
+2. Scaling: the `swletter bulk` command with --jobs 1 and --jobs 2, as whole processes.
+3. Memory: the peak resident size of `swletter bulk` as the batch grows.
+4. Start-up: `swletter render` of the full example, and `swletter --help`, as whole processes.
+
+Figures depend on the machine and on what else runs on it: compare figures from the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from letters.bulk import BulkOptions, plan_bulk, run_jobs
+from letters.case import load_case
+from letters.compose import compose_letter
+from letters.output import write_atomic
+from letters.render import render_markdown
+from letters.writers.docx import build_docx
+
+FIRST = ["Sam", "Lily", "Noah", "Ava", "Leo", "Isla", "Alfie", "Maya", "Theo", "Ruby"]
+SWLETTER = [shutil.which("swletter") or "swletter"]
+
+
+def make_cases(folder: Path, count: int) -> Path:
+    """``count`` case files: the packaged full example, each for a different family."""
+    example = resources.files("letters.example")
+    text = example.joinpath("case.yaml").read_text("utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "evidence").mkdir(exist_ok=True)
+    for item in example.joinpath("evidence").iterdir():
+        (folder / "evidence" / item.name).write_bytes(item.read_bytes())
+    for i in range(count):
+        name = f"{FIRST[i % len(FIRST)]} Doe{i:05d}"
+        (folder / f"case-{i:05d}.yaml").write_text(
+            text.replace("Sam Doe", name).replace("CP-2026-0413", f"CP-{i:05d}"), "utf-8")
+    return folder
+
+
+# --------------------------------------------------------------------------------------------
+# 1. One core: swletter against docxtpl
+
+
+def swletter_engine(cases: Path, out: Path) -> int:
+    """What `swletter bulk --jobs 1` does, in this process: plan, render, write."""
+    jobs = plan_bulk([str(cases)], fmt="docx")
+    options = BulkOptions(out_dir=str(out), fmt="docx")
+    return sum(1 for r in run_jobs(jobs, options, workers=1) if r.status == "written")
+
+
+def docxtpl_template() -> bytes:
+    """A docxtpl template on swletter's own base document: one paragraph per letter paragraph."""
+    import docx
+
+    document = docx.Document(io.BytesIO(build_docx(["x"])))
+    body = document.element.body
+    for paragraph in list(document.paragraphs):
+        body.remove(paragraph._p)
+    for text in ("{%p for para in paragraphs %}", "{{ para }}", "{%p endfor %}"):
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+_MARKUP = re.compile(r"\\(.)|[*#]+ ?|<!--.*?-->")
+
+
+def plain_paragraphs(markdown: str) -> list[str]:
+    """The letter's paragraphs as plain text (docxtpl is given the same words)."""
+    out = []
+    for block in markdown.split("\n\n"):
+        text = _MARKUP.sub(lambda m: m.group(1) or "", block).replace("  \n", "\n").strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def docxtpl_baseline(cases: Path, out: Path, template: bytes) -> int:
+    from docxtpl import DocxTemplate
+
+    count = 0
+    for path in sorted(cases.glob("*.yaml")):
+        letter = compose_letter(load_case(path))
+        paragraphs = plain_paragraphs(render_markdown(letter))
+        document = DocxTemplate(io.BytesIO(template))
+        document.render({"paragraphs": paragraphs})
+        data = io.BytesIO()
+        document.save(data)
+        write_atomic(out / f"{path.stem}.docx", data.getvalue())
+        count += 1
+    return count
+
+
+def docx_step_only(cases: Path, template: bytes, limit: int = 100) -> tuple[float, float]:
+    """Milliseconds per letter for the .docx step alone: swletter's writer and docxtpl's."""
+    from docxtpl import DocxTemplate
+
+    letters = [render_markdown(compose_letter(load_case(p)))
+               for p in sorted(cases.glob("*.yaml"))[:limit]]
+    build_docx(letters[:1])
+    started = time.perf_counter()
+    for markdown in letters:
+        build_docx([markdown])
+    ours = (time.perf_counter() - started) / len(letters) * 1000
+    plain = [plain_paragraphs(m) for m in letters]
+    started = time.perf_counter()
+    for paragraphs in plain:
+        document = DocxTemplate(io.BytesIO(template))
+        document.render({"paragraphs": paragraphs})
+        document.save(io.BytesIO())
+    theirs = (time.perf_counter() - started) / len(letters) * 1000
+    return ours, theirs
+
+
+def timed(work: Callable[[], int]) -> tuple[int, float]:
+    started = time.perf_counter()
+    count = work()
+    return count, time.perf_counter() - started
+
+
+# --------------------------------------------------------------------------------------------
+# 2–4. Whole processes
+
+
+def run_bulk_process(cases: Path, out: Path, jobs: int) -> tuple[float, int]:
+    """Wall-clock seconds and peak RSS (KiB, largest process) of one `swletter bulk` run."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+        " r.returncode)\n"
+    )
+    command = [*SWLETTER, "bulk", str(cases), "--out", str(out), "--jobs", str(jobs)]
+    result = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True,
+                            text=True, check=True, cwd=ROOT)
+    seconds, rss, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"swletter bulk failed (exit {code})")
+    return float(seconds), int(rss)
+
+
+def median_seconds(command: list[str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (f"{cpu}, {os.cpu_count()} CPUs{memory}{load}; Python {platform.python_version()} "
+            f"on {platform.system()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--cases", type=int, default=300, help="batch size for throughput")
+    parser.add_argument("--full", action="store_true", help="also a 10,000-case memory batch")
+    parser.add_argument("--sizes", default="100,1000,3000", help="memory batch sizes")
+    args = parser.parse_args()
+    print(f"Machine: {machine()}\n")
+    with tempfile.TemporaryDirectory(prefix="swletter-bench-") as tmp:
+        work = Path(tmp)
+        cases = make_cases(work / "cases", args.cases)
+        template = docxtpl_template()
+
+        # Warm both up (base document, grounds, templates, imports), then time them.
+        warm = make_cases(work / "warm", 3)
+        swletter_engine(warm, work / "warm-a")
+        (work / "warm-b").mkdir()
+        docxtpl_baseline(warm, work / "warm-b", template)
+        (work / "a").mkdir()
+        (work / "b").mkdir()
+        ours, ours_s = timed(lambda: swletter_engine(cases, work / "a"))
+        theirs, theirs_s = timed(lambda: docxtpl_baseline(cases, work / "b", template))
+        ours_rate, theirs_rate = ours / ours_s, theirs / theirs_s
+        print(f"1. One core, {args.cases} cases, case file -> .docx on disk")
+        print(f"   swletter (bulk --jobs 1 engine): {ours_rate:7.1f} letters/s "
+              f"({1000 / ours_rate:.2f} ms per letter)")
+        print(f"   docxtpl baseline:                {theirs_rate:7.1f} letters/s "
+              f"({1000 / theirs_rate:.2f} ms per letter)")
+        print(f"   ratio: {ours_rate / theirs_rate:.1f}x (target >= 8x)")
+        step_ours, step_theirs = docx_step_only(cases, template)
+        print(f"   .docx step alone: swletter {step_ours:.2f} ms, docxtpl {step_theirs:.2f} ms "
+              f"per letter ({step_theirs / step_ours:.0f}x)")
+        size = statistics.mean(p.stat().st_size for p in (work / "a").glob("*.docx"))
+        print(f"   average letter: {size / 1024:.1f} KiB\n")
+
+        print(f"2. Scaling: `swletter bulk` as a whole process, {args.cases} cases")
+        base_rate = 0.0
+        for jobs in (1, 2):
+            seconds, _ = run_bulk_process(cases, work / f"jobs{jobs}", jobs)
+            rate = args.cases / seconds
+            base_rate = base_rate or rate
+            print(f"   --jobs {jobs}: {seconds:5.2f} s, {rate:6.1f} letters/s "
+                  f"({rate / base_rate:.2f}x)")
+        print()
+
+        print("3. Memory: peak RSS of `swletter bulk --jobs 1` as the batch grows")
+        sizes = [int(n) for n in args.sizes.split(",")] + ([10000] if args.full else [])
+        big = make_cases(work / "big", max(sizes))
+        for size in sizes:
+            subset = work / f"subset-{size}"
+            subset.mkdir()
+            shutil.copytree(big / "evidence", subset / "evidence")
+            for path in sorted(big.glob("*.yaml"))[:size]:
+                os.link(path, subset / path.name)
+            seconds, rss = run_bulk_process(subset, work / f"mem-{size}", 1)
+            print(f"   {size:6d} cases: peak RSS {rss / 1024:6.1f} MiB, {seconds:6.1f} s "
+                  f"({size / seconds:.0f} letters/s)")
+            shutil.rmtree(work / f"mem-{size}")
+        print()
+
+        print("4. Start-up, whole processes (median of 7)")
+        example = work / "example"
+        subprocess.run([*SWLETTER, "example", str(example)], check=True, capture_output=True,
+                       cwd=ROOT)
+        render = median_seconds([*SWLETTER, "render", str(example / "case.yaml"),
+                                 "-o", str(work / "letter.docx"), "--force"])
+        helptime = median_seconds([*SWLETTER, "--help"])
+        print(f"   swletter render (full example): {render:.3f} s (target < 0.5 s)")
+        print(f"   swletter --help:                {helptime:.3f} s (target < 0.2 s)")
+
+
+if __name__ == "__main__":
+    main()
