@@ -338,9 +338,8 @@ class Register:
                     f"({long_date(letter.letter_date)}). Check the date, written as "
                     f"{letter.letter_date.isoformat()}."
                 )
-            request_id = letter.follows or letter.id
-            newest = db.execute("SELECT MAX(id) FROM letters WHERE id = ? OR follows = ?",
-                                (request_id, request_id)).fetchone()[0]
+            # Every letter written so far, of this request included, is answered by now.
+            newest = db.execute("SELECT MAX(id) FROM letters").fetchone()[0]
             cursor = db.execute(
                 "INSERT INTO replies (letter_id, recorded_at, reply_date, outcome, reasons, note,"
                 " answers_through) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -390,24 +389,30 @@ class Register:
         """
         letters = self.letters()
         replies = self.replies()
+        by_id = {x.id: x for x in letters}
         newest_at_path: dict[str, int] = {}
         for letter in letters:
             if letter.kind == "request":
                 newest_at_path[letter.output_path] = letter.id
-        # A follow-up belongs to the request it follows; one whose first letter is not in the
-        # register (written by hand, say) stands as a request of its own.
+        # Each request stands for itself, or for the newest request written to the same file.
+        current = {x.id: newest_at_path[x.output_path] for x in letters if x.kind == "request"}
+
+        def request_of(letter_id: int) -> int:
+            # A follow-up belongs to the request it follows; one whose first letter is not in
+            # the register (written by hand, say) stands as a request of its own.
+            head = by_id[letter_id].follows or letter_id
+            return current.get(head, head)
+
         by_request: dict[int, list[RegisteredLetter]] = {}
         for letter in letters:
-            by_request.setdefault(letter.follows or letter.id, []).append(letter)
-        letter_request = {x.id: x.follows or x.id for x in letters}
+            if letter.kind == "request" and current[letter.id] != letter.id:
+                continue  # an older version of a request whose file was written again
+            by_request.setdefault(request_of(letter.id), []).append(letter)
         out = []
         for request_id, chain in by_request.items():
-            request = chain[0]
-            if request.kind == "request" and newest_at_path[request.output_path] != request_id:
-                continue
-            chain_replies = [r for r in replies if letter_request.get(r.letter_id) == request_id]
+            chain_replies = [r for r in replies if request_of(r.letter_id) == request_id]
             status, reply = status_for(chain, chain_replies, today)
-            out.append(RequestStatus(request, tuple(chain), reply, status))
+            out.append(RequestStatus(by_id[request_id], tuple(chain), reply, status))
         return out
 
     def request_status(self, request_id: int, today: dt.date) -> RequestStatus | None:

@@ -322,3 +322,20 @@ def test_a_follow_up_whose_first_letter_is_not_recorded_is_listed_on_its_own(
                                      reply_by=dt.date(2026, 12, 24)))
         [status] = register.statuses(dt.date(2026, 12, 28))
     assert (status.request.kind, status.status) == ("chaser", "overdue")
+
+
+def test_a_request_written_again_keeps_its_follow_ups_and_replies(tmp_path: Path) -> None:
+    path = tmp_path / "register.sqlite"
+    with open_register(path) as register:
+        register.record_letter(entry(1))
+        register.record_letter(entry(1, kind="chaser", follows=1,
+                                     letter_date=dt.date(2026, 12, 8),
+                                     reply_by=dt.date(2026, 12, 22)))
+        # The request's file is written again (--force): new contents, same file.
+        again, _ = register.record_letter(LetterEntry(**{**entry(1).__dict__, "sha256": "e" * 64}))
+        [status] = register.statuses(dt.date(2026, 12, 10))
+        assert status.request.id == again.id
+        assert [(x.kind, x.id) for x in status.letters] == [("chaser", 2), ("request", 3)]
+        # A reply recorded against the first version answers the whole request.
+        register.record_reply(1, reply_date=dt.date(2026, 12, 9), outcome="granted")
+        assert [s.status for s in register.statuses(dt.date(2026, 12, 10))] == ["granted"]
