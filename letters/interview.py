@@ -786,7 +786,7 @@ class Interview:
                         if sub is None or not isinstance(record, dict):
                             continue
                         targets.append(((("grounds", ground.id, spec.name, i, sub.name)),
-                                        _record_label(ground, spec, record, i)))
+                                        _record_label(spec, record, i)))
         return targets
 
     def _ask_cites(self, qs: _QSpec, section: Section, item: dict[str, Any], path: PathParts,
@@ -934,7 +934,7 @@ def _next_id(items: Sequence[Mapping[str, Any]]) -> str:
     return f"E{n}"
 
 
-def _record_label(ground: Ground, spec: Field, record: Mapping[str, Any], i: int) -> str:
+def _record_label(spec: Field, record: Mapping[str, Any], i: int) -> str:
     """"Incident on 12 March 2026: The agreed home visit …" for an item of a ground's list."""
     word = _label(spec.name).rstrip("s")
     when = record.get("date")

@@ -26,9 +26,12 @@ from letters.interview import (
     Rejected,
     ToneConcern,
     ToneNote,
+    load_questions,
     parse_date,
     tone_notes,
 )
+from letters.registry import load_grounds
+from letters.schema import CASE_FIELDS
 
 from .conftest import TODAY
 
@@ -411,6 +414,23 @@ def test_dropping_evidence_on_resume_removes_its_citations() -> None:
         assert isinstance(interview.submit(answer), Accepted), q.id
     assert interview.data["grounds"]["communication_breakdown"]["evidence"] == ["E1"]
     assert [e["id"] for e in interview.data["evidence"]] == ["E1"]
+
+
+def test_the_questions_cover_every_required_field_and_name_real_ones() -> None:
+    questions = load_questions()
+    asked = {(s.group + "." if s.group else "") + q.field
+             for s in questions.sections for q in s.questions}
+    for spec in CASE_FIELDS:
+        for sub in spec.fields:
+            if sub.required and spec.kind == "record":
+                assert f"{spec.name}.{sub.name}" in asked
+            if sub.required and spec.kind == "records" and spec.name != "evidence":
+                assert f"{spec.name}.{sub.name}" in asked
+    assert {"evidence.date", "evidence.type", "evidence.description"} <= asked  # id is given
+    grounds = {g.id: g for g in load_grounds()}
+    for ground_id, wording in questions.ground_wording.items():
+        assert ground_id in grounds
+        assert set(wording) <= {f.name for f in grounds[ground_id].fields}
 
 
 @pytest.mark.parametrize(("typed", "iso"), [
