@@ -155,13 +155,20 @@ _register_option = click.option(
               help="docx (default), md, html or pdf (pdf needs LibreOffice). Taken from the -o "
                    "file name when left out.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@click.option("--strict", is_flag=True,
+              help="Write nothing if `swletter check` has any warning about the case.")
 @_register_option
 @customisation_options
-def render(case: str, output: str | None, fmt: str | None, force: bool,
+def render(case: str, output: str | None, fmt: str | None, force: bool, strict: bool,
            register_path: str | None, settings: Any) -> None:
-    """Write the letter for the case file CASE."""
+    """Write the letter for the case file CASE.
+
+    Tone, readability and evidence warnings (as `swletter check` gives them) follow on the
+    screen; with --strict a letter with any warning is not written.
+    """
     from letters.case import load_case
     from letters.letter import make_letter, render_case_file
+    from letters.tone import review_letter
 
     chosen = _choose_format(fmt, output, settings.format)
     if output == "-":
@@ -171,19 +178,26 @@ def render(case: str, output: str | None, fmt: str | None, force: bool,
                                      param_hint="--output")
         rendered = make_letter(load_case(case, defaults=settings.case_defaults),
                                template_dirs=settings.template_dirs)
+        findings = review_letter(rendered)
+        if strict:
+            _refuse_with_findings(findings)
         click.echo(rendered.to_bytes(chosen).decode("utf-8"), nl=False)
-        _print_warnings(rendered.warnings)
+        _echo_findings(findings, err=True)
         if _register_path(register_path, settings):
             click.echo("Not recorded in the register: the letter was printed, not saved.",
                        err=True)
         return
+    if strict:
+        _refuse_with_findings(review_letter(make_letter(
+            load_case(case, defaults=settings.case_defaults),
+            template_dirs=settings.template_dirs)))
     path, rendered = render_case_file(case, fmt=chosen, output=output, force=force,
                                       settings=settings)
     from letters.dates import long_date
 
     click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
     _record_request(_register_path(register_path, settings), rendered.letter, path)
-    _print_warnings(rendered.warnings)
+    _echo_findings(review_letter(rendered), err=True)
 
 
 def _print_warnings(warnings: Any) -> None:
@@ -193,28 +207,106 @@ def _print_warnings(warnings: Any) -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when there is any warning (notes never count).")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True, help="json gives the findings as data for other tools.")
 @config_option
-def check(case: str, settings: Any) -> None:
+def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
     """Check the case file CASE without writing a letter.
 
-    Reports every problem at once. Exits 0 when the case is valid (warnings are advice), 1 when
-    it is not.
+    Reports every problem at once, then advice on tone, readability and evidence, grouped by
+    field, each with a suggestion. Exits 0 when the case is valid (advice does not stop a
+    letter), 1 when it is not, or with --strict when there is any warning. Notes (a child's own
+    words, quoted words, plain-English hints) never count as warnings.
     """
     from letters.case import load_case
-    from letters.compose import compose_letter
     from letters.dates import long_date
+    from letters.errors import CaseError
+    from letters.letter import make_letter
+    from letters.tone import faults, review_letter
 
-    loaded = load_case(case, defaults=settings.case_defaults)
-    letter = compose_letter(loaded)
-    for warning in letter.warnings:
-        click.echo(f"Warning: {warning.describe(with_file=False)}")
-    grounds = len(letter.grounds)
-    click.echo(
-        f"{case} is valid: {grounds} ground{'s' if grounds != 1 else ''}, "
-        f"{len(letter.enclosures)} enclosure{'s' if len(letter.enclosures) != 1 else ''}, "
-        f"reply by {long_date(letter.reply_by)}."
-    )
-    _echo_statement_todo(loaded, case)
+    try:
+        loaded = load_case(case, defaults=settings.case_defaults)
+    except CaseError as err:
+        if fmt != "json":
+            raise
+        _echo_json({"file": case, "valid": False,
+                    "problems": [{"path": p.path, "line": p.line, "message": p.message,
+                                  "example": p.example} for p in err.problems]})
+        sys.exit(1)
+    rendered = make_letter(loaded, template_dirs=settings.template_dirs)
+    letter = rendered.letter
+    findings = review_letter(rendered)
+    warnings = len(faults(findings))
+    notes = len(findings) - warnings
+    if fmt == "json":
+        _echo_json({"file": case, "valid": True, "grounds": list(letter.ground_ids),
+                    "enclosures": len(letter.enclosures),
+                    "reply_by": letter.reply_by.isoformat(), "warnings": warnings,
+                    "notes": notes, "findings": [f.to_dict() for f in findings]})
+    else:
+        _echo_findings(findings, summary=False)
+        grounds = len(letter.grounds)
+        click.echo(
+            f"{case} is valid: {grounds} ground{'s' if grounds != 1 else ''}, "
+            f"{len(letter.enclosures)} enclosure{'s' if len(letter.enclosures) != 1 else ''}, "
+            f"reply by {long_date(letter.reply_by)}. {_count_findings(warnings, notes)}"
+        )
+        _echo_statement_todo(loaded, case)
+    if strict and warnings:
+        raise click.ClickException(
+            f"--strict: {_plural(warnings, 'warning')} to resolve before the letter is sent."
+        )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _count_findings(warnings: int, notes: int) -> str:
+    if not warnings and not notes:
+        return "No warnings about tone, readability or evidence."
+    counts = [_plural(n, noun) for n, noun in ((warnings, "warning"), (notes, "note")) if n]
+    return f"Tone, readability and evidence: {' and '.join(counts)}."
+
+
+def _echo_findings(findings: Any, *, err: bool = False, summary: bool = True) -> None:
+    """Findings grouped by field, each with its suggestion; then (``summary``) the counts."""
+    import textwrap
+
+    groups: dict[str, list[Any]] = {}
+    for finding in findings:
+        groups.setdefault(finding.path or "text", []).append(finding)
+    for path, items in groups.items():
+        click.echo(f"{path}:", err=err)
+        for f in items:
+            words = f'"{f.words}": ' if f.words and f'"{f.words}"' not in f.message else ""
+            head = f"{f.severity.capitalize()} ({f.category.replace('_', ' ')}): {words}"
+            click.echo(textwrap.fill(head + f.message, 100, initial_indent="  - ",
+                                     subsequent_indent="    ", break_on_hyphens=False), err=err)
+            click.echo(textwrap.fill("Suggestion: " + f.suggestion, 100, initial_indent="    ",
+                                     subsequent_indent="    ", break_on_hyphens=False), err=err)
+    if summary and groups:
+        warnings = sum(1 for f in findings if f.is_fault)
+        click.echo(_count_findings(warnings, len(findings) - warnings), err=err)
+
+
+def _refuse_with_findings(findings: Any) -> None:
+    """For --strict: show the warnings and stop before anything is written."""
+    warnings = [f for f in findings if f.is_fault]
+    if warnings:
+        _echo_findings(findings, err=True)
+        raise click.ClickException(
+            f"--strict: nothing written; {_plural(len(warnings), 'warning')} to resolve first "
+            "(see above, or run swletter check)."
+        )
+
+
+def _echo_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @main.command()
