@@ -174,3 +174,10 @@ def test_case_defaults_leave_the_case_data_unchanged() -> None:
     merged = CaseDefaults(sender={"name": "Hillside", "address": ["1 Park Row"]}).apply(data)
     assert merged["sender"] == {"name": "Tom Green", "address": ["1 Park Row"]}
     assert data == {"sender": {"name": "Tom Green"}}
+
+
+def test_the_readme_documents_every_setting() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Settings in swletter.toml", 1)[1].split("\n## ", 1)[0]
+    for name in setting_keys():
+        assert f"| `{name}` |" in section, f"README: describe the setting {name}"
