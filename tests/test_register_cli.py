@@ -298,3 +298,15 @@ def test_register_named_in_swletter_toml(runner: CliRunner, tmp_path: Path,
         assert [x.kind for x in reg.letters()] == ["chaser"]
     with open_register(register) as reg:
         assert [x.kind for x in reg.letters()] == ["request"]
+
+
+def test_reasons_go_with_a_refusal_not_a_grant(runner: CliRunner, tmp_path: Path) -> None:
+    _, register = _family(tmp_path, runner)
+    result = runner.invoke(main, ["register", "reply", "1", "--date", "2026-12-03", "--outcome",
+                                  "granted", "--reasons", "not-given", "--register",
+                                  str(register)])
+    assert result.exit_code == 2
+    assert ("Error: Invalid value for --reasons: --reasons is for a refusal or a partial "
+            "outcome.") in result.output
+    with open_register(register) as reg:
+        assert reg.replies() == []
