@@ -568,8 +568,12 @@ def _ground_example(ground: Ground) -> str:
 
 def evidence_file_problem(base_dir: str, file: str) -> str:
     """Why an evidence ``file`` (relative to the case file's folder) is not usable, or ""."""
-    if Path(base_dir, file).is_file():
-        return ""
+    try:
+        if Path(base_dir, file).is_file():
+            return ""
+    except OSError as err:  # a name too long for the file system, say: not a file we can use
+        shown = file if len(file) <= 60 else file[:60] + "…"
+        return f'"{shown}" cannot be used as a file name ({err.strerror}). Check it.'
     return (f'"{file}" does not exist (looked for it next to the case file). Check the '
             "spelling, or leave file out.")
 

@@ -473,3 +473,18 @@ def test_yaml_writer_keeps_awkward_text_exactly() -> None:
     text = case_to_yaml(data, today=TODAY)
     assert yaml.safe_load(text)["sender"]["address"] == awkward
     assert parse_case_text(text, "case.yaml")["sender"]["address"] == awkward
+
+
+def test_a_file_name_too_long_for_the_disk_is_explained(runner: CliRunner, folder: Path) -> None:
+    case_path = folder / "case.yaml"
+    lines = piped(ABOUT_YOU, ["Mia Green", "", "no"], ["Karen White", "", "", ""],
+                  ["", "", "", "Sefton Council", "Bootle Town Hall", "", ""],
+                  ["1", "Most of my messages go unanswered.", ""],
+                  ["yes", "3 April 2026", "email", "My email.", "x" * 300, "", "yes", "no"],
+                  ["no", "no", ""], ["no"])
+    result = runner.invoke(main, ["new", "-o", str(case_path)], input=lines)
+    assert result.exit_code == 0, result.output
+    message = " ".join(result.output.split())  # as one line, however the terminal wrapped it
+    assert (f'Sorry: "{"x" * 60}…" cannot be used as a file name (File name too long).'
+            in message)
+    assert load_case(case_path).evidence[0].file is None
