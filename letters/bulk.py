@@ -270,11 +270,13 @@ def _name_jobs(sources: list[_Source], fmt: str, reserved: Iterable[str]) -> lis
 # Rendering
 
 
-def render_job(job: Job, options: BulkOptions, *, write: bool = True) -> CaseResult:
+def render_job(job: Job, options: BulkOptions, *, write: bool = True,
+               replace: bool = False) -> CaseResult:
     """Validate, render and (if ``write``) save one job's letter; never raises a user error.
 
     Every ``LettersError`` becomes a failed result listing the problems: one bad case must not
-    stop the batch. Anything else is a bug and is left to surface.
+    stop the batch. Anything else is a bug and is left to surface. ``replace`` writes over an
+    incomplete letter left by an interrupted run.
     """
     if job.failure:
         return CaseResult(job.index, job.label, FAILED, problems=job.failure)
@@ -300,7 +302,8 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True) -> CaseRes
         data = rendered.to_bytes(options.fmt, reference_docx=options.reference_docx) \
             if write else None
         if data is not None:
-            write_atomic(target, data, force=options.force)
+            # Flushed to disk once per batch (see run_jobs), not once per letter.
+            write_atomic(target, data, force=options.force or replace, durable=False)
         entry = None
         if options.record:
             entry = (entry_for_case(case, kind="request", letter_date=rendered.letter.date,
@@ -343,13 +346,15 @@ def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
     writes its letters and returns only small results.
     """
     out_dir = Path(options.out_dir)
-    tasks: list[tuple[Job, bool]] = []
+    tasks: list[_Task] = []
     for job in jobs:
         exists = bool(job.output) and not options.force and (out_dir / job.output).exists()
-        tasks.append((job, not exists))
+        whole = exists and is_whole_letter(out_dir / job.output, options.fmt)
+        tasks.append((job, not whole, exists and not whole))
     if workers <= 1 or len(tasks) < 2:
-        for job, write in tasks:
-            yield _skip_or_render(job, write, options)
+        # Results are handed on a batch at a time, once the batch's letters are on disk.
+        for start in range(0, len(tasks), _SYNC_EVERY):
+            yield from _render_chunk_or_skip(options, tasks[start:start + _SYNC_EVERY])
         return
     size = chunk_size or max(1, min(64, len(tasks) // (workers * 8) or 1))
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
@@ -368,16 +373,47 @@ def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _skip_or_render(job: Job, write: bool, options: BulkOptions) -> CaseResult:
+#: (job, write its letter, replace an incomplete file left by an interrupted run)
+_Task = tuple[Job, bool, bool]
+
+#: Letters written between two flushes to disk in a single process.
+_SYNC_EVERY = 64
+
+
+def is_whole_letter(path: Path, fmt: str) -> bool:
+    """Whether an existing letter is complete, not cut short by a crash before it reached disk.
+
+    A .docx must end with the zip directory's end record; any other letter must not be empty.
+    """
+    try:
+        size = path.stat().st_size
+        if fmt != "docx":
+            return size > 0
+        with path.open("rb") as fh:
+            fh.seek(max(0, size - 22))
+            return fh.read(4) == b"PK\x05\x06"
+    except OSError:
+        return False
+
+
+def _skip_or_render(task: _Task, options: BulkOptions) -> CaseResult:
+    job, write, replace = task
     if write or options.keep_markdown:
-        return render_job(job, options, write=write)
+        result = render_job(job, options, write=write, replace=replace)
+        if replace and result.status == WRITTEN:
+            note = ("the letter left by an earlier run was incomplete (the run was interrupted) "
+                    "and has been written again.")
+            result = dataclasses.replace(result, warnings=(note, *result.warnings))
+        return result
     return CaseResult(job.index, job.label, ALREADY_DONE,
                       output=str(Path(options.out_dir, job.output)))
 
 
-def _render_chunk_or_skip(options: BulkOptions,
-                          batch: list[tuple[Job, bool]]) -> list[CaseResult]:
-    return [_skip_or_render(job, write, options) for job, write in batch]
+def _render_chunk_or_skip(options: BulkOptions, batch: list[_Task]) -> list[CaseResult]:
+    results = [_skip_or_render(task, options) for task in batch]
+    if any(r.status == WRITTEN for r in results) and hasattr(os, "sync"):
+        os.sync()  # one flush for the batch: a letter reported as written is on disk
+    return results
 
 
 def run_bulk(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,

@@ -18,11 +18,14 @@ from .errors import OutputError
 FILE_MODE = 0o600
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False,
+                 durable: bool = True) -> Path:
     """Write ``data`` to ``path`` atomically with owner-only permissions.
 
     Without ``force`` an existing file is never replaced (``OutputError``). On any failure the
-    temporary file is removed, so no partial file is left behind.
+    temporary file is removed, so no partial file is left behind. ``durable=False`` skips the
+    flush to disk for callers that flush many files at once (``swletter bulk`` syncs per batch
+    and checks that letters from an interrupted run are whole).
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -40,7 +43,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, FILE_MODE)
         if force:
             os.replace(tmp, target)

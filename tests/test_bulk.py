@@ -347,3 +347,24 @@ def test_bulk_template_refuses_to_overwrite(runner: CliRunner, tmp_path: Path) -
     assert result.exit_code == 1
     assert target.read_bytes() == b"keep"
     assert "already exists. Use --force to replace it" in result.output
+
+
+def test_rerun_rewrites_letters_an_interrupted_run_left_incomplete(
+        runner: CliRunner, tmp_path: Path, full_text: str) -> None:
+    make_cases(tmp_path / "cases", full_text, 3)
+    out = tmp_path / "out"
+    args = ["bulk", str(tmp_path / "cases"), "--out", str(out)]
+    assert runner.invoke(main, args).exit_code == 0
+    # A power cut before the letters reached the disk: one empty, one cut short.
+    (out / "letter-case-000.docx").write_bytes(b"")
+    whole = (out / "letter-case-001.docx").read_bytes()
+    (out / "letter-case-001.docx").write_bytes(whole[: len(whole) // 2])
+
+    again = runner.invoke(main, args)
+
+    assert again.exit_code == 0
+    assert again.stdout.startswith("Done: 2 written, 1 already done, 0 failed")
+    assert (out / "letter-case-001.docx").read_bytes()[-22:-18] == b"PK\x05\x06"
+    docx.Document(str(out / "letter-case-000.docx"))
+    rows = report_rows(out / "bulk-report.csv")
+    assert rows[0]["warnings"].startswith("the letter left by an earlier run was incomplete")
