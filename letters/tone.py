@@ -576,14 +576,22 @@ def check_case(case: Case) -> list[Finding]:
     then the evidence behind the claims (including evidence that no ground cites)."""
     names = case_names(case)
     findings: list[Finding] = []
+    order: list[str] = []
     for path, text in iter_user_text(case):
+        order.append(path)
         field_name = path.rsplit(".", 1)[-1]
         if field_name in _IDENTIFIER_FIELDS:
             continue
         kind = "child_views" if field_name in _CHILD_VIEW_FIELDS else "prose"
         findings.extend(check_text(text, path=path, kind=kind, names=names))
     findings.extend(check_evidence(case))
-    return findings
+
+    def place(finding: Finding) -> int:
+        # Evidence findings sit with the text they are about, so each field reads as one group.
+        return next((i for i, p in enumerate(order) if p == finding.path
+                     or p.startswith((finding.path + ".", finding.path + "["))), len(order))
+
+    return sorted(findings, key=place)
 
 
 def review_letter(rendered: RenderedLetter) -> list[Finding]:

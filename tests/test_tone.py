@@ -572,3 +572,15 @@ def test_check_text_is_pure() -> None:
     first = check_text(DONE_WHEN, path="a")
     check_text("Something else entirely, quite civil.", path="b")
     assert check_text(DONE_WHEN, path="a") == first
+
+
+def test_findings_follow_the_order_of_the_case() -> None:
+    case = _case({
+        "communication_breakdown": {"summary": "The record of our meeting is inaccurate."},
+        "unprofessional_conduct": {"incidents": [
+            {"date": "2026-03-12", "what": "He NEVER came."}]},
+    }, [E1])
+    paths = list(dict.fromkeys(f.path for f in check_case(case)))  # type: ignore[arg-type]
+    assert paths == ["grounds.communication_breakdown.summary",
+                     "grounds.unprofessional_conduct.incidents[1].what",
+                     "grounds.unprofessional_conduct.incidents[1]", "evidence[1]"]
