@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cli import main
 from letters import tone
@@ -584,3 +586,15 @@ def test_findings_follow_the_order_of_the_case() -> None:
     assert paths == ["grounds.communication_breakdown.summary",
                      "grounds.unprofessional_conduct.incidents[1].what",
                      "grounds.unprofessional_conduct.incidents[1]", "evidence[1]"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400),
+       st.sampled_from(["prose", "child_views"]))
+def test_any_text_gives_findings_never_an_error(text: str, kind: str) -> None:
+    # The interview passes whatever a person types; the checker must never fail on it.
+    for finding in check_text(text, path="x", kind=kind):
+        assert finding.severity in ("warning", "note")
+        assert finding.suggestion
+        if kind == "child_views":
+            assert finding.severity == "note"
