@@ -178,7 +178,7 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
                                      param_hint="--output")
         rendered = make_letter(load_case(case, defaults=settings.case_defaults),
                                template_dirs=settings.template_dirs)
-        findings = review_letter(rendered)
+        findings = review_letter(rendered, whole_letter=strict)
         if strict:
             _refuse_with_findings(findings)
         click.echo(rendered.to_bytes(chosen).decode("utf-8"), nl=False)
@@ -197,7 +197,7 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
 
     click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
     _record_request(_register_path(register_path, settings), rendered.letter, path)
-    _echo_findings(review_letter(rendered), err=True)
+    _echo_findings(review_letter(rendered, whole_letter=False), err=True)
 
 
 def _print_warnings(warnings: Any) -> None:
@@ -358,208 +358,6 @@ def example(folder: str, force: bool) -> None:
 
     written = write_example(folder, force=force)
     click.echo(f"Wrote {written[0]}. Edit it, then run:\n  swletter render {written[0]}")
-
-
-@main.command()
-@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...",
-                type=click.Path(exists=True, path_type=str))
-@click.option("--out", "out_dir", required=True, metavar="DIR",
-              type=click.Path(file_okay=False, path_type=str),
-              help="The folder for the letters (created if needed).")
-@click.option("--format", "fmt", type=click.Choice(("docx", "md", "html")),
-              help="The format of each letter: docx (default, or `format` in swletter.toml), "
-                   "md or html.")
-@click.option("--jobs", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
-              help="How many processes share the work; 0 uses one per CPU core.")
-@click.option("--force", is_flag=True,
-              help="Replace letters that already exist (by default they are skipped).")
-@click.option("--report", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
-              help="Where to write the CSV report of every case. Default: DIR/bulk-report.csv.")
-@click.option("--combined", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
-              help="Also write every letter into this one .docx, a page break between letters.")
-@click.option("--evidence", "evidence_csv", metavar="FILE",
-              type=click.Path(exists=True, dir_okay=False, path_type=str),
-              help="The evidence CSV (one row per document, keyed by case_id) for CSV inputs.")
-@_register_option
-@customisation_options
-def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool,
-         report: str | None, combined: str | None, evidence_csv: str | None,
-         register_path: str | None, settings: Any) -> None:
-    """Write a letter for every case in INPUT...: case files, folders of case files, CSV files
-    or .xlsx workbooks (run `swletter bulk-template` for the columns).
-
-    A bad case never stops the others. Every case gets a row in the report (status, output
-    file, problems). Letters that already exist are skipped, so an interrupted run can simply
-    be run again. Exits 0 when every case succeeded, 1 when any failed.
-    """
-    import os
-    import time
-
-    from letters import bulk as engine
-
-    fmt = fmt or (settings.format if settings.format in ("docx", "md", "html") else "docx")
-    if combined and Path(combined).suffix.lower() != ".docx":
-        raise click.BadParameter(f"the combined file is a .docx; give a name such as "
-                                 f"{Path(combined).stem or 'all-letters'}.docx.",
-                                 param_hint="--combined")
-    if evidence_csv and not any(Path(i).suffix.lower() == ".csv" for i in inputs):
-        raise click.BadParameter("--evidence goes with CSV inputs; a workbook has its own "
-                                 "evidence sheet.", param_hint="--evidence")
-    folder = engine.ensure_out_dir(out_dir)
-    report_path = Path(report) if report else folder / "bulk-report.csv"
-    given = {Path(i).resolve() for i in inputs}
-    for option, path in (("--report", report_path), ("--combined", combined)):
-        if path and Path(path).resolve() in given:
-            raise click.BadParameter(f"{path} is one of the inputs; choose another file name.",
-                                     param_hint=option)
-    reserved = [Path(p).name for p in (report_path, combined)
-                if p and Path(p).resolve().parent == folder.resolve()]
-    started = time.perf_counter()
-    planned = engine.plan_bulk(inputs, fmt=fmt, evidence_csv=evidence_csv, reserved=reserved)
-    options = engine.BulkOptions(out_dir=str(folder), fmt=fmt, force=force,
-                                 keep_markdown=bool(combined),
-                                 template_dirs=settings.template_dirs,
-                                 reference_docx=str(settings.reference_docx or "") or None,
-                                 case_defaults=settings.case_defaults)
-    recorder = _BulkRecorder(_register_path(register_path), planned, options)
-    options = recorder.options
-    summary = engine.BulkSummary(total=len(planned))
-    progress = _Progress(len(planned))
-    stopped = ""
-    try:
-        for result in engine.run_jobs(planned, options, workers=jobs or os.cpu_count() or 1):
-            summary.add(result)
-            recorder.add(result)
-            progress.advance()
-    except KeyboardInterrupt:
-        stopped = "The run was interrupted."
-    except engine.WorkerStoppedError:
-        stopped = "A worker process stopped unexpectedly (out of memory?)."
-    finally:
-        progress.close()
-        recorder.close()
-    elapsed = time.perf_counter() - started
-    results = engine.with_unfinished(summary.results, planned)
-    written_report = engine.write_report(report_path, results, force=force)
-    if combined and not stopped:
-        letters = [r.markdown for r in summary.results if r.markdown]
-        if letters:
-            path = engine.write_combined(combined, letters, force=force,
-                                         reference_docx=options.reference_docx)
-            click.echo(f"Combined {len(letters)} letters into {path}.")
-    _bulk_summary(summary, elapsed, folder, written_report)
-    recorder.echo_summary()
-    if stopped:
-        click.echo(f"{stopped} {len(planned) - len(summary.results)} cases were not done; run "
-                   "the same command again to write them (letters already written are "
-                   "skipped).", err=True)
-        sys.exit(130 if stopped.endswith("interrupted.") else 1)
-    if summary.failed:
-        sys.exit(1)
-
-
-class _Progress:
-    """A progress bar on stderr, shown only on a terminal and only once a run takes a moment."""
-
-    def __init__(self, total: int) -> None:
-        import time
-
-        self.total, self.done = total, 0
-        self.shown: Any = None
-        self.start = time.monotonic()
-
-    def advance(self) -> None:
-        import time
-
-        self.done += 1
-        if self.shown is not None:
-            self.shown.update(1)
-        elif (self.done < self.total and time.monotonic() - self.start > 0.5
-              and sys.stderr.isatty()):
-            self.shown = click.progressbar(length=self.total, label="Writing letters",
-                                           file=sys.stderr, show_pos=True, show_eta=True)
-            self.shown.__enter__()
-            self.shown.update(self.done)
-
-    def close(self) -> None:
-        if self.shown is not None:
-            self.shown.__exit__(None, None, None)
-
-
-class _BulkRecorder:
-    """Records a bulk run's letters in the register from this (parent) process: the one
-    writer, so `--jobs N` records every letter exactly once."""
-
-    def __init__(self, path: str | None, planned: Any, options: Any) -> None:
-        import dataclasses
-
-        self.path, self.new, self.register = path, 0, None
-        self.options = options
-        if path:
-            from letters.register import open_register
-
-            self.register = open_register(path)
-            self.options = dataclasses.replace(options, record=True)
-            self.jobs = {job.index: job for job in planned}
-
-    def add(self, result: Any) -> None:
-        if self.register is not None:
-            from letters.bulk import record_result
-
-            self.new += record_result(self.register, result, self.jobs[result.index],
-                                      self.options)
-
-    def close(self) -> None:
-        if self.register is not None:
-            self.register.close()
-
-    def echo_summary(self) -> None:
-        if self.path:
-            click.echo(f"Register: {self.path} ({self.new} new letter"
-                       f"{'s' if self.new != 1 else ''} recorded)")
-
-
-def _bulk_summary(summary: Any, elapsed: float, folder: Path, report: Path) -> None:
-    rate = summary.written / elapsed if elapsed > 0 else 0.0
-    cases = "case" if summary.total == 1 else "cases"
-    click.echo(f"Done: {summary.written} written, {summary.already_done} already done, "
-               f"{summary.failed} failed, of {summary.total} {cases}, in {elapsed:.1f} s "
-               f"({rate:.0f} letters per second).")
-    click.echo(f"Letters: {folder}")
-    click.echo(f"Report: {report}")
-    shown = 0
-    for result in summary.results:
-        if result.ok:
-            continue
-        shown += 1
-        if shown > 20:
-            click.echo(f"… and {summary.failed - 20} more failed cases: see the report.", err=True)
-            break
-        click.echo(f"Failed: {result.label}", err=True)
-        for problem in result.problems:
-            click.echo(f"  - {problem}", err=True)
-
-
-@main.command("bulk-template")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE")
-@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
-def bulk_template(file: str, force: bool) -> None:
-    """Write a spreadsheet to fill in for `swletter bulk`: FILE.xlsx (cases and evidence
-    sheets) or FILE.csv (plus FILE-evidence.csv), with the column names, a row of notes
-    explaining each column, and one filled example row.
-    """
-    from letters.sheets import write_template
-
-    if Path(file).suffix.lower() not in (".xlsx", ".csv"):
-        raise click.BadParameter("give a name ending .xlsx or .csv, such as cases.xlsx.",
-                                 param_hint="FILE")
-    written = write_template(file, force=force)
-    click.echo(f"Wrote {' and '.join(str(p) for p in written)}. Replace the example row with "
-               "one row per case, then run:")
-    if len(written) == 2:
-        click.echo(f"  swletter bulk {written[0]} --evidence {written[1]} --out letters")
-    else:
-        click.echo(f"  swletter bulk {written[0]} --out letters")
 
 
 # --------------------------------------------------------------------------------------------
@@ -826,6 +624,208 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
     path = write_atomic(file, reminders_ics(statuses, stamp=stamp, with_names=not without_names),
                         force=force)
     click.echo(f"Wrote {path} ({len(statuses)} reply-by date{'s' if len(statuses) != 1 else ''}).")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...",
+                type=click.Path(exists=True, path_type=str))
+@click.option("--out", "out_dir", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=str),
+              help="The folder for the letters (created if needed).")
+@click.option("--format", "fmt", type=click.Choice(("docx", "md", "html")),
+              help="The format of each letter: docx (default, or `format` in swletter.toml), "
+                   "md or html.")
+@click.option("--jobs", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
+              help="How many processes share the work; 0 uses one per CPU core.")
+@click.option("--force", is_flag=True,
+              help="Replace letters that already exist (by default they are skipped).")
+@click.option("--report", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write the CSV report of every case. Default: DIR/bulk-report.csv.")
+@click.option("--combined", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
+              help="Also write every letter into this one .docx, a page break between letters.")
+@click.option("--evidence", "evidence_csv", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="The evidence CSV (one row per document, keyed by case_id) for CSV inputs.")
+@_register_option
+@customisation_options
+def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool,
+         report: str | None, combined: str | None, evidence_csv: str | None,
+         register_path: str | None, settings: Any) -> None:
+    """Write a letter for every case in INPUT...: case files, folders of case files, CSV files
+    or .xlsx workbooks (run `swletter bulk-template` for the columns).
+
+    A bad case never stops the others. Every case gets a row in the report (status, output
+    file, problems). Letters that already exist are skipped, so an interrupted run can simply
+    be run again. Exits 0 when every case succeeded, 1 when any failed.
+    """
+    import os
+    import time
+
+    from letters import bulk as engine
+
+    fmt = fmt or (settings.format if settings.format in ("docx", "md", "html") else "docx")
+    if combined and Path(combined).suffix.lower() != ".docx":
+        raise click.BadParameter(f"the combined file is a .docx; give a name such as "
+                                 f"{Path(combined).stem or 'all-letters'}.docx.",
+                                 param_hint="--combined")
+    if evidence_csv and not any(Path(i).suffix.lower() == ".csv" for i in inputs):
+        raise click.BadParameter("--evidence goes with CSV inputs; a workbook has its own "
+                                 "evidence sheet.", param_hint="--evidence")
+    folder = engine.ensure_out_dir(out_dir)
+    report_path = Path(report) if report else folder / "bulk-report.csv"
+    given = {Path(i).resolve() for i in inputs}
+    for option, path in (("--report", report_path), ("--combined", combined)):
+        if path and Path(path).resolve() in given:
+            raise click.BadParameter(f"{path} is one of the inputs; choose another file name.",
+                                     param_hint=option)
+    reserved = [Path(p).name for p in (report_path, combined)
+                if p and Path(p).resolve().parent == folder.resolve()]
+    started = time.perf_counter()
+    planned = engine.plan_bulk(inputs, fmt=fmt, evidence_csv=evidence_csv, reserved=reserved)
+    options = engine.BulkOptions(out_dir=str(folder), fmt=fmt, force=force,
+                                 keep_markdown=bool(combined),
+                                 template_dirs=settings.template_dirs,
+                                 reference_docx=str(settings.reference_docx or "") or None,
+                                 case_defaults=settings.case_defaults)
+    recorder = _BulkRecorder(_register_path(register_path), planned, options)
+    options = recorder.options
+    summary = engine.BulkSummary(total=len(planned))
+    progress = _Progress(len(planned))
+    stopped = ""
+    try:
+        for result in engine.run_jobs(planned, options, workers=jobs or os.cpu_count() or 1):
+            summary.add(result)
+            recorder.add(result)
+            progress.advance()
+    except KeyboardInterrupt:
+        stopped = "The run was interrupted."
+    except engine.WorkerStoppedError:
+        stopped = "A worker process stopped unexpectedly (out of memory?)."
+    finally:
+        progress.close()
+        recorder.close()
+    elapsed = time.perf_counter() - started
+    results = engine.with_unfinished(summary.results, planned)
+    written_report = engine.write_report(report_path, results, force=force)
+    if combined and not stopped:
+        letters = [r.markdown for r in summary.results if r.markdown]
+        if letters:
+            path = engine.write_combined(combined, letters, force=force,
+                                         reference_docx=options.reference_docx)
+            click.echo(f"Combined {len(letters)} letters into {path}.")
+    _bulk_summary(summary, elapsed, folder, written_report)
+    recorder.echo_summary()
+    if stopped:
+        click.echo(f"{stopped} {len(planned) - len(summary.results)} cases were not done; run "
+                   "the same command again to write them (letters already written are "
+                   "skipped).", err=True)
+        sys.exit(130 if stopped.endswith("interrupted.") else 1)
+    if summary.failed:
+        sys.exit(1)
+
+
+class _Progress:
+    """A progress bar on stderr, shown only on a terminal and only once a run takes a moment."""
+
+    def __init__(self, total: int) -> None:
+        import time
+
+        self.total, self.done = total, 0
+        self.shown: Any = None
+        self.start = time.monotonic()
+
+    def advance(self) -> None:
+        import time
+
+        self.done += 1
+        if self.shown is not None:
+            self.shown.update(1)
+        elif (self.done < self.total and time.monotonic() - self.start > 0.5
+              and sys.stderr.isatty()):
+            self.shown = click.progressbar(length=self.total, label="Writing letters",
+                                           file=sys.stderr, show_pos=True, show_eta=True)
+            self.shown.__enter__()
+            self.shown.update(self.done)
+
+    def close(self) -> None:
+        if self.shown is not None:
+            self.shown.__exit__(None, None, None)
+
+
+class _BulkRecorder:
+    """Records a bulk run's letters in the register from this (parent) process: the one
+    writer, so `--jobs N` records every letter exactly once."""
+
+    def __init__(self, path: str | None, planned: Any, options: Any) -> None:
+        import dataclasses
+
+        self.path, self.new, self.register = path, 0, None
+        self.options = options
+        if path:
+            from letters.register import open_register
+
+            self.register = open_register(path)
+            self.options = dataclasses.replace(options, record=True)
+            self.jobs = {job.index: job for job in planned}
+
+    def add(self, result: Any) -> None:
+        if self.register is not None:
+            from letters.bulk import record_result
+
+            self.new += record_result(self.register, result, self.jobs[result.index],
+                                      self.options)
+
+    def close(self) -> None:
+        if self.register is not None:
+            self.register.close()
+
+    def echo_summary(self) -> None:
+        if self.path:
+            click.echo(f"Register: {self.path} ({self.new} new letter"
+                       f"{'s' if self.new != 1 else ''} recorded)")
+
+
+def _bulk_summary(summary: Any, elapsed: float, folder: Path, report: Path) -> None:
+    rate = summary.written / elapsed if elapsed > 0 else 0.0
+    cases = "case" if summary.total == 1 else "cases"
+    click.echo(f"Done: {summary.written} written, {summary.already_done} already done, "
+               f"{summary.failed} failed, of {summary.total} {cases}, in {elapsed:.1f} s "
+               f"({rate:.0f} letters per second).")
+    click.echo(f"Letters: {folder}")
+    click.echo(f"Report: {report}")
+    shown = 0
+    for result in summary.results:
+        if result.ok:
+            continue
+        shown += 1
+        if shown > 20:
+            click.echo(f"… and {summary.failed - 20} more failed cases: see the report.", err=True)
+            break
+        click.echo(f"Failed: {result.label}", err=True)
+        for problem in result.problems:
+            click.echo(f"  - {problem}", err=True)
+
+
+@main.command("bulk-template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str), metavar="FILE")
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+def bulk_template(file: str, force: bool) -> None:
+    """Write a spreadsheet to fill in for `swletter bulk`: FILE.xlsx (cases and evidence
+    sheets) or FILE.csv (plus FILE-evidence.csv), with the column names, a row of notes
+    explaining each column, and one filled example row.
+    """
+    from letters.sheets import write_template
+
+    if Path(file).suffix.lower() not in (".xlsx", ".csv"):
+        raise click.BadParameter("give a name ending .xlsx or .csv, such as cases.xlsx.",
+                                 param_hint="FILE")
+    written = write_template(file, force=force)
+    click.echo(f"Wrote {' and '.join(str(p) for p in written)}. Replace the example row with "
+               "one row per case, then run:")
+    if len(written) == 2:
+        click.echo(f"  swletter bulk {written[0]} --evidence {written[1]} --out letters")
+    else:
+        click.echo(f"  swletter bulk {written[0]} --out letters")
 
 
 # --------------------------------------------------------------------------------------------

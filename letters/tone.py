@@ -594,9 +594,15 @@ def check_case(case: Case) -> list[Finding]:
     return sorted(findings, key=place)
 
 
-def review_letter(rendered: RenderedLetter) -> list[Finding]:
-    """Everything ``swletter check`` and ``render`` report for a rendered letter."""
-    return check_case(rendered.letter.case) + check_letter_text(rendered.markdown)
+def review_letter(rendered: RenderedLetter, *, whole_letter: bool = True) -> list[Finding]:
+    """Everything ``swletter check`` reports for a rendered letter.
+
+    ``whole_letter=False`` leaves out the reading scores of the finished letter: computing them
+    loads textstat's pronouncing dictionary (a second or more), and our own wording is held to
+    the thresholds by the tests, so ``render`` reports only what the user's own words need.
+    """
+    findings = check_case(rendered.letter.case)
+    return findings + check_letter_text(rendered.markdown) if whole_letter else findings
 
 
 def check_evidence(case: Case) -> list[Finding]:
