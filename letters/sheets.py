@@ -19,6 +19,7 @@ import datetime as dt
 import difflib
 import functools
 import io
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -239,7 +240,7 @@ def _check_size(path: Path) -> None:
                         str(path))
 
 
-def read_csv_table(path: str | Path) -> Table:
+def read_csv_table(path: str | os.PathLike[str]) -> Table:
     """A CSV file as a table named after the file. UTF-8, or Windows-1252 as Excel saves it."""
     p = Path(path)
     _check_size(p)
@@ -270,7 +271,7 @@ def read_csv_table(path: str | Path) -> Table:
     return Table(p.name, headers, rows)
 
 
-def read_workbook_tables(path: str | Path) -> tuple[Table, Table | None]:
+def read_workbook_tables(path: str | os.PathLike[str]) -> tuple[Table, Table | None]:
     """The ``cases`` and (if present) ``evidence`` sheets of an .xlsx workbook.
 
     A workbook with a single sheet may call it anything; it is taken as the cases sheet.
@@ -822,7 +823,7 @@ def _template_rows() -> tuple[list[str], dict[str, Any], dict[str, str],
     return headers, row, notes, evidence_headers, evidence, evidence_notes
 
 
-def write_template(path: str | Path, *, force: bool = False) -> list[Path]:
+def write_template(path: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
     """Write an empty cases sheet (and evidence sheet) with headers, a notes row and an example.
 
     For .xlsx one workbook with both sheets; for .csv the cases file and ``<name>-evidence.csv``.

@@ -41,3 +41,13 @@ def test_letter_opens_in_python_docx_with_its_styles() -> None:
 def test_the_same_letter_gives_the_same_bytes() -> None:
     # Fixed zip timestamps: a re-run writes an identical file.
     assert build_docx([LETTER]) == build_docx([LETTER])
+
+
+def test_shipped_base_document_matches_its_builder() -> None:
+    from importlib import resources
+
+    from letters.writers.docx import BASE_FILE, _build_default_document, prepare_base
+
+    shipped = resources.files("letters.writers").joinpath(BASE_FILE).read_bytes()
+    assert prepare_base(shipped) == prepare_base(_build_default_document()), (
+        "letters/writers/base.docx is out of date: run python -m letters.writers.docx")

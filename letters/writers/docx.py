@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -61,10 +62,17 @@ class DocxBase:
         return self.styles.get(role, role)
 
 
+#: swletter's base document, as ``_build_default_document`` makes it, shipped ready-made so that
+#: a run need not import python-docx (a fifth of a second). Rebuild it after changing the
+#: builder with ``python -m letters.writers.docx``; a test checks that the two agree.
+BASE_FILE = "base.docx"
+
+
 @functools.cache
 def default_base() -> DocxBase:
-    """swletter's own base document, built once per process."""
-    return _without_optional_parts(prepare_base(_build_default_document()))
+    """swletter's own base document, read once per process."""
+    data = resources.files("letters.writers").joinpath(BASE_FILE).read_bytes()
+    return _without_optional_parts(prepare_base(data))
 
 
 #: Parts of python-docx's default template that a letter never uses: Word 2010's duplicate
@@ -517,3 +525,11 @@ def _packed_parts(base: DocxBase) -> _Packed:
         _PACKED.clear()
     _PACKED[id(base)] = (base, packed)
     return packed
+
+
+if __name__ == "__main__":
+    # Rebuild the shipped base document from _build_default_document.
+    target = resources.files("letters.writers").joinpath(BASE_FILE)
+    with resources.as_file(target) as path:
+        path.write_bytes(_build_default_document())
+        print(f"Wrote {path}")
