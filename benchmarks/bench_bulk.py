@@ -145,22 +145,23 @@ def timed(work: Callable[[], int]) -> tuple[int, float]:
 # 2–4. Whole processes
 
 
-def run_bulk_process(cases: Path, out: Path, jobs: int) -> tuple[float, int]:
-    """Wall-clock seconds and peak RSS (KiB, largest process) of one `swletter bulk` run."""
+def run_bulk_process(cases: Path, out: Path, jobs: int) -> tuple[float, int, float]:
+    """Wall-clock seconds, peak RSS (KiB, largest process) and CPU seconds of one
+    `swletter bulk` run."""
     probe = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
         "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
-        " r.returncode)\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(time.perf_counter() - t, u.ru_maxrss, r.returncode, u.ru_utime + u.ru_stime)\n"
     )
     command = [*SWLETTER, "bulk", str(cases), "--out", str(out), "--jobs", str(jobs)]
     result = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True,
                             text=True, check=True, cwd=ROOT)
-    seconds, rss, code = result.stdout.split()
+    seconds, rss, code, cpu = result.stdout.split()
     if code != "0":
         raise SystemExit(f"swletter bulk failed (exit {code})")
-    return float(seconds), int(rss)
+    return float(seconds), int(rss), float(cpu)
 
 
 def median_seconds(command: list[str], runs: int = 7) -> float:
@@ -247,11 +248,11 @@ def main() -> None:
         every = make_cases(work / "every", args.cases)
         base_rate = 0.0
         for jobs in (1, 2):
-            seconds, _ = run_bulk_process(every, work / f"jobs{jobs}", jobs)
+            seconds, _, cpu = run_bulk_process(every, work / f"jobs{jobs}", jobs)
             rate = args.cases / seconds
             base_rate = base_rate or rate
             print(f"   --jobs {jobs}: {seconds:5.2f} s, {rate:6.1f} letters/s "
-                  f"({rate / base_rate:.2f}x)")
+                  f"({rate / base_rate:.2f}x), CPU used {cpu / seconds * 100:.0f}%")
         print()
 
         print("3. Memory: peak RSS of `swletter bulk --jobs 1` as the batch grows")
@@ -263,7 +264,7 @@ def main() -> None:
             shutil.copytree(big / "evidence", subset / "evidence")
             for path in sorted(big.glob("*.yaml"))[:size]:
                 os.link(path, subset / path.name)
-            seconds, rss = run_bulk_process(subset, work / f"mem-{size}", 1)
+            seconds, rss, _ = run_bulk_process(subset, work / f"mem-{size}", 1)
             print(f"   {size:6d} cases: peak RSS {rss / 1024:6.1f} MiB, {seconds:6.1f} s "
                   f"({size / seconds:.0f} letters/s)")
             shutil.rmtree(work / f"mem-{size}")

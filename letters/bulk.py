@@ -351,11 +351,22 @@ def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
         exists = bool(job.output) and not options.force and (out_dir / job.output).exists()
         whole = exists and is_whole_letter(out_dir / job.output, options.fmt)
         tasks.append((job, not whole, exists and not whole))
-    if workers <= 1 or len(tasks) < 2:
-        # Results are handed on a batch at a time, once the batch's letters are on disk.
-        for start in range(0, len(tasks), _SYNC_EVERY):
-            yield from _render_chunk_or_skip(options, tasks[start:start + _SYNC_EVERY])
-        return
+    try:
+        if workers <= 1 or len(tasks) < 2:
+            for task in tasks:
+                yield _skip_or_render(task, options)
+        else:
+            yield from _run_in_processes(tasks, options, workers, chunk_size)
+    finally:
+        # One flush to disk for the whole run rather than one per letter (an fsync each cost
+        # more than making the letter). A crash before it can leave letters incomplete; the
+        # next run finds them (is_whole_letter) and writes them again.
+        if hasattr(os, "sync"):
+            os.sync()
+
+
+def _run_in_processes(tasks: list[_Task], options: BulkOptions, workers: int,
+                      chunk_size: int) -> Iterator[CaseResult]:
     size = chunk_size or max(1, min(64, len(tasks) // (workers * 8) or 1))
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     from concurrent.futures import ProcessPoolExecutor
@@ -375,9 +386,6 @@ def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
 
 #: (job, write its letter, replace an incomplete file left by an interrupted run)
 _Task = tuple[Job, bool, bool]
-
-#: Letters written between two flushes to disk in a single process.
-_SYNC_EVERY = 64
 
 
 def is_whole_letter(path: Path, fmt: str) -> bool:
@@ -410,10 +418,7 @@ def _skip_or_render(task: _Task, options: BulkOptions) -> CaseResult:
 
 
 def _render_chunk_or_skip(options: BulkOptions, batch: list[_Task]) -> list[CaseResult]:
-    results = [_skip_or_render(task, options) for task in batch]
-    if any(r.status == WRITTEN for r in results) and hasattr(os, "sync"):
-        os.sync()  # one flush for the batch: a letter reported as written is on disk
-    return results
+    return [_skip_or_render(task, options) for task in batch]
 
 
 def run_bulk(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
