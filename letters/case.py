@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 #: Case files larger than this are refused before they are parsed.
 MAX_CASE_BYTES = 2 * 1024 * 1024
 
+#: Lists and fields nested deeper than this are refused before the YAML is built. A case file
+#: needs about five levels; libyaml's C composer recurses once per level and would crash the
+#: whole process (not raise) on a file nested tens of thousands of levels deep.
+MAX_NESTING = 1000
+
 PathParts = tuple[str | int, ...]
 
 # Characters that must never reach a document: C0/C1 controls (XML 1.0 forbids most of them),
@@ -163,6 +168,11 @@ class _CaseLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.Saf
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a field name must be a plain word, not a list or a set of fields",
+                    key_node.start_mark,
+                )
             key = key_node.value
             if key in seen:
                 self.duplicates.append((str(key), key_node.start_mark.line + 1))
@@ -207,6 +217,9 @@ def read_case_text(path: Path) -> str:
         raise CaseError([Problem("this is a folder, not a case file.")], name) from None
     except OSError as err:
         raise CaseError([Problem(f"the file cannot be read ({err.strerror}).")], name) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CaseError([Problem("the file is saved as UTF-16 text. Save it again as UTF-8 "
+                                 "(in most editors: Save As, Encoding: UTF-8).")], name)
     if b"\x00" in raw:
         raise CaseError([Problem("this is not a text file. A case file is YAML or JSON text.",
                                  example="sender: {name: Jane Doe}")], name)
@@ -234,6 +247,7 @@ def parse_case_text(text: str, name: str, *, as_json: bool = False) -> Any:
     """Parse case text as JSON or YAML into plain data; ``CaseError`` on syntax problems."""
     if as_json:
         return _parse_json(text, name)
+    _check_nesting(text, name)
     loader = _CaseLoader(text)
     try:
         data = loader.get_single_data()
@@ -254,6 +268,8 @@ def parse_case_text(text: str, name: str, *, as_json: bool = False) -> Any:
         ) from None
     except yaml.YAMLError as err:
         raise CaseError([Problem(f"this is not valid YAML: {err}")], name) from None
+    except RecursionError:
+        raise CaseError([Problem(_TOO_DEEP)], name) from None
     finally:
         loader.dispose()
     if loader.duplicates:
@@ -264,6 +280,30 @@ def parse_case_text(text: str, name: str, *, as_json: bool = False) -> Any:
             name,
         )
     return data
+
+
+_TOO_DEEP = (f"lists or fields are nested more than {MAX_NESTING:,} levels deep; a case file "
+             "needs only a few. Is this the right file?")
+_NESTING_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+def _check_nesting(text: str, name: str) -> None:
+    """Refuse YAML nested deeper than ``MAX_NESTING`` before libyaml builds it (memory and stack
+    stay bounded). Every level needs one of ``[{-:?``, so an ordinary file is cleared by counting
+    them, and only an unusual one is scanned event by event."""
+    if sum(text.count(c) for c in "[{-:?") <= MAX_NESTING:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_CaseLoader):
+            if isinstance(event, _NESTING_EVENTS):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise CaseError([Problem(_TOO_DEEP, line=event.start_mark.line + 1)], name)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error: parsing proper reports it with its line
 
 
 def _parse_json(text: str, name: str) -> Any:
@@ -285,6 +325,10 @@ def _parse_json(text: str, name: str) -> Any:
     except RecursionError:
         raise CaseError([Problem("this JSON is nested too deeply to be a case file.")],
                         name) from None
+    except ValueError:
+        # Python refuses to read integers of more than 4,300 digits (a denial-of-service guard).
+        raise CaseError([Problem("this JSON holds a number thousands of digits long; no field "
+                                 "of a case file needs one.")], name) from None
     if duplicates:
         raise CaseError(
             [Problem(f'"{key}" appears more than once in the same object; the second would '
@@ -380,7 +424,7 @@ class _Validator:
         number: int | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             number = raw
-        elif isinstance(raw, str) and raw.strip().isdigit():
+        elif isinstance(raw, str) and re.fullmatch(r"[0-9]{1,9}", raw.strip()):
             number = int(raw.strip())
         if number is None:
             self.add(parts, f"expected a whole number, not {_describe(raw)}.", spec.example)
@@ -480,8 +524,9 @@ def _describe(raw: Any) -> str:
         return "a set of fields"
     if raw is None:
         return "nothing"
-    text = str(raw)
-    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+    # Text is not quoted back: it may be a name or an address, and messages end up in bug
+    # reports and bulk reports. The line and field say where it is.
+    return "text"
 
 
 def _choices(spec: Field) -> str:
@@ -622,9 +667,9 @@ def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
                               f"evidence: [{{id: {ref}, date: 2026-04-03, type: email, "
                               "description: …}]")
             elif spec.kind == "child" and children and value not in children:
-                v.add(parts, f'"{value}" is not one of the children in this case '
-                      f"({', '.join(children)}).{_did_you_mean(value, children)}",
-                      f"child: {children[0]}")
+                # The children's names are not repeated: messages must not carry personal data.
+                v.add(parts, "this is not the name of one of the children in this case. Write "
+                      "it exactly as it is written under children:.", spec.example)
 
 
 def _walk(specs: Sequence[Field], data: Mapping[str, Any],
@@ -689,7 +734,7 @@ def _build_case(core: dict[str, Any], grounds: dict[str, Any], *, source: str,
 def _yaml_lines(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # no lines then, but the problems still stand
         return None
 
 

@@ -39,7 +39,9 @@ class Markdown(str):
 
 
 # Characters both CommonMark and Python-Markdown accept backslash escapes for.
-_ALWAYS = re.compile(r"([\\`*_\[\]])")
+# A translation table rather than a regex substitution: a field of 20,000 "*" escapes in
+# milliseconds instead of seconds.
+_ALWAYS = str.maketrans({c: "\\" + c for c in "\\`*_[]"} | {"<": "&lt;"})
 # "&" only matters where it would start an entity such as &amp; or &#42;.
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # What only matters at the start of a line: headings, quotes, list markers, setext underlines.
@@ -52,7 +54,7 @@ def escape_markdown(text: str) -> str:
     ``text`` is expected to be one line (``clean_text`` folds line breaks).
     """
     text = _ENTITY.sub("&amp;", text)
-    text = _ALWAYS.sub(r"\\\1", text).replace("<", "&lt;")
+    text = text.translate(_ALWAYS)
     match = _LINE_START.match(text)
     if match:
         if match.group(1):

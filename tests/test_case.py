@@ -136,9 +136,9 @@ evidence:
 def test_child_named_in_a_ground_must_be_one_of_the_children(tmp_path: Path) -> None:
     text = MINIMAL + "  child_not_engaging:\n    child: Mia Gren\n"
     (found,) = problems(write_case(tmp_path, text))
-    assert found == ('line 16, grounds.child_not_engaging.child: "Mia Gren" is not one of the '
-                     'children in this case (Mia Green). Did you mean "Mia Green"? For example: '
-                     "child: Mia Green")
+    assert found == ("line 16, grounds.child_not_engaging.child: this is not the name of one of "
+                     "the children in this case. Write it exactly as it is written under "
+                     "children:. For example: child: Sam Doe")
 
 
 def test_wrong_types_are_explained(tmp_path: Path) -> None:
@@ -155,14 +155,14 @@ def test_wrong_types_are_explained(tmp_path: Path) -> None:
     assert problems(path) == [
         "sender.name: expected text here, not the number 42 (put text in quotes). For "
         "example: name: Jane Doe",
-        'sender.address: expected a list of lines in square brackets, not "4 Mill Lane". For '
+        "sender.address: expected a list of lines in square brackets, not text. For "
         "example: address: [12 High Street, Hastings, TN34 1AA]",
         "recipient: expected a set of fields (title, name, role, team, organisation, address, "
         "email), not a list. For example: recipient: {organisation: Sefton Council, address: "
         "[Bootle Town Hall, Bootle]}",
         'children: expected a list (each item starting with "- "), not a set of fields. For '
         "example: children: [{name: Sam Doe, date_of_birth: 2017-05-02}]",
-        'response_within_working_days: expected a whole number, not "ten". For example: '
+        "response_within_working_days: expected a whole number, not text. For example: "
         "response_within_working_days: 10",
     ]
 

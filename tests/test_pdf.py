@@ -104,8 +104,8 @@ def test_a_hung_libreoffice_is_stopped_and_leaves_nothing(tmp_path: Path,
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    with pytest.raises(PdfError, match=r"took longer than 0\.5 seconds .* and was stopped"):
-        docx_to_pdf(b"PK not really a docx", timeout=0.5)
+    with pytest.raises(PdfError, match=r"took longer than 3 seconds .* and was stopped"):
+        docx_to_pdf(b"PK not really a docx", timeout=3)
     assert not _running(int(pid_file.read_text()))
     assert list(scratch.iterdir()) == []  # the private folder with the letter is gone
 

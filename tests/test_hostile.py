@@ -1,0 +1,419 @@
+"""Hostile input: whatever a case file holds, the result is a letter or a clear error.
+
+Never a traceback, a hang, or a stray file. Case files come from families and from charities'
+caseworkers, and may be damaged, mis-saved, or written to break things; each test here feeds one
+kind of bad input through the real command and checks what the user sees.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import tracemalloc
+import zipfile
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from markdown_it import MarkdownIt
+
+from cli import main
+from letters.case import MAX_CASE_BYTES, MAX_NESTING, case_from_data, clean_text, load_case
+from letters.errors import CaseError
+from letters.letter import make_letter
+
+from .conftest import MINIMAL, TODAY, write_case
+
+# --------------------------------------------------------------------------------------------
+# Running the command
+
+
+def _render(runner: CliRunner, case: Path, out: Path) -> Result:
+    """Render ``case`` to ``out``; check the rules every outcome must keep."""
+    before = sorted(p.name for p in case.parent.iterdir())
+    result = runner.invoke(main, ["render", str(case), "-o", str(out)])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "unexpected problem" not in result.output  # the CLI's message for a bug
+    if result.exit_code != 0:
+        assert result.exit_code == 1
+        assert result.output.startswith("Error: ")
+        assert sorted(p.name for p in case.parent.iterdir()) == before  # no stray file
+    return result
+
+
+def _error(runner: CliRunner, tmp_path: Path, data: bytes, name: str = "case.yaml") -> str:
+    case = tmp_path / name
+    case.write_bytes(data)
+    result = _render(runner, case, tmp_path / "letter.md")
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
+# --------------------------------------------------------------------------------------------
+# Files that are not case files
+
+
+def test_malformed_yaml(runner: CliRunner, tmp_path: Path) -> None:
+    output = _error(runner, tmp_path, b"sender:\n  name: [Tom Green\nchildren: []\n")
+    assert output.splitlines()[1].startswith("  - line 3: this is not valid YAML: ")
+
+
+def test_malformed_json(runner: CliRunner, tmp_path: Path) -> None:
+    output = _error(runner, tmp_path, b'{"sender": {"name": "Tom"},\n}', name="case.json")
+    # The rest of the line is Python's own wording, which changes between versions.
+    assert output.splitlines()[1].startswith("  - line 2: this is not valid JSON: ")
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\n\t\n"], ids=["empty", "blank"])
+def test_empty_file(runner: CliRunner, tmp_path: Path, data: bytes) -> None:
+    assert _error(runner, tmp_path, data).splitlines()[1].startswith("  - the file is empty.")
+
+
+def test_binary_file(runner: CliRunner, tmp_path: Path) -> None:
+    output = _error(runner, tmp_path, bytes(range(256)) * 4)
+    assert output.splitlines()[1].startswith("  - this is not a text file.")
+
+
+def test_non_utf8_file_names_the_line(runner: CliRunner, tmp_path: Path) -> None:
+    output = _error(runner, tmp_path, MINIMAL.replace("Tom Green", "Tóm Green").encode("cp1252"))
+    assert output.splitlines()[1] == ("  - line 3: the file is not UTF-8 text. Save it again as "
+                                      "UTF-8 (in most editors: Save As, Encoding: UTF-8).")
+
+
+def test_utf16_file_says_how_to_save_it(runner: CliRunner, tmp_path: Path) -> None:
+    output = _error(runner, tmp_path, MINIMAL.encode("utf-16"))
+    assert output.splitlines()[1] == ("  - the file is saved as UTF-16 text. Save it again as "
+                                      "UTF-8 (in most editors: Save As, Encoding: UTF-8).")
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("bom.yaml", b"\xef\xbb\xbf" + MINIMAL.encode()),
+    ("crlf.yaml", MINIMAL.replace("\n", "\r\n").encode()),
+    ("cr.yaml", MINIMAL.replace("\n", "\r").encode()),
+    ("bom-crlf.json", b"\xef\xbb\xbf" + json.dumps(yaml.safe_load(MINIMAL), default=str,
+                                                    indent=1).replace("\n", "\r\n").encode()),
+], ids=["bom", "crlf", "cr", "bom-crlf-json"])
+def test_bom_and_line_ends_give_the_same_letter(runner: CliRunner, tmp_path: Path, name: str,
+                                                data: bytes) -> None:
+    plain = write_case(tmp_path, MINIMAL, name="plain.yaml")
+    odd = tmp_path / name
+    odd.write_bytes(data)
+    assert _render(runner, plain, tmp_path / "plain.md").exit_code == 0
+    assert _render(runner, odd, tmp_path / "odd.md").exit_code == 0
+    assert (tmp_path / "odd.md").read_text("utf-8") == (tmp_path / "plain.md").read_text("utf-8")
+
+
+def test_duplicate_yaml_keys_are_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    text = MINIMAL.replace("  name: Karen White\n", "  name: Karen White\n  name: Kay White\n")
+    output = _error(runner, tmp_path, text.encode())
+    assert output.splitlines()[1] == ('  - line 10: "name" appears more than once in the same '
+                                      "place; the second would silently replace the first. "
+                                      "Keep one.")
+
+
+def test_duplicate_json_keys_are_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    output = _error(runner, tmp_path, b'{"date": "2026-11-23", "date": "2026-11-24"}',
+                    name="case.json")
+    assert output.splitlines()[1] == ('  - "date" appears more than once in the same object; '
+                                      "the second would silently replace the first. Keep one.")
+
+
+BILLION_LAUGHS = "\n".join(
+    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [f"{x}: &{x} [{', '.join([f'*{p}'] * 9)}]"
+       for p, x in zip("abcdefgh", "bcdefghi", strict=True)]
+) + "\n"
+
+
+def test_billion_laughs_is_refused_with_memory_bounded(runner: CliRunner, tmp_path: Path) -> None:
+    case = write_case(tmp_path, BILLION_LAUGHS)
+    tracemalloc.start()
+    try:
+        with pytest.raises(CaseError) as err:
+            load_case(case)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # Expanded, the nine levels would be 387 million strings; refused, it costs next to nothing.
+    assert peak < 5 * 1024 * 1024
+    assert err.value.problems[0].describe(with_file=False) == (
+        "line 1: aliases (*name) are not allowed in a case file.")
+    assert "aliases (*name) are not allowed" in _error(runner, tmp_path, BILLION_LAUGHS.encode())
+
+
+def test_oversized_file_is_refused_unread_with_the_limit(runner: CliRunner, tmp_path: Path) -> None:
+    case = tmp_path / "case.yaml"
+    with case.open("wb") as fh:
+        fh.write(MINIMAL.encode())
+        fh.write(b"#" * (MAX_CASE_BYTES + 1 - len(MINIMAL)))
+    tracemalloc.start()
+    try:
+        with pytest.raises(CaseError):
+            load_case(case)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 256 * 1024  # the size is checked before a byte is read
+    output = _render(runner, case, tmp_path / "letter.md").output
+    assert output.splitlines()[1] == ("  - the file is 2,097,153 bytes; a case file may be at "
+                                      "most 2,097,152 bytes (2 MiB). Is this the right file?")
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("flow.yaml", "a: " + "[" * 50_000 + "]" * 50_000),
+    ("block.yaml", "".join(" " * i + "- \n" for i in range(MAX_NESTING + 5))),
+    ("deep.json", "[" * 50_000 + "]" * 50_000),
+], ids=["flow", "block", "json"])
+def test_deep_nesting_is_refused(runner: CliRunner, tmp_path: Path, name: str, data: str) -> None:
+    # libyaml's C composer would crash the whole process on the first one, not raise.
+    output = _error(runner, tmp_path, data.encode(), name=name)
+    assert "nested" in output.splitlines()[1]
+    assert "deep" in output.splitlines()[1]
+
+
+def test_a_number_thousands_of_digits_long(runner: CliRunner, tmp_path: Path) -> None:
+    data = MINIMAL + 'response_within_working_days: "' + "9" * 5000 + '"\n'
+    assert _error(runner, tmp_path, data.encode()).splitlines()[1] == (
+        "  - line 15, response_within_working_days: expected a whole number, not text. For "
+        "example: response_within_working_days: 10")
+    output = _error(runner, tmp_path, b'{"response_within_working_days": ' + b"9" * 5000 + b"}",
+                    name="case.json")
+    assert output.splitlines()[1] == ("  - this JSON holds a number thousands of digits long; "
+                                      "no field of a case file needs one.")
+
+
+@pytest.mark.parametrize("data", [
+    b"? [a, b]\n: 1\n",
+    b"? {a: 1}\n: 1\n",
+    b"!!python/object/apply:os.system ['echo hi']\n",
+    b"sender: !!binary aGVsbG8=\n",
+    b"sender: !!set {a, b}\n",
+    b"- just\n- a list\n",
+    b"just a sentence\n",
+    b"42\n",
+    b"~\n",
+])
+def test_yaml_that_is_not_a_case(runner: CliRunner, tmp_path: Path, data: bytes) -> None:
+    _error(runner, tmp_path, data)
+
+
+# --------------------------------------------------------------------------------------------
+# Wrong types everywhere
+
+FULL = yaml.safe_load((Path(__file__).resolve().parents[2] / "shared/examples/case-full.yaml")
+                      .read_text(encoding="utf-8"))
+WRONG = [42, 1.5, True, None, "text", [], ["x", 1], {}, {"a": "b"}, [{"a": 1}]]
+
+
+def _positions(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every place in ``data``: each mapping value and list item, nested or not."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield (*path, key)
+            yield from _positions(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield (*path, index)
+            yield from _positions(value, (*path, index))
+
+
+def _replaced(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    data = copy.deepcopy(FULL)
+    here = data
+    for part in path[:-1]:
+        here = here[part]
+    here[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize("path", list(_positions(FULL)), ids=lambda p: ".".join(map(str, p)))
+def test_wrong_types_anywhere_give_a_case_or_a_clear_error(path: tuple[Any, ...]) -> None:
+    for value in WRONG:
+        try:
+            case_from_data(_replaced(path, value), source="case.yaml", base_dir="/nonexistent")
+        except CaseError as err:
+            assert err.problems
+            for problem in err.problems:
+                assert problem.path or problem.message.startswith("a case file is")
+
+
+@pytest.mark.parametrize(("yaml_text", "expected"), [
+    ('{"sender": {"name": 42}}', "sender.name: expected text here, not the number 42 (put text "
+                                 "in quotes)."),
+    ("sender:\n  name: {first: Tom}\n", "sender.name: expected text here, not a set of fields."),
+    ("sender: [Tom Green]\n", "sender: expected a set of fields (name, relationship, address, "
+                              "email, phone), not a list."),
+    ("children:\n  name: Mia Green\n", 'children: expected a list (each item starting with "- "), '
+                                       "not a set of fields."),
+    ("grounds: [communication_breakdown]\n", "grounds: expected a set of grounds, not a list."),
+    ("date: true\n", "date: expected a date written as YYYY-MM-DD, not true (yes/no)."),
+])
+def test_wrong_type_messages(tmp_path: Path, yaml_text: str, expected: str) -> None:
+    name = "case.json" if yaml_text.startswith("{") else "case.yaml"
+    with pytest.raises(CaseError) as err:
+        load_case(write_case(tmp_path, yaml_text, name=name))
+    messages = [f"{p.path}: {p.message}" for p in err.value.problems]
+    assert expected in messages
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile text in every field
+
+HOSTILE = [
+    "{{ 7*7 }} {% raw %}x{% endraw %} {# c #} ${x} {0} {name!r} %s %(x)s %d",
+    "*Bold* _it_ __u__ ***b*** ~~s~~ `code` ``x`` \\* \\",
+    "<script>alert(1)</script> <b>b</b> <!-- signature --> <!-- page-break --> ]]> </w:t>",
+    "# heading",
+    "1. list",
+    "2) list",
+    "> quote",
+    "- item",
+    "+ item",
+    "=== setext",
+    "---",
+    "| a | b |",
+    "[link](http://example.com) ![img](x.png) <http://example.com> www.example.com [x]: /u",
+    "&amp; &copy &#42; &#x2a; &lt;tag&gt; & &&",
+    "tab\there\x00nul\x01\x08\x0b\x0c\x1b[31m\x7f\x85\x9f end",
+    "right\u202eto\u202dleft\u2066iso\u2069late \u200f",
+    "emoji 😀 👨‍👩‍👧 🇬🇧 e\u0301 ﷽ \u2028 \u00a0 \ufeff",
+    "Zoë O’Brien-Ñúñez",
+    "\\",
+    "a\\",
+]
+
+# Fields a letter does not print (the manager's email) and fields that must match others.
+NOT_PRINTED = {("recipient", "email")}
+NOT_FREE_TEXT = {"id", "type", "file", "jurisdiction", "child", "evidence", "date", "made_on",
+                 "date_of_birth", "allocated_since", "response_within_working_days"}
+
+
+def _text_fields(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in NOT_FREE_TEXT:
+                yield from _text_fields(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _text_fields(value, (*path, index))
+    elif isinstance(data, str) and path not in NOT_PRINTED:
+        yield path
+
+
+TEXT_FIELDS = list(_text_fields(FULL))
+
+
+def hostile_case(text: str, fields: list[tuple[Any, ...]] = TEXT_FIELDS,
+                 ) -> tuple[dict[str, Any], dict[tuple[Any, ...], str]]:
+    """The full example with ``text`` (and a marker naming the field) in every text field."""
+    data = copy.deepcopy(FULL)
+    typed = {}
+    for number, path in enumerate(fields):
+        here = data
+        for part in path[:-1]:
+            here = here[part]
+        here[path[-1]] = typed[path] = f"{text} F{number}"
+    data["grounds"]["child_not_engaging"]["child"] = data["children"][0]["name"]
+    return data, typed
+
+
+class _Text(HTMLParser):
+    """The text a browser shows, and the tags it builds."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.tags.add(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(page: str) -> tuple[str, set[str]]:
+    parser = _Text()
+    parser.feed(page)
+    parser.close()
+    return " ".join("".join(parser.parts).split()), parser.tags
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    return " ".join(" ".join(p.text for p in document.paragraphs).split())
+
+
+#: The only elements a letter's HTML may contain: no links, images, scripts or raw HTML.
+LETTER_TAGS = {"html", "head", "meta", "title", "style", "body", "p", "h1", "h2", "h3", "strong",
+               "em", "br", "ol", "ul", "li"}
+
+
+def assert_shown_literally(rendered: Any, typed: dict[tuple[Any, ...], str]) -> None:
+    """Each typed string (minus control characters) reads back from the .md, .html and .docx."""
+    markdown_seen, markdown_tags = html_text(MarkdownIt("commonmark").render(rendered.markdown))
+    html_seen, html_tags = html_text(rendered.to_bytes("html").decode("utf-8"))
+    docx_seen = docx_text(rendered.to_bytes("docx"))
+    assert markdown_tags <= LETTER_TAGS
+    assert html_tags <= LETTER_TAGS
+    for path, text in typed.items():
+        shown = " ".join(clean_text(text).split())
+        for reader, seen in (("md", markdown_seen), ("html", html_seen), ("docx", docx_seen)):
+            assert shown in seen, f"{reader} lost {'.'.join(map(str, path))}"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_every_field_is_shown_literally(text: str) -> None:
+    data, typed = hostile_case(text)
+    case = case_from_data(data, source="case.yaml", base_dir=str(Path(__file__).parents[2] /
+                                                                 "shared" / "examples"))
+    assert_shown_literally(make_letter(case, today=TODAY), typed)
+
+
+def test_control_characters_and_overrides_are_removed() -> None:
+    assert clean_text("a\x00b\x1bc\x7fd\x85e\u202ef\u2066g\ud800h") == "abcdefgh"
+    data, _ = hostile_case("x\u202eevil\x0bnul\x00")
+    case = case_from_data(data, base_dir=str(Path(__file__).parents[2] / "shared" / "examples"))
+    letter = make_letter(case, today=TODAY)
+    for fmt in ("md", "html", "docx"):
+        body = letter.to_bytes(fmt)
+        if fmt == "docx":
+            with zipfile.ZipFile(io.BytesIO(body)) as zf:
+                body = zf.read("word/document.xml")
+        for bad in ("\u202e", "\x0b", "\x00"):
+            assert bad.encode() not in body
+
+
+def test_20000_character_fields(tmp_path: Path) -> None:
+    # The worst case for Markdown readers: every character needs escaping. A name, an address
+    # line, a ground's text and an evidence description (a name is printed several times).
+    fields = [("sender", "name"), ("sender", "address", 0),
+              ("grounds", "communication_breakdown", "summary"), ("evidence", 0, "description")]
+    data, typed = hostile_case(("*_[<`\\" * 3334)[:20_000], fields)
+    case = case_from_data(data, base_dir=str(Path(__file__).parents[2] / "shared" / "examples"))
+    assert_shown_literally(make_letter(case, today=TODAY), typed)
+
+
+def test_hostile_text_through_the_command(runner: CliRunner, tmp_path: Path) -> None:
+    data, typed = hostile_case(" ".join(HOSTILE))
+    for item in data["evidence"]:
+        item.pop("file", None)
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(data, default=str), encoding="utf-8")
+    for fmt in ("md", "html", "docx"):
+        result = _render(runner, case, tmp_path / f"letter.{fmt}")
+        assert result.exit_code == 0, result.output
+    docx_seen = docx_text((tmp_path / "letter.docx").read_bytes())
+    html_seen, tags = html_text((tmp_path / "letter.html").read_text("utf-8"))
+    assert tags <= LETTER_TAGS
+    for text in typed.values():
+        shown = " ".join(clean_text(text).split())
+        assert shown in docx_seen
+        assert shown in html_seen
