@@ -632,9 +632,9 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
 @click.option("--out", "out_dir", required=True, metavar="DIR",
               type=click.Path(file_okay=False, path_type=str),
               help="The folder for the letters (created if needed).")
-@click.option("--format", "fmt", type=click.Choice(("docx", "md", "html")),
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="The format of each letter: docx (default, or `format` in swletter.toml), "
-                   "md or html.")
+                   "md, html or pdf (pdf needs LibreOffice, and takes a second or two a letter).")
 @click.option("--jobs", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="How many processes share the work; 0 uses one per CPU core.")
 @click.option("--force", is_flag=True,
@@ -663,7 +663,11 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
 
     from letters import bulk as engine
 
-    fmt = fmt or (settings.format if settings.format in ("docx", "md", "html") else "docx")
+    fmt = fmt or (settings.format if settings.format in FORMATS else "docx")
+    if fmt == "pdf":
+        from letters.writers.pdf import require_soffice
+
+        require_soffice()  # say how to install LibreOffice once, not once per case
     if combined and Path(combined).suffix.lower() != ".docx":
         raise click.BadParameter(f"the combined file is a .docx; give a name such as "
                                  f"{Path(combined).stem or 'all-letters'}.docx.",
@@ -1093,8 +1097,9 @@ def _width() -> int:
 @click.option("--by", "by", metavar="NAME",
               help="The author of the statement to draft, as named under "
                    "supporting_statements. Default: the first.")
-@click.option("--format", "fmt", type=click.Choice(("docx", "md", "html")),
-              help="docx (default), md or html. Taken from the -o file name when left out.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="docx (default), md, html or pdf (pdf needs LibreOffice). Taken from the -o "
+                   "file name when left out.")
 @click.option("-o", "--output", metavar="OUT",
               help="Where to write the statement; '-' writes it to the screen. Default: next "
                    "to the case file, named after the author.")
@@ -1116,19 +1121,16 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
         draft_statement,
     )
 
-    chosen = _choose_format(fmt, output, settings.format if settings.format != "pdf" else None)
-    if chosen == "pdf":
-        raise click.BadParameter("a statement is written as docx, md or html.",
-                                 param_hint="--output")
+    chosen = _choose_format(fmt, output, settings.format)
     loaded = load_case(case, defaults=settings.case_defaults)
     try:
         draft = draft_statement(loaded, by, template_dirs=settings.template_dirs)
     except StatementChoiceError as err:
         raise click.BadParameter(str(err), param_hint="--by") from err
     if output == "-":
-        if chosen == "docx":
-            raise click.BadParameter("a .docx cannot be written to the screen; use --format md "
-                                     "or html with -o -, or give a file name.",
+        if chosen in ("docx", "pdf"):
+            raise click.BadParameter(f"a .{chosen} cannot be written to the screen; use "
+                                     "--format md or html with -o -, or give a file name.",
                                      param_hint="--output")
         click.echo(draft.to_bytes(chosen).decode("utf-8"), nl=False)
         return

@@ -391,10 +391,15 @@ _Task = tuple[Job, bool, bool]
 def is_whole_letter(path: Path, fmt: str) -> bool:
     """Whether an existing letter is complete, not cut short by a crash before it reached disk.
 
-    A .docx must end with the zip directory's end record; any other letter must not be empty.
+    A .docx must end with the zip directory's end record, a .pdf with its end-of-file marker;
+    any other letter must not be empty.
     """
     try:
         size = path.stat().st_size
+        if fmt == "pdf":
+            with path.open("rb") as fh:
+                fh.seek(max(0, size - 1024))
+                return b"%%EOF" in fh.read()
         if fmt != "docx":
             return size > 0
         with path.open("rb") as fh:

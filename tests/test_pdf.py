@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -106,7 +107,13 @@ def test_a_hung_libreoffice_is_stopped_and_leaves_nothing(tmp_path: Path,
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with pytest.raises(PdfError, match=r"took longer than 3 seconds .* and was stopped"):
         docx_to_pdf(b"PK not really a docx", timeout=3)
-    assert not _running(int(pid_file.read_text()))
+    child = int(pid_file.read_text())
+    # SIGKILL is delivered asynchronously: give the child a moment to die.
+    for _ in range(100):
+        if not _running(child):
+            break
+        time.sleep(0.05)
+    assert not _running(child)
     assert list(scratch.iterdir()) == []  # the private folder with the letter is gone
 
 
@@ -115,3 +122,53 @@ def test_a_conversion_that_makes_no_pdf_is_an_error(tmp_path: Path,
     monkeypatch.setenv(SOFFICE_ENV, str(_fake_soffice(tmp_path, "exit 0")))
     with pytest.raises(PdfError, match="LibreOffice could not turn the letter into a PDF"):
         docx_to_pdf(b"PK")
+
+
+def _two_cases_and_a_broken_one(folder: Path) -> Path:
+    cases = folder / "cases"
+    cases.mkdir()
+    write_case(cases, MINIMAL, name="green.yaml")
+    write_case(cases, MINIMAL.replace("Mia Green", "Noah Green"), name="noah.yaml")
+    write_case(cases, "sender: [\n", name="broken.yaml")
+    return cases
+
+
+def test_bulk_pdf_writes_a_pdf_per_good_case(runner: CliRunner, tmp_path: Path) -> None:
+    require_programs()
+    cases = _two_cases_and_a_broken_one(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf"])
+    assert result.exit_code == 1, result.output  # one case failed; the others are written
+    pdfs = sorted(out.glob("*.pdf"))
+    assert [p.name for p in pdfs] == ["letter-green.pdf", "letter-noah.pdf"]
+    assert "Mia Green" in pdf_text(pdfs[0])
+    assert "Noah Green" in pdf_text(pdfs[1])
+    for pdf in pdfs:
+        assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+        assert is_a4(pdf_info(pdf))
+    again = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf"])
+    assert "0 written, 2 already done, 1 failed" in again.output
+
+
+def test_bulk_pdf_without_libreoffice_stops_before_any_work(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = _two_cases_and_a_broken_one(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    monkeypatch.delenv(SOFFICE_ENV, raising=False)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: PDF output needs LibreOffice")
+    assert result.output.count("PDF output needs LibreOffice") == 1
+    assert not out.exists()
+
+
+def test_statement_pdf(runner: CliRunner, tmp_path: Path, full_case: Path) -> None:
+    require_programs()
+    out = tmp_path / "statement.pdf"
+    result = runner.invoke(main, ["statement", str(full_case), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out)
+    assert "Priya Shah" in text
+    assert "Sam Doe" in text
+    assert is_a4(pdf_info(out))
