@@ -17,6 +17,7 @@ later feature (a register of letters sent) needs.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -346,6 +347,7 @@ def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
     writes its letters and returns only small results.
     """
     out_dir = Path(options.out_dir)
+    remove_stale_temporaries(out_dir, jobs)
     tasks: list[_Task] = []
     for job in jobs:
         exists = bool(job.output) and not options.force and (out_dir / job.output).exists()
@@ -363,6 +365,30 @@ def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
         # next run finds them (is_whole_letter) and writes them again.
         if hasattr(os, "sync"):
             os.sync()
+
+
+def remove_stale_temporaries(out_dir: Path, jobs: Sequence[Job]) -> int:
+    """Delete the partial copies a killed run left behind for these jobs' letters.
+
+    ``write_atomic`` writes each letter to a hidden ``.NAME.XXXX.tmp`` beside it, then moves it
+    into place; a process killed in between leaves that temporary file, which holds part of a
+    letter (personal data) and would never be cleaned up. Returns how many were removed.
+    """
+    prefixes = tuple(f".{job.output}." for job in jobs if job.output)
+    if not prefixes:
+        return 0
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return 0
+    removed = 0
+    for entry in entries:
+        if (entry.name.startswith(prefixes) and entry.name.endswith(".tmp")
+                and entry.is_file(follow_symlinks=False)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
 
 
 def _run_in_processes(tasks: list[_Task], options: BulkOptions, workers: int,
