@@ -23,11 +23,12 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Any
 
 from .fastmd import fast_tokens
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # XML 1.0 forbids these characters anywhere in a document; Word refuses a file containing them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -233,6 +234,9 @@ def _list_number_abstract(numbering: str, styles_xml: str) -> str:
 
 @functools.cache
 def _parser() -> MarkdownIt:
+    # Imported on first need: the letters' own Markdown rarely needs more than fast_tokens.
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark")
 
 
