@@ -8,6 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+
+# Property tests: a moderate number of examples so the suite stays quick in CI, no per-example
+# deadline (a shared CI machine is slow at times); `HYPOTHESIS_PROFILE=thorough pytest` for a
+# long search. Tests that set their own max_examples keep it.
+settings.register_profile("swletter", max_examples=40, deadline=None)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "swletter"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"

