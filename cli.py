@@ -642,7 +642,8 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
 @click.option("--report", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
               help="Where to write the CSV report of every case. Default: DIR/bulk-report.csv.")
 @click.option("--combined", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
-              help="Also write every letter into this one .docx, a page break between letters.")
+              help="Also write every letter into this one .docx for printing: each letter on "
+                   "new pages numbered from 1.")
 @click.option("--evidence", "evidence_csv", metavar="FILE",
               type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="The evidence CSV (one row per document, keyed by case_id) for CSV inputs.")
@@ -685,6 +686,9 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     reserved = [Path(p).name for p in (report_path, combined)
                 if p and Path(p).resolve().parent == folder.resolve()]
     started = time.perf_counter()
+    if sys.stderr.isatty() and any(Path(i).suffix.lower() in (".csv", ".xlsx", ".xlsm")
+                                   for i in inputs):
+        click.echo("Reading the spreadsheets…", err=True)  # a large workbook takes a while
     planned = engine.plan_bulk(inputs, fmt=fmt, evidence_csv=evidence_csv, reserved=reserved)
     options = engine.BulkOptions(out_dir=str(folder), fmt=fmt, force=force,
                                  keep_markdown=bool(combined),

@@ -213,7 +213,7 @@ def normalise_header(text: str) -> str:
 # Reading tables
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     value: Any
     formula: bool = False
@@ -581,6 +581,9 @@ def cases_from_tables(case_tables: Sequence[Table], evidence: Table | None, *, s
         headers, sheet_problems, shown = _headers(table)
         sheet_problems = sheet_problems + evidence_problems
         id_index = next((h.index for h in headers if h.column is None), None)
+        # One map for the whole sheet, shared by its rows (thousands of rows, one copy).
+        header_map = {CASE_ID: shown.get(CASE_ID, CASE_ID),
+                      **{_canonical(h): h.shown for h in headers if h.column is not None}}
         for number, cells in table.rows:
             if all(c.value is None or (isinstance(c.value, str) and not c.value.strip())
                    for c in cells):
@@ -613,8 +616,7 @@ def cases_from_tables(case_tables: Sequence[Table], evidence: Table | None, *, s
                 base_dir=base_dir,
                 sheet=table.name,
                 row=number,
-                headers={CASE_ID: shown.get(CASE_ID, CASE_ID),
-                         **{_canonical(h): h.shown for h in headers if h.column is not None}},
+                headers=header_map,
                 evidence_sheet=evidence_name,
                 evidence_rows=tuple(n for n, _ in items),
                 evidence_headers=evidence_shown,
