@@ -163,6 +163,10 @@ def plan_bulk(inputs: Sequence[str | os.PathLike[str]], *, fmt: str = "docx",
                            and p.is_file())
             for file in files:
                 _add_case_file(sources, seen, file)
+            if not files:
+                sources.append(_Source(str(path), failure=(
+                    f"{path}: there are no case files (.yaml, .yml or .json) in this folder. "
+                    "Spreadsheets are given by name, such as cases.xlsx.",)))
         elif path.suffix.lower() == ".csv":
             try:
                 csv_tables.append((path, read_csv_table(path)))

@@ -368,3 +368,13 @@ def test_rerun_rewrites_letters_an_interrupted_run_left_incomplete(
     docx.Document(str(out / "letter-case-000.docx"))
     rows = report_rows(out / "bulk-report.csv")
     assert rows[0]["warnings"].startswith("the letter left by an earlier run was incomplete")
+
+
+def test_a_folder_without_case_files_is_a_failure_not_an_empty_success(
+        runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(main, ["bulk", str(tmp_path / "empty"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert (f"  - {tmp_path / 'empty'}: there are no case files (.yaml, .yml or .json) in this "
+            "folder. Spreadsheets are given by name, such as cases.xlsx."
+            in result.stderr.splitlines())
