@@ -476,3 +476,16 @@ def test_spreadsheet_formulas_are_text_in_letters_and_inert_in_the_report(
     cells = [cell for row in _read_csv(report) for cell in row]
     assert len(cells) == 3 * 6
     assert [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+
+
+def test_oversized_spreadsheet_is_refused_unread(runner: CliRunner, tmp_path: Path) -> None:
+    from letters.sheets import MAX_SHEET_BYTES
+
+    sheet = tmp_path / "cases.csv"
+    with sheet.open("wb") as fh:
+        fh.truncate(MAX_SHEET_BYTES + 1)  # sparse: nothing written, nothing to read
+    result = runner.invoke(main, ["bulk", str(sheet), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"{MAX_SHEET_BYTES:,} bytes" in result.output
+    assert list((tmp_path / "out").glob("*.docx")) == []

@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,20 +47,27 @@ def _copy_full_case(shared_examples: Path, folder: Path) -> Path:
 # Owner-only files
 
 
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The common umask, under which new files are readable by everyone unless made otherwise."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
 @pytest.mark.parametrize("fmt", ["docx", "md", "html"])
 def test_letters_are_owner_only(runner: CliRunner, tmp_path: Path, full_case: Path,
-                                fmt: str) -> None:
+                                fmt: str, usual_umask: None) -> None:
     out = tmp_path / f"letter.{fmt}"
-    os.umask(0o022)  # the usual umask would make new files readable by everyone
     result = runner.invoke(main, ["render", str(full_case), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert _mode(out) == 0o600
 
 
 def test_bulk_letters_report_and_combined_file_are_owner_only(runner: CliRunner, tmp_path: Path,
-                                                              full_case: Path) -> None:
+                                                              full_case: Path,
+                                                              usual_umask: None) -> None:
     out = tmp_path / "out"
-    os.umask(0o022)
     result = runner.invoke(main, ["bulk", str(full_case), "--out", str(out), "--combined",
                                   str(tmp_path / "all.docx")])
     assert result.exit_code == 0, result.output
@@ -71,8 +79,7 @@ def test_bulk_letters_report_and_combined_file_are_owner_only(runner: CliRunner,
 
 
 def test_statement_and_example_are_owner_only(runner: CliRunner, tmp_path: Path,
-                                              full_case: Path) -> None:
-    os.umask(0o022)
+                                              full_case: Path, usual_umask: None) -> None:
     out = tmp_path / "statement.docx"
     assert runner.invoke(main, ["statement", str(full_case), "-o", str(out)]).exit_code == 0
     assert _mode(out) == 0o600
