@@ -299,7 +299,9 @@ def _check_nesting(text: str, name: str) -> None:
             if isinstance(event, _NESTING_EVENTS):
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise CaseError([Problem(_TOO_DEEP, line=event.start_mark.line + 1)], name)
+                    mark = event.start_mark
+                    raise CaseError([Problem(_TOO_DEEP, line=mark.line + 1 if mark else None)],
+                                    name)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:

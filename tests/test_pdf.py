@@ -172,3 +172,15 @@ def test_statement_pdf(runner: CliRunner, tmp_path: Path, full_case: Path) -> No
     assert "Priya Shah" in text
     assert "Sam Doe" in text
     assert is_a4(pdf_info(out))
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception),
+                                             ("", pytest.skip.Exception)], ids=["ci", "local"])
+def test_missing_readers_fail_in_ci_and_skip_elsewhere(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       ci: str, outcome: type) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(SOFFICE_ENV, raising=False)
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="libreoffice-writer-nogui"):
+        require_programs()
