@@ -1,5 +1,8 @@
 """Every golden and example letter opens in LibreOffice and reads correctly from its PDF.
 
+The change-request letters of every case with a golden letter and of the shipped example, the
+follow-up letters (each kind, each nation) and the advocates' supporting statements.
+
 The .docx is what families send and print, so it is checked with the program many of them use:
 LibreOffice converts each letter to PDF (all in one run, since starting it costs seconds), and
 poppler's pdftotext and pdfinfo read the result back. Under CI=true a missing LibreOffice or
@@ -9,6 +12,7 @@ poppler is a failure, not a skip (see tests/readers.py and .ci/run).
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +38,10 @@ SHIPPED_EXAMPLE = "shipped-example"
 
 @dataclass(frozen=True)
 class Converted:
-    rendered: RenderedLetter
     pdf: Path
+    facts: tuple[str, ...]
+    sign_off: str = ""
+    signer: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +51,57 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
     folder = tmp_path_factory.mktemp("readers")
     sources = {path.stem: path for path in CASE_FILES}
     sources[SHIPPED_EXAMPLE] = write_example(folder / "example")[0]
-    letters = {name: make_letter(load_case(path), today=TODAY) for name, path in sources.items()}
-    pdfs = docxs_to_pdfs([r.to_bytes("docx") for r in letters.values()])
+    documents: dict[str, tuple[bytes, Converted]] = {}
+    for name, path in sources.items():
+        rendered = make_letter(load_case(path), today=TODAY)
+        letter = rendered.letter
+        documents[name] = (rendered.to_bytes("docx"), Converted(
+            folder / f"{name}.pdf", tuple(_facts(rendered)), letter.sign_off,
+            letter.case.sender.name))
+    documents.update(_followups(folder))
+    documents.update(_statements(folder))
+    pdfs = docxs_to_pdfs([data for data, _ in documents.values()])
+    for (_, item), pdf in zip(documents.values(), pdfs, strict=True):
+        item.pdf.write_bytes(pdf)
+    return {name: item for name, (_, item) in documents.items()}
+
+
+def _followups(folder: Path) -> dict[str, tuple[bytes, Converted]]:
+    """Each follow-up with a golden letter, in the same nations (see tests/test_followup.py)."""
+    from letters.followup import KINDS, make_followup
+
+    from .test_followup import FOLLOWUP_DATE, NATIONS, first_letter_for, full_case_in
+
+    examples = folder / "followup-examples"
+    shutil.copytree(SHARED_EXAMPLES, examples)
     out = {}
-    for (name, rendered), data in zip(letters.items(), pdfs, strict=True):
-        pdf = folder / f"{name}.pdf"
-        pdf.write_bytes(data)
-        out[name] = Converted(rendered, pdf)
+    for kind in KINDS:
+        for nation in NATIONS:
+            rendered = make_followup(full_case_in(examples, nation), kind,
+                                     first_letter_for(kind, nation), today=FOLLOWUP_DATE)
+            f = rendered.followup
+            facts = (f.case.sender.name, f.case.recipient.organisation, long_date(f.date),
+                     long_date(f.first.date), long_date(f.reply_by), f.salutation, f.sign_off,
+                     *(c.name for c in f.case.children))
+            out[f"followup-{kind}-{nation}"] = (rendered.to_bytes("docx"), Converted(
+                folder / f"followup-{kind}-{nation}.pdf", facts, f.sign_off, f.case.sender.name))
+    return out
+
+
+def _statements(folder: Path) -> dict[str, tuple[bytes, Converted]]:
+    """The advocate's supporting statement for every case that has one."""
+    from letters.statement import draft_statement
+
+    out = {}
+    for path in CASE_FILES:
+        case = load_case(path)
+        if not case.supporting_statements:
+            continue
+        draft = draft_statement(case)
+        # A statement speaks about the child the advocate knows, not necessarily every child.
+        facts = (draft.statement.author, case.children[0].name)
+        out[f"statement-{path.stem}"] = (draft.to_bytes("docx"), Converted(
+            folder / f"statement-{path.stem}.pdf", facts))
     return out
 
 
@@ -80,22 +130,36 @@ def _facts(rendered: RenderedLetter) -> list[str]:
     return facts
 
 
-NAMES = [p.stem for p in CASE_FILES] + [SHIPPED_EXAMPLE]
+def _names() -> list[str]:
+    from letters.followup import KINDS
+
+    from .test_followup import NATIONS
+
+    letters = [p.stem for p in CASE_FILES] + [SHIPPED_EXAMPLE]
+    followups = [f"followup-{kind}-{nation}" for kind in KINDS for nation in NATIONS]
+    statements = [f"statement-{p.stem}" for p in CASE_FILES
+                  if load_case(p).supporting_statements]
+    return letters + followups + statements
+
+
+NAMES = _names()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_letter_reads_correctly_from_its_pdf(converted: dict[str, Converted], name: str) -> None:
+def test_document_reads_correctly_from_its_pdf(converted: dict[str, Converted],
+                                               name: str) -> None:
     item = converted[name]
     text = _squeeze(pdf_text(item.pdf))
-    missing = [fact for fact in _facts(item.rendered) if _squeeze(fact) not in text]
+    missing = [fact for fact in item.facts if _squeeze(fact) not in text]
     assert missing == []
-    # The sign-off comes after everything the letter argues, and the writer's name after it.
-    sign_off = text.rindex(_squeeze(item.rendered.letter.sign_off))
-    assert text.find(_squeeze(item.rendered.letter.case.sender.name), sign_off) > sign_off
+    if item.sign_off:
+        # The sign-off comes after everything the letter argues, the writer's name after it.
+        sign_off = text.rindex(_squeeze(item.sign_off))
+        assert text.find(_squeeze(item.signer), sign_off) > sign_off
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_letter_is_a4_and_a_sensible_length(converted: dict[str, Converted], name: str) -> None:
+def test_document_is_a4_and_a_sensible_length(converted: dict[str, Converted], name: str) -> None:
     info = pdf_info(converted[name].pdf)
     assert is_a4(info), info.get("Page size")
     assert 1 <= int(info["Pages"]) <= 4
