@@ -29,7 +29,7 @@ from .errors import FollowUpError, GroundDefinitionError, OutputError, Problem
 from .output import write_atomic
 from .register import RegisteredLetter, RequestStatus, entry_for_case, open_register
 from .registry import read_shared_data
-from .render import first_name, join_names, render_template
+from .render import case_context, join_names, render_template
 from .writers import letter_bytes
 
 KINDS = ("chaser", "reasons", "complaint")
@@ -196,13 +196,7 @@ def followup_context(followup: FollowUp) -> dict[str, Any]:
         "followup": followup,
         "first": followup.first,
         "route": followup.route,
-        "case": case,
-        "sender": case.sender,
-        "recipient": case.recipient,
-        "worker": case.social_worker,
-        "children": case.children,
-        "children_names": join_names([c.name for c in case.children]),
-        "children_first_names": join_names([first_name(c.name) for c in case.children]),
+        **case_context(case),
         "grounds": case.grounds,
     }
 

@@ -24,6 +24,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from .case import Case
 from .compose import Letter, surname
 from .dates import long_date
 from .errors import TemplateError
@@ -240,20 +241,25 @@ def get_environment(template_dirs: Sequence[str] = ()) -> SandboxedEnvironment:
     return _environment(tuple(template_dirs))
 
 
-def template_context(letter: Letter) -> dict[str, Any]:
-    """Every variable the letter templates receive."""
-    case = letter.case
-    children_first = [first_name(c.name) for c in case.children]
-    cite = _citer(letter)
+def case_context(case: Case) -> dict[str, Any]:
+    """The variables every template written from a case receives (letters and follow-ups)."""
     return {
-        "letter": letter,
         "case": case,
         "sender": case.sender,
         "recipient": case.recipient,
         "worker": case.social_worker,
         "children": case.children,
         "children_names": join_names([c.name for c in case.children]),
-        "children_first_names": join_names(children_first),
+        "children_first_names": join_names([first_name(c.name) for c in case.children]),
+    }
+
+
+def template_context(letter: Letter) -> dict[str, Any]:
+    """Every variable the letter templates receive."""
+    cite = _citer(letter)
+    return {
+        **case_context(letter.case),
+        "letter": letter,
         "grounds": {s.id: s.data for s in letter.grounds},
         "sections": letter.grounds,
         "enclosures": letter.enclosures,
