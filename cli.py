@@ -7,7 +7,9 @@ file and field); 2 a usage error. Heavy modules are imported inside the commands
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +34,12 @@ class _Group(click.Group):
             raise click.ClickException(str(err)) from err
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (`swletter render case.yaml -o - | head`): stop quietly, and
+            # point stdout at nothing so Python's own flush at exit cannot fail again.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except MemoryError:
             _fail("swletter ran out of memory. Is the input file much larger than a case file?")
         except Exception as err:  # the CLI's single boundary: anything else is a bug

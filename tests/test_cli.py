@@ -185,3 +185,18 @@ def test_shipped_example_is_the_shared_full_example(full_case: Path) -> None:
 
     shipped = resources.files("letters.example").joinpath("case.yaml").read_text(encoding="utf-8")
     assert shipped == full_case.read_text(encoding="utf-8")
+
+
+def test_a_reader_that_stops_early_is_not_reported_as_a_bug(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `swletter render case.yaml -o - | head` closes the pipe while swletter is still writing.
+    import letters.letter
+
+    def reader_gone(*args: object, **kwargs: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(letters.letter, "make_letter", reader_gone)
+    result = runner.invoke(main, ["render", str(write_case(tmp_path, MINIMAL)), "-o", "-"])
+    assert result.exit_code == 1
+    assert result.stderr == ""
