@@ -76,6 +76,10 @@ def _choose_format(fmt: str | None, output: str | None, default: str | None = No
             f"leave --format out.", param_hint="--format"
         )
     if output == "-":
+        if fmt in ("docx", "pdf"):
+            raise click.BadParameter(f"a .{fmt} cannot be written to the screen; use "
+                                     "--format md or html with -o -, or give a file name.",
+                                     param_hint="--output")
         return fmt or (default if default in ("md", "html") else "md")
     return fmt or implied or default or "docx"
 
@@ -180,10 +184,6 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
 
     chosen = _choose_format(fmt, output, settings.format)
     if output == "-":
-        if chosen in ("docx", "pdf"):
-            raise click.BadParameter(f"a .{chosen} cannot be written to the screen; use "
-                                     "--format md or html with -o -, or give a file name.",
-                                     param_hint="--output")
         rendered = make_letter(load_case(case, defaults=settings.case_defaults),
                                template_dirs=settings.template_dirs)
         findings = review_letter(rendered, whole_letter=strict)
@@ -1140,10 +1140,6 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     except StatementChoiceError as err:
         raise click.BadParameter(str(err), param_hint="--by") from err
     if output == "-":
-        if chosen in ("docx", "pdf"):
-            raise click.BadParameter(f"a .{chosen} cannot be written to the screen; use "
-                                     "--format md or html with -o -, or give a file name.",
-                                     param_hint="--output")
         click.echo(draft.to_bytes(chosen).decode("utf-8"), nl=False)
         return
     target = Path(output) if output else default_statement_path(loaded, draft, chosen)
