@@ -25,8 +25,8 @@ from .case import Case, load_case
 from .compose import salutation_for
 from .config import Settings
 from .dates import add_working_days, long_date
-from .errors import FollowUpError, GroundDefinitionError, OutputError, Problem
-from .output import write_atomic
+from .errors import FollowUpError, GroundDefinitionError, Problem
+from .output import check_target, write_atomic
 from .register import RegisteredLetter, RequestStatus, entry_for_case, open_register
 from .registry import read_shared_data
 from .render import case_context, join_names, render_template
@@ -325,9 +325,6 @@ def _write(rendered: RenderedFollowUp, case_path: str | os.PathLike[str], fmt: s
            output: str | os.PathLike[str] | None, force: bool, settings: Settings) -> Path:
     target = Path(output) if output else Path(case_path).parent / default_followup_name(
         rendered.followup, fmt)
-    if not force and target.exists():
-        # Say so before a slow conversion (a PDF takes seconds); write_atomic checks again.
-        raise OutputError(f"{target} already exists. Use --force to replace it, or choose "
-                          "another name with -o.")
+    check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
     data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
     return write_atomic(target, data, force=force)

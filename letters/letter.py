@@ -13,8 +13,8 @@ from pathlib import Path
 from .case import Case, load_case
 from .compose import Letter, compose_letter
 from .config import Settings
-from .errors import OutputError, Problem
-from .output import write_atomic
+from .errors import Problem
+from .output import check_target, write_atomic
 from .render import render_markdown
 from .writers import letter_bytes
 
@@ -79,9 +79,6 @@ def render_case_file(case_path: str | os.PathLike[str], *, fmt: str = "docx",
     target = Path(output) if output else Path(case_path).parent / default_output_name(
         rendered.letter, fmt
     )
-    if not force and target.exists():
-        # Say so before a slow conversion (a PDF takes seconds); write_atomic checks again.
-        raise OutputError(f"{target} already exists. Use --force to replace it, or choose "
-                          "another name with -o.")
+    check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
     data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
     return write_atomic(target, data, force=force), rendered

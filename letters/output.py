@@ -18,6 +18,24 @@ from .errors import OutputError
 FILE_MODE = 0o600
 
 
+def check_target(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """``path`` as a ``Path`` if a file may be written there, else ``OutputError``.
+
+    ``write_atomic`` checks this itself; callers that make slow output (a PDF takes seconds)
+    call it first, so the user hears about an existing file before waiting for nothing.
+    """
+    target = Path(path)
+    if not force and target.exists():
+        raise OutputError(
+            f"{target} already exists. Use --force to replace it, or choose another name with -o."
+        )
+    if not target.parent.is_dir():
+        raise OutputError(
+            f"the folder {target.parent} does not exist. Create it first, or use -o."
+        )
+    return target
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False,
                  durable: bool = True) -> Path:
     """Write ``data`` to ``path`` atomically with owner-only permissions.
@@ -27,14 +45,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     flush to disk for callers that flush many files at once (``swletter bulk`` syncs per batch
     and checks that letters from an interrupted run are whole).
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not force and target.exists():
-        raise OutputError(
-            f"{target} already exists. Use --force to replace it, or choose another name with -o."
-        )
-    if not folder.is_dir():
-        raise OutputError(f"the folder {folder} does not exist. Create it first, or use -o.")
+    target = check_target(path, force=force)
+    folder = target.parent
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as err:
