@@ -179,33 +179,29 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
     screen; with --strict a letter with any warning is not written.
     """
     from letters.case import load_case
-    from letters.letter import make_letter, render_case_file
+    from letters.letter import make_letter, write_letter
     from letters.tone import review_letter
 
     chosen = _choose_format(fmt, output, settings.format)
+    rendered = make_letter(load_case(case, defaults=settings.case_defaults),
+                           template_dirs=settings.template_dirs)
+    findings = review_letter(rendered, whole_letter=strict)
+    if strict:
+        _refuse_with_findings(findings)
     if output == "-":
-        rendered = make_letter(load_case(case, defaults=settings.case_defaults),
-                               template_dirs=settings.template_dirs)
-        findings = review_letter(rendered, whole_letter=strict)
-        if strict:
-            _refuse_with_findings(findings)
         click.echo(rendered.to_bytes(chosen).decode("utf-8"), nl=False)
         _echo_findings(findings, err=True)
         if _register_path(register_path, settings):
             click.echo("Not recorded in the register: the letter was printed, not saved.",
                        err=True)
         return
-    if strict:
-        _refuse_with_findings(review_letter(make_letter(
-            load_case(case, defaults=settings.case_defaults),
-            template_dirs=settings.template_dirs)))
-    path, rendered = render_case_file(case, fmt=chosen, output=output, force=force,
-                                      settings=settings)
+    path = write_letter(rendered, case, fmt=chosen, output=output, force=force,
+                        reference_docx=settings.reference_docx)
     from letters.dates import long_date
 
     click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
     _record_request(_register_path(register_path, settings), rendered.letter, path)
-    _echo_findings(review_letter(rendered, whole_letter=False), err=True)
+    _echo_findings(findings, err=True)
 
 
 def _print_warnings(warnings: Any) -> None:

@@ -76,9 +76,19 @@ def render_case_file(case_path: str | os.PathLike[str], *, fmt: str = "docx",
     case = load_case(case_path, defaults=settings.case_defaults)
     rendered = make_letter(case, today=today,
                            template_dirs=template_dirs or settings.template_dirs)
+    path = write_letter(rendered, case_path, fmt=fmt, output=output, force=force,
+                        reference_docx=settings.reference_docx)
+    return path, rendered
+
+
+def write_letter(rendered: RenderedLetter, case_path: str | os.PathLike[str], *,
+                 fmt: str = "docx", output: str | os.PathLike[str] | None = None,
+                 force: bool = False,
+                 reference_docx: str | os.PathLike[str] | None = None) -> Path:
+    """Write a rendered letter to ``output``, or next to its case file by default."""
     target = Path(output) if output else Path(case_path).parent / default_output_name(
         rendered.letter, fmt
     )
     check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
-    data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
-    return write_atomic(target, data, force=force), rendered
+    data = rendered.to_bytes(fmt, reference_docx=reference_docx)
+    return write_atomic(target, data, force=force)
