@@ -251,10 +251,9 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
                     "notes": notes, "findings": [f.to_dict() for f in findings]})
     else:
         _echo_findings(findings, summary=False)
-        grounds = len(letter.grounds)
         click.echo(
-            f"{case} is valid: {grounds} ground{'s' if grounds != 1 else ''}, "
-            f"{len(letter.enclosures)} enclosure{'s' if len(letter.enclosures) != 1 else ''}, "
+            f"{case} is valid: {_plural(len(letter.grounds), 'ground')}, "
+            f"{_plural(len(letter.enclosures), 'enclosure')}, "
             f"reply by {long_date(letter.reply_by)}. {_count_findings(warnings, notes)}"
         )
         _echo_statement_todo(loaded, case)
