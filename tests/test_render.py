@@ -92,3 +92,27 @@ def test_control_characters_never_reach_the_docx(tmp_path: Path) -> None:
     data = rendered.to_bytes("docx")
     document = docx.Document(io.BytesIO(data))
     assert any(p.text.startswith("bell and vt") for p in document.paragraphs)
+
+
+def test_enclosures_list_stays_on_one_page_with_its_heading(full_case: Path) -> None:
+    import zipfile
+
+    from docx.oxml.ns import qn
+
+    from letters.case import load_case as load
+
+    data = make_letter(load(full_case), today=TODAY).to_bytes("docx")
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    from lxml import etree
+
+    numbered = [p for p in etree.fromstring(xml).iter(qn("w:p"))
+                if p.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None]
+    assert len(numbered) == 8
+    for item in numbered:
+        tags = [child.tag for child in item.find(qn("w:pPr"))]
+        # keepNext must follow pStyle (the schema's order), or readers ignore it.
+        expected = [qn("w:pStyle"), qn("w:keepNext"), qn("w:numPr")]
+        assert tags == (expected if item is not numbered[-1] else [qn("w:pStyle"),
+                                                                    qn("w:numPr")])
+    # The sign-off keeps with the signer's name too.
+    assert b'<w:p><w:pPr><w:keepNext/></w:pPr><w:r><w:t xml:space="preserve">Yours sincerely' in xml

@@ -245,7 +245,7 @@ class _Body:
     base: DocxBase
     first_num_id: int
     paragraphs: list[str] = field(default_factory=list)
-    lists: list[tuple[str, int]] = field(default_factory=list)  # (kind, numId)
+    lists: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, numId, first para)
     new_nums: list[tuple[int, int]] = field(default_factory=list)  # (numId, start)
     next_style: str = ""
     next_page_break: bool = False
@@ -311,12 +311,12 @@ def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
         elif kind == "heading_close":
             heading_style = ""
         elif kind == "bullet_list_open":
-            body.lists.append(("bullet", 0))
+            body.lists.append(("bullet", 0, len(body.paragraphs)))
         elif kind == "ordered_list_open":
             num_id = first_num_id + len(body.new_nums)
             start = int(tok.attrGet("start") or 1)
             body.new_nums.append((num_id, start))
-            body.lists.append(("ordered", num_id))
+            body.lists.append(("ordered", num_id, len(body.paragraphs)))
         elif kind in ("bullet_list_close", "ordered_list_close"):
             body.lists.pop()
         elif kind == "inline":
@@ -324,10 +324,14 @@ def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
             if heading_style:
                 body.paragraph(heading_style, runs)
             elif body.lists:
-                list_kind, num_id = body.lists[-1]
+                list_kind, num_id, first = body.lists[-1]
                 if list_kind == "bullet":
                     body.paragraph("ListBullet", runs)
                 else:
+                    # A numbered list (the enclosures) stays on one page with its heading
+                    # rather than leaving a few items over on the next.
+                    if len(body.paragraphs) > first:
+                        _keep_with_next(body)
                     body.paragraph("ListNumber", runs, num_id=num_id)
             else:
                 body.paragraph("Normal", runs)
@@ -347,13 +351,19 @@ def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
 
 
 def _keep_with_next(body: _Body) -> None:
-    """Keep the sign-off on the same page as the name below it."""
+    """Keep the last paragraph on the same page as the next (a sign-off and its name)."""
     if body.paragraphs:
         last = body.paragraphs[-1]
         if last.startswith("<w:p><w:pPr>"):
-            body.paragraphs[-1] = last.replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1)
+            # keepNext follows pStyle in the schema's order; readers ignore it out of place.
+            style = _PSTYLE.match(last, len("<w:p><w:pPr>"))
+            at = style.end() if style else len("<w:p><w:pPr>")
+            body.paragraphs[-1] = last[:at] + "<w:keepNext/>" + last[at:]
         else:
             body.paragraphs[-1] = "<w:p><w:pPr><w:keepNext/></w:pPr>" + last[len("<w:p>"):]
+
+
+_PSTYLE = re.compile(r'<w:pStyle w:val="[^"]*"/>')
 
 
 def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None) -> bytes:
