@@ -3,7 +3,9 @@
 User text is data. Every value a template prints passes through ``_finalize``, which escapes
 text for Markdown (so ``*Bold*``, ``<script>`` and ``# heading`` appear literally) and refuses to
 print ``None``. Only values wrapped in ``Markdown`` (our helpers' output) go through unescaped.
-Templates run in Jinja2's ``SandboxedEnvironment`` with ``StrictUndefined``: a missing value is an
+Templates from a user's folder (``--templates``) run in Jinja2's ``SandboxedEnvironment``;
+swletter's own templates, which are part of its code, run without the sandbox's per-attribute
+checks (40% of the wording time in bulk). Both use ``StrictUndefined``: a missing value is an
 error naming the template, line and variable, never a blank in a letter.
 """
 
@@ -202,11 +204,17 @@ class _LetterSandbox(SandboxedEnvironment):
 
 
 @functools.cache
-def _environment(template_dirs: tuple[str, ...] = ()) -> SandboxedEnvironment:
+def _environment(template_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The environment for ``template_dirs`` (searched first) and swletter's own templates.
+
+    User templates are untrusted: with any ``template_dirs`` every template, ours included,
+    runs sandboxed. With none, only swletter's own templates can run, and they are trusted code.
+    """
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(list(template_dirs))] \
         if template_dirs else []
     loaders.append(jinja2.PackageLoader("letters.templates", "."))
-    env = _LetterSandbox(
+    kind = _LetterSandbox if template_dirs else jinja2.Environment
+    env = kind(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
@@ -236,7 +244,7 @@ def _environment(template_dirs: tuple[str, ...] = ()) -> SandboxedEnvironment:
     return env
 
 
-def get_environment(template_dirs: Sequence[str] = ()) -> SandboxedEnvironment:
+def get_environment(template_dirs: Sequence[str] = ()) -> jinja2.Environment:
     """The shared environment (one per set of template folders, built once per process)."""
     return _environment(tuple(template_dirs))
 
