@@ -12,7 +12,7 @@ import difflib
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +49,10 @@ def clean_text(value: str) -> str:
 
     Line breaks inside a field join into one paragraph; nothing else is changed.
     """
+    # Most text needs no change: every unwanted character and every white space but " " is
+    # unprintable, so printable text without doubled or outer spaces is already clean.
+    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
+        return value
     return " ".join(_UNWANTED.sub("", value).split())
 
 
@@ -397,18 +401,20 @@ class _Validator:
     def add(self, parts: PathParts, message: str, example: str = "") -> None:
         self.problems.append((parts, message, example))
 
-    # Each check returns the cleaned value, or None when absent or wrong.
+    # Each check returns the cleaned value, or None when absent or wrong. Text reaches the
+    # checks already cleaned (``clean_text``).
     def value(self, spec: Field, raw: Any, parts: PathParts) -> Any:
-        if raw is None or (isinstance(raw, str) and not clean_text(raw)):
+        if isinstance(raw, str):
+            raw = clean_text(raw)
+        if raw is None or raw == "":
             if spec.required:
                 self.add(parts, "this is required but missing.", spec.example)
             return None if spec.kind not in ("records", "lines", "evidence") else ()
-        check = getattr(self, f"_{spec.kind}")
-        return check(spec, raw, parts)
+        return _CHECKS[spec.kind](self, spec, raw, parts)
 
     def _text(self, spec: Field, raw: Any, parts: PathParts) -> str | None:
         if isinstance(raw, str):
-            return clean_text(raw)
+            return raw
         self.add(parts, f"expected text here, not {_describe(raw)}.", spec.example)
         return None
 
@@ -421,9 +427,13 @@ class _Validator:
             return ()
         out = []
         for i, item in enumerate(raw):
-            text = self._text(Field(spec.name, example=spec.example), item, (*parts, i))
-            if text:
-                out.append(text)
+            if isinstance(item, str):
+                text = clean_text(item)
+                if text:
+                    out.append(text)
+            else:
+                self.add((*parts, i), f"expected text here, not {_describe(item)}.",
+                         spec.example)
         if spec.required and not out and len(self.problems) == 0:
             self.add(parts, "this needs at least one line.", spec.example)
         return tuple(out)
@@ -433,7 +443,7 @@ class _Validator:
             return raw.date()
         if isinstance(raw, dt.date):
             return raw
-        if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+        if isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip()):
             try:
                 return dt.date.fromisoformat(raw.strip())
             except ValueError:
@@ -447,7 +457,7 @@ class _Validator:
         number: int | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             number = raw
-        elif isinstance(raw, str) and re.fullmatch(r"[0-9]{1,9}", raw.strip()):
+        elif isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
             number = int(raw.strip())
         if number is None:
             self.add(parts, f"expected a whole number, not {_describe(raw)}.", spec.example)
@@ -515,7 +525,7 @@ class _Validator:
 
     def fields(self, specs: Sequence[Field], raw: Mapping[Any, Any],
                parts: PathParts) -> dict[str, Any]:
-        known = {s.name: s for s in specs}
+        known = _by_name(specs)
         for key in raw:
             if key not in known:
                 self.unknown(key, known, parts)
@@ -534,6 +544,28 @@ class _Validator:
             hint = f" The fields here are: {', '.join(known)}."
         self.add((*parts, key_text), f'"{key_text}" is not a field swletter knows, so it would '
                  f"be left out of the letter.{hint}", example)
+
+
+#: The check for each kind of field (schema.KINDS).
+_CHECKS: dict[str, Callable[[_Validator, Field, Any, PathParts], Any]] = {
+    "text": _Validator._text, "child": _Validator._child, "lines": _Validator._lines,
+    "date": _Validator._date, "int": _Validator._int, "flag": _Validator._flag,
+    "choice": _Validator._choice, "evidence": _Validator._evidence,
+    "record": _Validator._record, "records": _Validator._records,
+}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+_FIELDS_BY_NAME: dict[int, tuple[Sequence[Field], dict[str, Field]]] = {}
+
+
+def _by_name(specs: Sequence[Field]) -> dict[str, Field]:
+    """``specs`` by name, worked out once per list of fields (they live as long as the process)."""
+    cached = _FIELDS_BY_NAME.get(id(specs))
+    if cached is None or cached[0] is not specs:
+        if len(_FIELDS_BY_NAME) > 512:  # only if fields were made on the fly: stay bounded
+            _FIELDS_BY_NAME.clear()
+        cached = _FIELDS_BY_NAME[id(specs)] = (specs, {s.name: s for s in specs})
+    return cached[1]
 
 
 def _describe(raw: Any) -> str:

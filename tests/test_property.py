@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from letters.case import case_from_data, clean_text, load_case
@@ -167,3 +168,19 @@ def test_helpers_read_what_they_claim() -> None:
     rendered = make_letter(case_from_data(copy.deepcopy(FULL), base_dir=str(SHARED_EXAMPLES)),
                            today=TODAY)
     assert "Dear Ms Patel" in docx_text(rendered.to_bytes("docx"))
+
+
+@given(st.text(st.one_of(st.characters(whitelist_categories=("L", "N", "P", "S")), st.just(" "),
+                         st.characters(), st.sampled_from("\t\n\r\xa0\u2028\u202e\x85\x00")),
+               max_size=40))
+@example("Sam  Doe")
+@example(" Sam")
+@example("Sam ")
+@example("Sam\u202e")
+@example("")
+def test_clean_text_removes_only_controls_and_folds_only_white_space(text: str) -> None:
+    # Its shortcut for text that is already clean must agree with the full cleaning.
+    unwanted = re.compile(
+        "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+        "\ud800-\udfff]")
+    assert clean_text(text) == " ".join(unwanted.sub("", text).split())
