@@ -22,11 +22,27 @@ def long_date(day: dt.date) -> str:
 
 @functools.cache
 def bank_holidays(jurisdiction: str, year: int) -> frozenset[dt.date]:
-    """The bank holidays of one part of the UK in one year."""
-    import holidays  # imported here: it is slow to import and only dates need it
+    """The bank holidays of one part of the UK in one year.
+
+    Read from ``letters.bank_holiday_table``, generated from the ``holidays`` package by
+    ``scripts/update_bank_holidays.py``: importing the package costs ~0.2 s (it loads every
+    country), more than the rest of a render. Years outside the table ask the package itself.
+    """
+    from letters import bank_holiday_table as table
+
+    if table.FIRST_YEAR <= year <= table.LAST_YEAR:
+        days = table.BANK_HOLIDAYS[jurisdiction][year].split()
+        return frozenset(dt.date(year, int(day[:2]), int(day[3:])) for day in days)
+    return frozenset(package_holidays(jurisdiction, year))
+
+
+def package_holidays(jurisdiction: str, year: int) -> dict[dt.date, str]:
+    """The ``holidays`` package's bank holidays (date → name) for one part of the UK and year:
+    the source of the generated table, and the answer for years outside it."""
+    import holidays  # imported here: slow to import, and only years outside the table need it
 
     days = holidays.country_holidays("GB", subdiv=_SUBDIVISIONS[jurisdiction], years=year)
-    return frozenset(days)
+    return dict(sorted(days.items()))
 
 
 def is_working_day(day: dt.date, jurisdiction: str) -> bool:
