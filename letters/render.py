@@ -49,6 +49,8 @@ _ALWAYS = str.maketrans({c: "\\" + c for c in "\\`*_[]"} | {"<": "&lt;"})
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # What only matters at the start of a line: headings, quotes, list markers, setext underlines.
 _LINE_START = re.compile(r"^(?:([#>+\-])|(=)|(\d+)([.)]))")
+# Any character the two steps above could change.
+_SPECIAL = re.compile(r"[\\`*_\[\]<&]")
 
 
 def escape_markdown(text: str) -> str:
@@ -56,6 +58,8 @@ def escape_markdown(text: str) -> str:
 
     ``text`` is expected to be one line (``clean_text`` folds line breaks).
     """
+    if _SPECIAL.search(text) is None and _LINE_START.match(text) is None:
+        return text  # most names and sentences: a third of the time of escaping them
     text = _ENTITY.sub("&amp;", text)
     text = text.translate(_ALWAYS)
     match = _LINE_START.match(text)

@@ -85,6 +85,18 @@ def test_escaping_leaves_ordinary_text_readable() -> None:
     assert escape_markdown("Children & Families") == "Children & Families"
 
 
+@pytest.mark.parametrize("text", [
+    "_it_", "*it*", "`it`", "[it](x)", "<b>it</b>", "&amp;", "a\\", "\\*", "# it", "+ it",
+    "- it", "> it", "= it", "1. it", "2) it", "snake_case and x*y",
+])
+def test_each_markdown_character_alone_is_shown_as_typed(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    page = MarkdownIt("commonmark").render(escape_markdown(text))
+    assert page.startswith("<p>")  # one paragraph: not a heading, list or quote
+    assert html.unescape(re.sub(r"<[^>]+>", "", page)).strip() == text
+
+
 def test_control_characters_never_reach_the_docx(tmp_path: Path) -> None:
     text = MINIMAL.replace("summary: We have not been able to agree how to keep in touch.",
                            'summary: "bell\\u0007 and \\u000bvt"')
