@@ -47,6 +47,14 @@ def test_golden_letters_read_the_same_and_take_the_fast_path(
     "- # heading in an item",
     "&#128; and &#0;",
     "&notanentity;",
+    # markdown-it's own rules for a backslash ending a line, and for white space other than
+    # spaces ending a paragraph or before a closing **.
+    "Three backslashes \\\\\\\nnext line",
+    "A backslash then spaces \\  \nnext line",
+    "**Bold over\n**",
+    "Ends in an em space\u2003",
+    "**Bold before a no-break space\u00a0**",
+    "## Heading\u00a0",
 ])
 def test_anything_beyond_the_subset_goes_to_markdown_it(markdown: str) -> None:
     assert fast_tokens(markdown) is None

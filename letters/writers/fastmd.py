@@ -15,7 +15,7 @@ import html
 import html.entities
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 #: CommonMark's ASCII punctuation: any of these may be backslash-escaped.
 _PUNCT = r"""!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~"""
@@ -24,6 +24,10 @@ _ESCAPE_OR_ENTITY = re.compile(
 )
 #: Characters that may start inline syntax this reader does not handle (outside escapes).
 _UNSURE_INLINE = re.compile(r"[*_`\[\]<]")
+#: Characters that need a closer look: inline syntax, escapes and entities. Text without them
+#: is read as it stands (most of a letter).
+_MAYBE_SYNTAX = re.compile(r"[\\&*_`\[\]<]")
+_THEMATIC_BREAK = re.compile(r"([-*_])( *\1){2,} *")
 
 _HEADING = re.compile(r"(#{1,6}) +(\S.*?)[ \t]*")
 _BULLET = re.compile(r"([-+*]) +(\S.*)")
@@ -39,35 +43,42 @@ def _plain_start(text: str) -> bool:
         text.startswith(("**", "&#", "\\"))
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
-    """The parts of a markdown-it token the .docx writer reads."""
+    """The parts of a markdown-it token the .docx writer reads.
+
+    Slotted, with no attribute dict unless a token has attributes: a letter makes a few hundred
+    of these, and in bulk their construction showed in profiles.
+    """
 
     type: str
     tag: str = ""
     content: str = ""
     children: list[Token] | None = None
-    attrs: dict[str, int] = field(default_factory=dict)
+    attrs: dict[str, int] | None = None
 
     def attrGet(self, name: str) -> int | None:
-        return self.attrs.get(name)
+        return self.attrs.get(name) if self.attrs else None
 
 
 def fast_tokens(markdown: str) -> list[Token] | None:
     """The block tokens of ``markdown``, or None when it uses anything beyond the subset."""
+    # Tabs, carriage returns and NULs have subtle rules; the letters never contain them.
+    if "\t" in markdown or "\r" in markdown or "\x00" in markdown:
+        return None
     tokens: list[Token] = []
-    lines = markdown.split("\n")
     paragraph: list[str] = []
     list_kind = ""  # "", "-", "*", "+" or "." while inside a list
     in_item = False
 
     def close_paragraph() -> bool:
+        nonlocal paragraph
         if paragraph:
             children = _inline(paragraph)
             if children is None:
                 return False
             tokens.append(Token("inline", children=children))
-            paragraph.clear()
+            paragraph = []
         return True
 
     def close_list() -> None:
@@ -77,22 +88,31 @@ def fast_tokens(markdown: str) -> list[Token] | None:
         list_kind, in_item = "", False
 
     blank_before = True
-    if "\x00" in markdown:
-        return None
-    for line in lines:
+    for line in markdown.split("\n"):
+        first = line[:1]
+        if first.isalpha():
+            # Most lines: a letter cannot start a list item, a heading or any other block, so
+            # this is paragraph text (the general rules below, short-cut).
+            if list_kind and (blank_before or not in_item):
+                close_list()
+            elif not blank_before and tokens and tokens[-1].type == "html_block":
+                return None  # HTML block continuation rules: leave them to markdown-it
+            paragraph.append(line)
+            blank_before = False
+            continue
         if not line.strip(" "):
             if not close_paragraph():
                 return None
             in_item = False
             blank_before = True
             continue
-        if "\t" in line or "\r" in line or line[0] == " ":
+        if first == " ":
             return None
-        bullet = _BULLET.fullmatch(line)
-        ordered = _ORDERED.fullmatch(line)
+        bullet = _BULLET.fullmatch(line) if first in "-+*" else None
+        ordered = _ORDERED.fullmatch(line) if "0" <= first <= "9" else None
         if bullet or ordered:
             kind = bullet.group(1) if bullet else "."
-            if re.fullmatch(r"([-*_])( *\1){2,} *", line):
+            if bullet and _THEMATIC_BREAK.fullmatch(line):
                 return None  # a thematic break, not an item
             if paragraph and not in_item and ordered and ordered.group(1) != "1":
                 return None  # would be paragraph text in CommonMark; not worth the subtlety
@@ -106,7 +126,7 @@ def fast_tokens(markdown: str) -> list[Token] | None:
                 if ordered:
                     start = int(ordered.group(1))
                     tokens.append(Token("ordered_list_open",
-                                        attrs={"start": start} if start != 1 else {}))
+                                        attrs={"start": start} if start != 1 else None))
                 else:
                     tokens.append(Token("bullet_list_open"))
                 list_kind = kind
@@ -156,46 +176,50 @@ def fast_tokens(markdown: str) -> list[Token] | None:
 
 def _inline(lines: Sequence[str]) -> list[Token] | None:
     """Inline tokens for a paragraph's lines: text, breaks, and a bold whole paragraph."""
+    if len(lines) == 1:
+        # Most paragraphs: one line of plain text.
+        only = lines[0].rstrip(" ")
+        if only and not only[-1].isspace() and _MAYBE_SYNTAX.search(only) is None:
+            return [Token("text", content=only)]
     strong = False
     text_lines = list(lines)
     first, last = text_lines[0], text_lines[-1].rstrip(" ")
+    if last[-1:].isspace():
+        return None  # markdown-it strips any white space ending a paragraph, not only spaces
     if first.startswith("**") and last.endswith("**") and not last.endswith("\\**"):
         inner_first = first[2:]
         if len(text_lines) == 1:
             inner_first = last[2:-2]
-        if inner_first and not inner_first[0].isspace() and not last[:-2].endswith(" "):
+        # The closing ** must follow text on its own line, as CommonMark's flanking rules say.
+        if inner_first and not inner_first[0].isspace() and len(last) > 2 and \
+                not last[-3].isspace():
             strong = True
             text_lines[0] = inner_first
             if len(text_lines) > 1:
                 text_lines[-1] = last[:-2]
-    children: list[Token] = []
-    for i, raw in enumerate(text_lines):
-        is_last = i == len(text_lines) - 1
-        hard = False
-        line = raw
-        if not is_last:
-            stripped = line.rstrip(" ")
-            if len(line) - len(stripped) >= 2:
-                hard = True
-            elif stripped.endswith("\\") and not stripped.endswith("\\\\"):
-                return None
-            line = stripped
-        else:
-            line = line.rstrip(" ")
-        text = _unescape(line)
+    # Text tokens are always separated by a break, so none need joining as markdown-it joins.
+    children: list[Token] = [Token("strong_open")] if strong else []
+    final = len(text_lines) - 1
+    for i, line in enumerate(text_lines):
+        stripped = line.rstrip(" ")
+        text = _unescape(stripped)
         if text is None:
             return None
         if text:
             children.append(Token("text", content=text))
-        if not is_last:
-            children.append(Token("hardbreak" if hard else "softbreak"))
+        if i < final:
+            if stripped[-1:] == "\\" and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
+                return None  # an unescaped backslash ending the line: markdown-it's rules
+            children.append(Token("hardbreak" if len(line) - len(stripped) >= 2 else "softbreak"))
     if strong:
-        children = [Token("strong_open"), *children, Token("strong_close")]
-    return _join_text(children)
+        children.append(Token("strong_close"))
+    return children
 
 
 def _unescape(line: str) -> str | None:
     """Backslash escapes and entities resolved; None if other inline syntax may be present."""
+    if _MAYBE_SYNTAX.search(line) is None:
+        return line
     out = []
     position = 0
     for m in _ESCAPE_OR_ENTITY.finditer(line):
@@ -228,12 +252,3 @@ def _entity(entity: str) -> str | None:
         return chr(number)
     return None
 
-
-def _join_text(children: list[Token]) -> list[Token]:
-    joined: list[Token] = []
-    for tok in children:
-        if tok.type == "text" and joined and joined[-1].type == "text":
-            joined[-1].content += tok.content
-        else:
-            joined.append(tok)
-    return joined
