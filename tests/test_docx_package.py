@@ -51,3 +51,18 @@ def test_shipped_base_document_matches_its_builder() -> None:
     shipped = resources.files("letters.writers").joinpath(BASE_FILE).read_bytes()
     assert prepare_base(shipped) == prepare_base(_build_default_document()), (
         "letters/writers/base.docx is out of date: run python -m letters.writers.docx")
+
+
+def _list_starts(data: bytes) -> list[str]:
+    numbering = zipfile.ZipFile(io.BytesIO(data)).read("word/numbering.xml").decode()
+    return re.findall(r'<w:startOverride w:val="(\d+)"/>', numbering)
+
+
+def test_each_letter_numbers_its_own_lists_after_others_in_the_same_run() -> None:
+    # The numbering part is reused between letters with the same lists; a letter with other
+    # lists must still get its own (here: an enclosures list continuing at 3, then two lists).
+    assert _list_starts(build_docx([LETTER])) == ["1"]
+    assert _list_starts(build_docx(["3. Three\n4. Four\n"])) == ["3"]
+    assert _list_starts(build_docx([LETTER, "3. Three\n4. Four\n"])) == ["1", "3"]
+    assert _list_starts(build_docx(["No lists at all."])) == []
+    assert _list_starts(build_docx([LETTER])) == ["1"]

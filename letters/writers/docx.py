@@ -390,15 +390,31 @@ def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None) ->
         tail = tail.replace(_SECTION.search(tail).group(0), section, 1)  # type: ignore[union-attr]
         base = _counting_per_section(base)
     document = base.document_head + "".join(paragraphs) + tail
-    numbering = base.numbering_head + "".join(
-        f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{base.list_number_abstract}"/>'
-        f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
-        for num_id, start in nums
-        if base.list_number_abstract
-    ) + base.numbering_tail
-    return _packed_parts(base).zip_with(
-        (_pack(DOCUMENT, document.encode("utf-8")), _pack(NUMBERING, numbering.encode("utf-8")))
-    )
+    packed = _packed_parts(base)
+    return packed.zip_with((_pack(DOCUMENT, document.encode("utf-8")),
+                            _numbering_entry(base, packed, tuple(nums))))
+
+
+def _numbering_entry(base: DocxBase, packed: _Packed, nums: tuple[tuple[int, int], ...]) -> _Entry:
+    """``word/numbering.xml`` restarting each numbered list, zipped once per shape of letter.
+
+    It depends only on the lists' ids and starts, which nearly every letter shares (one
+    enclosures list numbered from 1), so in bulk it is compressed once, not once per letter.
+    """
+    entry = packed.numberings.get(nums)
+    if entry is None:
+        numbering = base.numbering_head + "".join(
+            f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{base.list_number_abstract}"/>'
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+            "</w:num>"
+            for num_id, start in nums
+            if base.list_number_abstract
+        ) + base.numbering_tail
+        entry = _pack(NUMBERING, numbering.encode("utf-8"))
+        if len(packed.numberings) >= 64:  # combined documents: many lists, each its own shape
+            packed.numberings.clear()
+        packed.numberings[nums] = entry
+    return entry
 
 
 _SECTION = re.compile(r"<w:sectPr\b.*?</w:sectPr>", re.S)
@@ -499,6 +515,8 @@ class _Packed:
     head: bytes
     directory: bytes
     count: int
+    #: The numbering part for each shape of letter seen, by its lists' (numId, start).
+    numberings: dict[tuple[tuple[int, int], ...], _Entry] = field(default_factory=dict)
 
     def zip_with(self, entries: Sequence[_Entry]) -> bytes:
         """A whole .docx: the unchanged parts first, then ``entries`` (the letter's parts)."""
