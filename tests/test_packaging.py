@@ -29,11 +29,15 @@ def test_wheel_installs_and_renders_a_letter(tmp_path: Path) -> None:
     work.mkdir()
     script = env_dir / "bin" / "swletter"
     # Run outside the source tree so only the installed package can be imported.
+    # The compiled-template cache goes under tmp_path too, not the user's ~/.cache.
+    cache = str(tmp_path / "cache")
     run = subprocess.run([str(script), "example", "case"], cwd=work, capture_output=True,
-                         text=True, env={"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1"})
+                         text=True, env={"PATH": "/usr/bin:/bin", "PYTHONNOUSERSITE": "1",
+                                         "XDG_CACHE_HOME": cache})
     assert run.returncode == 0, run.stderr
     run = subprocess.run([str(script), "render", "case/case.yaml", "--format", "md"], cwd=work,
-                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+                         capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": cache})
     assert run.returncode == 0, run.stderr
     letter = (work / "case" / "letter-sam-doe-2026-11-23.md").read_text(encoding="utf-8")
     assert "Dear Ms Patel" in letter
