@@ -391,8 +391,14 @@ def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None) ->
         base = _counting_per_section(base)
     document = base.document_head + "".join(paragraphs) + tail
     packed = _packed_parts(base)
-    return packed.zip_with((_pack(DOCUMENT, document.encode("utf-8")),
+    return packed.zip_with((_pack(DOCUMENT, document.encode("utf-8"), _LETTER_LEVEL),
                             _numbering_entry(base, packed, tuple(nums))))
+
+
+#: zlib level for each letter's own text. Level 3 deflates document.xml in half the time of
+#: the default 6 for ~180 more bytes in a 14.6 KiB letter; beyond 3 zlib's slower match search
+#: starts, and below it the file grows without getting faster.
+_LETTER_LEVEL = 3
 
 
 def _numbering_entry(base: DocxBase, packed: _Packed, nums: tuple[tuple[int, int], ...]) -> _Entry:
