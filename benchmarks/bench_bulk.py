@@ -229,11 +229,12 @@ def run_bulk_process(cases: Path, out: Path, jobs: int) -> tuple[float, int, flo
     return float(seconds), int(rss), float(cpu)
 
 
-def median_seconds(command: list[str], runs: int = 7) -> float:
+def median_seconds(command: list[str], runs: int = 7,
+                   env: dict[str, str] | None = None) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True, cwd=ROOT)
+        subprocess.run(command, capture_output=True, check=True, cwd=ROOT, env=env)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -310,10 +311,16 @@ def main() -> None:
         example = work / "example"
         subprocess.run([*SWLETTER, "example", str(example)], check=True, capture_output=True,
                        cwd=ROOT)
-        render = median_seconds([*SWLETTER, "render", str(example / "case.yaml"),
-                                 "-o", str(work / "letter.docx"), "--force"])
+        # The compiled-template cache (letters/template_cache.py) starts empty, as on a
+        # user's first run: that run compiles the templates and is shown on its own.
+        env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache"))
+        command = [*SWLETTER, "render", str(example / "case.yaml"), "-o",
+                   str(work / "letter.docx"), "--force"]
+        first = median_seconds(command, runs=1, env=env)
+        render = median_seconds(command, env=env)
         helptime = median_seconds([*SWLETTER, "--help"])
         print(f"   swletter render (full example): {render:.3f} s (target < 0.5 s)")
+        print(f"     its first run (templates not yet compiled): {first:.3f} s")
         print(f"   swletter --help:                {helptime:.3f} s (target < 0.2 s)")
 
 
