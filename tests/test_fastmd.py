@@ -55,6 +55,8 @@ def test_golden_letters_read_the_same_and_take_the_fast_path(
     "Ends in an em space\u2003",
     "**Bold before a no-break space\u00a0**",
     "## Heading\u00a0",
+    "-     indented code in a list item",
+    "1.     indented code in a numbered item",
 ])
 def test_anything_beyond_the_subset_goes_to_markdown_it(markdown: str) -> None:
     assert fast_tokens(markdown) is None

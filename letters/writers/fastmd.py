@@ -30,8 +30,9 @@ _MAYBE_SYNTAX = re.compile(r"[\\&*_`\[\]<]")
 _THEMATIC_BREAK = re.compile(r"([-*_])( *\1){2,} *")
 
 _HEADING = re.compile(r"(#{1,6}) +(\S.*?)[ \t]*")
-_BULLET = re.compile(r"([-+*]) +(\S.*)")
-_ORDERED = re.compile(r"([0-9]{1,9})\. +(\S.*)")
+#: List items: five spaces or more after the marker would start indented code in the item.
+_BULLET = re.compile(r"([-+*]) {1,4}(\S.*)")
+_ORDERED = re.compile(r"([0-9]{1,9})\. {1,4}(\S.*)")
 _COMMENT = re.compile(r"<!--(?:(?!-->).)*-->[ \t]*")
 _SIMPLE_START = re.compile(r"[^\s#>`~<=|\-+*_\[]")
 _ANY_ORDERED = re.compile(r"[0-9]{1,10}[.)](?: |$)")
@@ -181,6 +182,17 @@ def _inline(lines: Sequence[str]) -> list[Token] | None:
         only = lines[0].rstrip(" ")
         if only and not only[-1].isspace() and _MAYBE_SYNTAX.search(only) is None:
             return [Token("text", content=only)]
+    elif _MAYBE_SYNTAX.search("\n".join(lines)) is None:
+        # Addresses: plain lines ending in a hard break (two spaces) or a soft one.
+        last = lines[-1].rstrip(" ")
+        if last and not last[-1].isspace():
+            plain: list[Token] = []
+            for line in lines[:-1]:
+                stripped = line.rstrip(" ")
+                plain.append(Token("text", content=stripped))
+                plain.append(Token("hardbreak" if len(line) - len(stripped) >= 2 else "softbreak"))
+            plain.append(Token("text", content=last))
+            return plain
     strong = False
     text_lines = list(lines)
     first, last = text_lines[0], text_lines[-1].rstrip(" ")
