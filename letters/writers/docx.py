@@ -322,20 +322,8 @@ def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
     heading_style = ""
     for tok in tokens:
         kind = tok.type
-        if kind == "heading_open":
-            heading_style = f"Heading{tok.tag[1]}"
-        elif kind == "heading_close":
-            heading_style = ""
-        elif kind == "bullet_list_open":
-            body.lists.append(("bullet", 0, len(body.paragraphs)))
-        elif kind == "ordered_list_open":
-            num_id = first_num_id + len(body.new_nums)
-            start = int(tok.attrGet("start") or 1)
-            body.new_nums.append((num_id, start))
-            body.lists.append(("ordered", num_id, len(body.paragraphs)))
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            body.lists.pop()
-        elif kind == "inline":
+        # Paragraph text first: most tokens are.
+        if kind == "inline":
             runs = _runs(tok.children or [])
             if heading_style:
                 body.paragraph(heading_style, runs)
@@ -351,6 +339,19 @@ def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
                     body.paragraph("ListNumber", runs, num_id=num_id)
             else:
                 body.paragraph("Normal", runs)
+        elif kind == "heading_open":
+            heading_style = f"Heading{tok.tag[1]}"
+        elif kind == "heading_close":
+            heading_style = ""
+        elif kind == "bullet_list_open":
+            body.lists.append(("bullet", 0, len(body.paragraphs)))
+        elif kind == "ordered_list_open":
+            num_id = first_num_id + len(body.new_nums)
+            start = int(tok.attrGet("start") or 1)
+            body.new_nums.append((num_id, start))
+            body.lists.append(("ordered", num_id, len(body.paragraphs)))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            body.lists.pop()
         elif kind == "html_block":
             directive = tok.content.strip()
             if directive == "<!-- signature -->":
@@ -442,6 +443,7 @@ def _numbering_entry(base: DocxBase, packed: _Packed, nums: tuple[tuple[int, int
 _SECTION = re.compile(r"<w:sectPr\b.*?</w:sectPr>", re.S)
 
 
+@functools.lru_cache(maxsize=16)
 def _restarting_section(document_tail: str) -> str:
     """The base's section properties with page numbers starting again at 1 ("" if none)."""
     match = _SECTION.search(document_tail)
