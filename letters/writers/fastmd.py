@@ -48,14 +48,15 @@ def _plain_start(text: str) -> bool:
 class Token:
     """The parts of a markdown-it token the .docx writer reads.
 
-    Slotted, with no attribute dict unless a token has attributes: a letter makes a few hundred
+    Slotted, with no attribute dict unless a token has attributes, and built with positional
+    arguments in the usual order (type, content, children): a letter makes a couple of hundred
     of these, and in bulk their construction showed in profiles.
     """
 
     type: str
-    tag: str = ""
     content: str = ""
     children: list[Token] | None = None
+    tag: str = ""
     attrs: dict[str, int] | None = None
 
     def attrGet(self, name: str) -> int | None:
@@ -78,7 +79,7 @@ def fast_tokens(markdown: str) -> list[Token] | None:
             children = _inline(paragraph)
             if children is None:
                 return False
-            tokens.append(Token("inline", children=children))
+            tokens.append(Token("inline", "", children))
             paragraph = []
         return True
 
@@ -152,7 +153,7 @@ def fast_tokens(markdown: str) -> list[Token] | None:
                 children = _inline([heading.group(2)])
                 if children is None:
                     return None
-                tokens += [Token("heading_open", tag=tag), Token("inline", children=children),
+                tokens += [Token("heading_open", tag=tag), Token("inline", "", children),
                            Token("heading_close", tag=tag)]
                 blank_before = False
                 continue
@@ -181,7 +182,7 @@ def _inline(lines: Sequence[str]) -> list[Token] | None:
         # Most paragraphs: one line of plain text.
         only = lines[0].rstrip(" ")
         if only and not only[-1].isspace() and _MAYBE_SYNTAX.search(only) is None:
-            return [Token("text", content=only)]
+            return [Token("text", only)]
     elif _MAYBE_SYNTAX.search("\n".join(lines)) is None:
         # Addresses: plain lines ending in a hard break (two spaces) or a soft one.
         last = lines[-1].rstrip(" ")
@@ -189,9 +190,9 @@ def _inline(lines: Sequence[str]) -> list[Token] | None:
             plain: list[Token] = []
             for line in lines[:-1]:
                 stripped = line.rstrip(" ")
-                plain.append(Token("text", content=stripped))
+                plain.append(Token("text", stripped))
                 plain.append(Token("hardbreak" if len(line) - len(stripped) >= 2 else "softbreak"))
-            plain.append(Token("text", content=last))
+            plain.append(Token("text", last))
             return plain
     strong = False
     text_lines = list(lines)
@@ -218,7 +219,7 @@ def _inline(lines: Sequence[str]) -> list[Token] | None:
         if text is None:
             return None
         if text:
-            children.append(Token("text", content=text))
+            children.append(Token("text", text))
         if i < final:
             if stripped[-1:] == "\\" and (len(stripped) - len(stripped.rstrip("\\"))) % 2:
                 return None  # an unescaped backslash ending the line: markdown-it's rules
