@@ -34,6 +34,11 @@ def _dictionary_text() -> str:
         return "\n" + stream.read().decode("utf-8")
 
 
+#: No word in the dictionary is longer (its longest has 28 letters; a test checks): longer
+#: words are not looked for, which also keeps the pattern below shallow.
+LONGEST_WORD = 100
+
+
 def _look_up(words: Iterable[str]) -> None:
     """Put each of ``words`` not yet known into ``_dictionary``, from one pass over the file.
 
@@ -42,20 +47,40 @@ def _look_up(words: Iterable[str]) -> None:
     textstat uses, and its syllables are the phones with a stress digit at their end.
     """
     wanted = {w for w in words if w not in _dictionary}
-    if not wanted:
-        return
-    lines = re.compile(
-        r"\n(" + "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True)) + r")"
-        r"(?:\(\d+\))?[ \t]([^\n#]*)"
-    )
-    for match in lines.finditer(_dictionary_text()):
-        word = match.group(1)
-        if word in wanted:
-            wanted.discard(word)
-            _dictionary[word] = sum(1 for phone in match.group(2).split() if phone[-1].isdigit())
-            if not wanted:
-                break
-    _dictionary.update(dict.fromkeys(wanted))
+    sought = {w for w in wanted if len(w) <= LONGEST_WORD}
+    if sought:
+        lines = re.compile(r"\n(" + _trie(sought) + r")(?:\(\d+\))?[ \t]([^\n#]*)")
+        for match in lines.finditer(_dictionary_text()):
+            word = match.group(1)
+            if word in wanted:
+                wanted.discard(word)
+                _dictionary[word] = sum(1 for p in match.group(2).split() if p[-1].isdigit())
+                if not wanted:
+                    break
+    _dictionary.update(dict.fromkeys(wanted))  # the words the dictionary lacks
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An expression matching exactly ``words``, written as a tree of their letters: each line
+    of the file is then rejected after a letter or two instead of once for every word."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(letter) + pattern(child)
+                    for letter, child in sorted(node.items()) if letter]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return f"(?:{body})?"
+
+    return pattern(root)
 
 
 @functools.cache

@@ -74,8 +74,10 @@ def test_each_word_counts_as_the_dictionarys_first_pronunciation(
     for word in words:
         expected = sum(1 for phone in dictionary[word][0] if phone[-1].isdigit())
         assert syllables._dictionary[word] == expected, word
-    syllables._look_up(["zzxq", "okonkwo"])
+    syllables._look_up(["zzxq", "okonkwo", "x" * 20_000])
     assert syllables._dictionary["zzxq"] is None
+    assert syllables._dictionary["x" * 20_000] is None  # not looked for: longer than any word
+    assert max(map(len, dictionary)) <= syllables.LONGEST_WORD
 
 
 def test_a_long_paragraph_does_not_build_the_whole_dictionary() -> None:
