@@ -27,10 +27,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .case import case_from_data, load_case
+from .case import Case, case_from_data, load_case
 from .config import CaseDefaults
 from .errors import CaseError, LettersError, OutputError, Problem
-from .letter import make_letter, slug
+from .letter import RenderedLetter, make_letter, slug
 from .output import write_atomic
 from .register import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
 from .sheets import (
@@ -283,6 +283,34 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True,
     stop the batch. Anything else is a bug and is left to surface. ``replace`` writes over an
     incomplete letter left by an interrupted run.
     """
+    prepared = _prepare(job, options)
+    if isinstance(prepared, CaseResult):
+        return prepared
+    try:
+        data = prepared.rendered.to_bytes(options.fmt, reference_docx=options.reference_docx) \
+            if write else None
+    except LettersError as err:
+        return prepared.failed(err)
+    return _finish(prepared, options, data, replace=replace)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A job's letter in words, not yet made into a file."""
+
+    job: Job
+    case: Case
+    rendered: RenderedLetter
+    warnings: tuple[str, ...]
+
+    def failed(self, err: LettersError) -> CaseResult:
+        problems = [p.describe(with_file=False) for p in err.problems] \
+            if isinstance(err, CaseError) else [str(err)]
+        return CaseResult(self.job.index, self.job.label, FAILED, problems=tuple(problems))
+
+
+def _prepare(job: Job, options: BulkOptions) -> _Prepared | CaseResult:
+    """Validate and word one job's letter: a ``_Prepared``, or the failed ``CaseResult``."""
     if job.failure:
         return CaseResult(job.index, job.label, FAILED, problems=job.failure)
     sheet = job.sheet_case
@@ -302,10 +330,22 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True,
         else:
             case = load_case(job.case_file, defaults=options.case_defaults)
         rendered = make_letter(case, today=options.today, template_dirs=options.template_dirs)
-        warnings.extend(_describe_warning(w, sheet) for w in rendered.warnings)
-        target = Path(options.out_dir, job.output)
-        data = rendered.to_bytes(options.fmt, reference_docx=options.reference_docx) \
-            if write else None
+    except CaseError as err:
+        problems.extend(p.describe(with_file=False) for p in err.problems)
+        return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
+    except LettersError as err:
+        problems.append(str(err))
+        return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
+    warnings.extend(_describe_warning(w, sheet) for w in rendered.warnings)
+    return _Prepared(job, case, rendered, tuple(warnings))
+
+
+def _finish(prepared: _Prepared, options: BulkOptions, data: bytes | None, *,
+            replace: bool = False) -> CaseResult:
+    """Save the letter's ``data`` (None: it was written by an earlier run) and say how it went."""
+    job, case, rendered = prepared.job, prepared.case, prepared.rendered
+    target = Path(options.out_dir, job.output)
+    try:
         if data is not None:
             # Flushed to disk once per batch (see run_jobs), not once per letter.
             write_atomic(target, data, force=options.force or replace, durable=False)
@@ -315,15 +355,11 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True,
                                     reply_by=rendered.letter.reply_by, output_path=target,
                                     data=data)
                      if data is not None else entry_for_earlier_letter(case, target))
-    except CaseError as err:
-        problems.extend(p.describe(with_file=False) for p in err.problems)
-        return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
     except LettersError as err:
-        problems.append(str(err))
-        return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
+        return prepared.failed(err)
     return CaseResult(
-        job.index, job.label, WRITTEN if write else ALREADY_DONE, output=str(target),
-        warnings=tuple(warnings), reply_by=rendered.letter.reply_by,
+        job.index, job.label, WRITTEN if data is not None else ALREADY_DONE, output=str(target),
+        warnings=prepared.warnings, reply_by=rendered.letter.reply_by,
         markdown=rendered.markdown if options.keep_markdown else None, entry=entry,
     )
 
@@ -359,8 +395,9 @@ def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
         tasks.append((job, not whole, exists and not whole))
     try:
         if workers <= 1 or len(tasks) < 2:
-            for task in tasks:
-                yield _skip_or_render(task, options)
+            step = PDF_GROUP if options.fmt == "pdf" else 1
+            for start in range(0, len(tasks), step):
+                yield from _render_tasks(tasks[start:start + step], options)
         else:
             yield from _run_in_processes(tasks, options, workers, chunk_size)
     finally:
@@ -398,6 +435,10 @@ def remove_stale_temporaries(out_dir: Path, jobs: Sequence[Job]) -> int:
 def _run_in_processes(tasks: list[_Task], options: BulkOptions, workers: int,
                       chunk_size: int) -> Iterator[CaseResult]:
     size = chunk_size or max(1, min(64, len(tasks) // (workers * 8) or 1))
+    if options.fmt == "pdf" and not chunk_size:
+        # Each chunk starts LibreOffice once: as large as a PDF group, while every worker gets
+        # a share of a small batch.
+        size = max(1, min(PDF_GROUP, -(-len(tasks) // workers)))
     chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -442,18 +483,81 @@ def is_whole_letter(path: Path, fmt: str) -> bool:
 def _skip_or_render(task: _Task, options: BulkOptions) -> CaseResult:
     job, write, replace = task
     if write or options.keep_markdown:
-        result = render_job(job, options, write=write, replace=replace)
-        if replace and result.status == WRITTEN:
-            note = ("the letter left by an earlier run was incomplete (the run was interrupted) "
-                    "and has been written again.")
-            result = dataclasses.replace(result, warnings=(note, *result.warnings))
-        return result
+        return _noted(render_job(job, options, write=write, replace=replace), replace)
     return CaseResult(job.index, job.label, ALREADY_DONE,
                       output=str(Path(options.out_dir, job.output)))
 
 
+def _noted(result: CaseResult, replaced: bool) -> CaseResult:
+    """``result``, saying so when its letter replaced an incomplete one."""
+    if replaced and result.status == WRITTEN:
+        note = ("the letter left by an earlier run was incomplete (the run was interrupted) "
+                "and has been written again.")
+        return dataclasses.replace(result, warnings=(note, *result.warnings))
+    return result
+
+
 def _render_chunk_or_skip(options: BulkOptions, batch: list[_Task]) -> list[CaseResult]:
-    return [_skip_or_render(task, options) for task in batch]
+    return [result for start in range(0, len(batch), PDF_GROUP)
+            for result in _render_tasks(batch[start:start + PDF_GROUP], options)]
+
+
+#: PDFs are made this many at a time with one start of LibreOffice (which costs about two
+#: seconds, against a fraction of a second for each further letter).
+PDF_GROUP = 16
+
+
+def _render_tasks(tasks: Sequence[_Task], options: BulkOptions) -> list[CaseResult]:
+    """The results for ``tasks``, in order; their PDFs made with one start of LibreOffice."""
+    if options.fmt != "pdf":
+        return [_skip_or_render(task, options) for task in tasks]
+    results: list[CaseResult | None] = [None] * len(tasks)
+    waiting: list[tuple[int, _Prepared, bool]] = []
+    documents: list[bytes] = []
+    for position, task in enumerate(tasks):
+        job, write, replace = task
+        if not write:
+            results[position] = _skip_or_render(task, options)
+            continue
+        prepared = _prepare(job, options)
+        if isinstance(prepared, CaseResult):
+            results[position] = prepared
+            continue
+        try:
+            documents.append(prepared.rendered.to_bytes(
+                "docx", reference_docx=options.reference_docx))
+        except LettersError as err:
+            results[position] = prepared.failed(err)
+            continue
+        waiting.append((position, prepared, replace))
+    for (position, prepared, replace), pdf in zip(waiting, _pdfs(documents), strict=True):
+        results[position] = prepared.failed(pdf) if isinstance(pdf, LettersError) else \
+            _noted(_finish(prepared, options, pdf, replace=replace), replace)
+    return [result for result in results if result is not None]
+
+
+def _pdfs(documents: Sequence[bytes]) -> list[bytes | LettersError]:
+    """Each .docx as a PDF, or the error that stopped it.
+
+    All are converted with one start of LibreOffice; if that fails, each is tried on its own, so
+    a letter LibreOffice cannot convert fails alone rather than taking the others with it.
+    """
+    from .writers.pdf import docx_to_pdf, docxs_to_pdfs
+
+    if not documents:
+        return []
+    try:
+        return list(docxs_to_pdfs(documents))
+    except LettersError as err:
+        if len(documents) == 1:
+            return [err]
+    out: list[bytes | LettersError] = []
+    for document in documents:
+        try:
+            out.append(docx_to_pdf(document))
+        except LettersError as err:
+            out.append(err)
+    return out
 
 
 def run_bulk(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,

@@ -7,6 +7,7 @@ The tests with the real LibreOffice fail in CI when it is missing and are skippe
 from __future__ import annotations
 
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -161,6 +162,76 @@ def test_bulk_pdf_without_libreoffice_stops_before_any_work(
     assert result.output.startswith("Error: PDF output needs LibreOffice")
     assert result.output.count("PDF output needs LibreOffice") == 1
     assert not out.exists()
+
+
+_COUNTING_SOFFICE = """\
+import sys, zipfile
+from pathlib import Path
+
+# A stand-in for LibreOffice: logs how many letters each start was given, and makes a "PDF"
+# for each, except for a letter that mentions Unconvertible.
+args = sys.argv[1:]
+out = Path(args[args.index("--outdir") + 1])
+out.mkdir(parents=True, exist_ok=True)
+inputs = [a for a in args if a.endswith(".docx")]
+with open(sys.argv[0] + ".log", "a") as log:
+    log.write(f"{len(inputs)}\\n")
+for name in inputs:
+    text = zipfile.ZipFile(name).read("word/document.xml").decode()
+    if "Unconvertible" not in text:
+        pdf = b"%PDF-1.4\\n" + text.encode() + b"\\n%%EOF\\n"
+        (out / (Path(name).stem + ".pdf")).write_bytes(pdf)
+"""
+
+
+def _counting_soffice(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    script = folder / "soffice.py"
+    script.write_text(f"#!{sys.executable}\n" + _COUNTING_SOFFICE, encoding="utf-8")
+    script.chmod(stat.S_IRWXU)
+    monkeypatch.setenv(SOFFICE_ENV, str(script))
+    return Path(str(script) + ".log")
+
+
+def _children(folder: Path, names: list[str], summary: str = "") -> Path:
+    folder.mkdir()
+    for name in names:
+        text = MINIMAL.replace("Mia Green", f"{name} Green")
+        if summary and name == names[1]:
+            text = text.replace("We have not been able to agree how to keep in touch.", summary)
+        write_case(folder, text, name=f"{name.lower()}.yaml")
+    return folder
+
+
+def test_bulk_pdf_starts_libreoffice_once_for_many_letters(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _counting_soffice(tmp_path, monkeypatch)
+    cases = _children(tmp_path / "cases", ["Ava", "Ben", "Cal", "Dan", "Eve"])
+    result = runner.invoke(main, ["bulk", str(cases), "--out", str(tmp_path / "out"),
+                                  "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert log.read_text().split() == ["5"]  # one start of LibreOffice, five letters
+    pdfs = sorted((tmp_path / "out").glob("*.pdf"))
+    assert [p.name for p in pdfs] == [f"letter-{n}.pdf" for n in ("ava", "ben", "cal", "dan",
+                                                                   "eve")]
+    for pdf, name in zip(pdfs, ("Ava", "Ben", "Cal", "Dan", "Eve"), strict=True):
+        assert f"{name} Green".encode() in pdf.read_bytes()  # each file holds its own letter
+
+
+def test_bulk_pdf_a_letter_libreoffice_cannot_convert_fails_alone(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = _counting_soffice(tmp_path, monkeypatch)
+    cases = _children(tmp_path / "cases", ["Ava", "Ben", "Cal"],
+                      summary="Unconvertible so far, we cannot agree how to keep in touch.")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf",
+                                  "--report", str(tmp_path / "report.csv")])
+    assert result.exit_code == 1, result.output
+    assert "2 written, 0 already done, 1 failed" in result.output
+    # The three together failed, so each was tried on its own.
+    assert log.read_text().split() == ["3", "1", "1", "1"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["letter-ava.pdf", "letter-cal.pdf"]
+    report = (tmp_path / "report.csv").read_text(encoding="utf-8-sig")
+    assert "ben.yaml,failed,,,LibreOffice could not turn the letter into a PDF" in report
 
 
 def test_statement_pdf(runner: CliRunner, tmp_path: Path, full_case: Path) -> None:
