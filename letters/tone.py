@@ -294,7 +294,11 @@ def _at_sentence_start(text: str, start: int) -> bool:
 
 def _is_name(text: str, start: int, end: int, name_words: set[str]) -> bool:
     """A listed word used as (part of) a name: after a title, a case name, or a capitalised
-    single word in the middle of a sentence ("Lily Never")."""
+    word in the middle of a sentence beside another capitalised word ("Lily Never").
+
+    A capitalised word on its own mid-sentence is not taken for a name: "he is a Liar" is
+    still an insult, whatever its capital.
+    """
     word = text[start:end]
     if " " in word.strip():
         return False
@@ -303,7 +307,21 @@ def _is_name(text: str, start: int, end: int, name_words: set[str]) -> bool:
     capitalised = word[:1].isupper() and not word.isupper()
     if capitalised and word.lower() in name_words:
         return True
-    return capitalised and not _at_sentence_start(text, start)
+    return capitalised and not _at_sentence_start(text, start) and _beside_capitalised(
+        text, start, end)
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"^[ \t]+([^\W\d_][\w'’-]*)")
+
+
+def _beside_capitalised(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``start:end`` has a capitalised word right before or after it,
+    as the parts of a name do ("Lily Never", "Never Smith")."""
+    before = _WORD_BEFORE.search(text[:start])
+    after = _WORD_AFTER.match(text[end:])
+    return any(m is not None and m.group(1)[:1].isupper() and not m.group(1).isupper()
+               for m in (before, after))
 
 
 def _tone_findings(text: str, path: str, quoted: Sequence[tuple[int, int]],

@@ -184,6 +184,16 @@ def test_names_are_not_hostile_words() -> None:
     assert check_text("Never told me about the visit.", names=["Karen Never"]) == []
 
 
+@pytest.mark.parametrize("text, word", [
+    ("He is a Liar and I have proof of it.", "Liar"),
+    ("The worker is Lazy.", "Lazy"),
+    ("Her work has been Useless for months.", "Useless"),
+])
+def test_a_capitalised_insult_on_its_own_is_still_an_insult(text: str, word: str) -> None:
+    # Only a capitalised word beside another ("Lily Never") is taken for part of a name.
+    assert ("insult", word) in _pairs(check_text(text))
+
+
 def test_word_boundaries() -> None:
     text = ("I am familiar with the plan. The scrapbook and the devilled eggs were for "
             "Scunthorpe. We assessed it altogether, without any class or passion.")
