@@ -447,7 +447,10 @@ class _Validator:
             try:
                 return dt.date.fromisoformat(raw.strip())
             except ValueError:
-                self.add(parts, f'"{raw.strip()}" is not a real date.', spec.example)
+                # The date is not repeated: it may be a child's date of birth, and messages
+                # end up in bulk reports. The line and field say where it is.
+                self.add(parts, "this is not a real date: that month has no such day (or the "
+                         "month is not 01 to 12).", spec.example)
                 return None
         self.add(parts, f"expected a date written as YYYY-MM-DD, not {_describe(raw)}.",
                  spec.example)

@@ -143,7 +143,7 @@ def test_bad_answers_are_explained_and_asked_again(runner: CliRunner, folder: Pa
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Sorry: An answer is needed here.\n  For example: Jane Doe" in out
-    assert 'Sorry: "31/02/2017" is not a real date.' in out
+    assert "Sorry: This is not a real date: that month has no such day" in out
     assert "Sorry: Please answer yes or no." in out
     assert "Sorry: There is no 7 in the list; choose from 1 to 5." in out
     assert '"next week" is not a date I can read.' in out

@@ -111,7 +111,8 @@ def test_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
         'northern-ireland. Did you mean "england"? For example: wales',
         "cases, row 3, column recipient_organisation: this is required but missing. "
         "For example: East Sussex County Council",
-        'cases, row 3, column child_2_date_of_birth: "2020-13-01" is not a real date. '
+        'cases, row 3, column child_2_date_of_birth: this is not a real date: that month has '
+        'no such day (or the month is not 01 to 12). '
         "For example: 2017-05-02",
     ]
 
