@@ -50,6 +50,10 @@ DEFAULT_SLOTS = 3
 
 #: Spreadsheets larger than this are refused before they are opened.
 MAX_SHEET_BYTES = 50 * 1024 * 1024
+#: An .xlsx workbook (a zip of XML files) whose parts add up to more than this unpacked is
+#: refused before it is read: a few kilobytes can unpack to gigabytes (a "zip bomb"). A
+#: workbook of 10,000 cases unpacks to a few tens of megabytes.
+MAX_UNPACKED_SHEET_BYTES = 256 * 1024 * 1024
 
 Parts = tuple[str | int, ...]
 
@@ -240,6 +244,27 @@ def _check_size(path: Path) -> None:
                         str(path))
 
 
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than ``MAX_UNPACKED_SHEET_BYTES``.
+
+    The sizes are those the zip declares; Python's zipfile never returns more than that, so
+    openpyxl cannot be made to read more. A file that is not a zip is left to the reader below,
+    which says so.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if unpacked > MAX_UNPACKED_SHEET_BYTES:
+        raise CaseError([Problem(
+            f"this workbook unpacks to {unpacked:,} bytes; a spreadsheet of cases may unpack to "
+            f"at most {MAX_UNPACKED_SHEET_BYTES:,} bytes. Is this the right file? If it is, "
+            "split it into smaller workbooks.")], str(path))
+
+
 def read_csv_table(path: str | os.PathLike[str]) -> Table:
     """A CSV file as a table named after the file. UTF-8, or Windows-1252 as Excel saves it."""
     p = Path(path)
@@ -283,6 +308,7 @@ def read_workbook_tables(path: str | os.PathLike[str]) -> tuple[Table, Table | N
 
     p = Path(path)
     _check_size(p)
+    _check_unpacked_size(p)
     try:
         book = openpyxl.load_workbook(p, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:

@@ -478,6 +478,27 @@ def test_spreadsheet_formulas_are_text_in_letters_and_inert_in_the_report(
     assert [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
 
 
+def test_workbook_that_unpacks_to_gigabytes_is_refused_unread(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    import letters.sheets
+
+    # A "zip bomb": a small file that unpacks to far more than any workbook of cases. The limit
+    # is lowered for the test so the bomb can be small too.
+    monkeypatch.setattr(letters.sheets, "MAX_UNPACKED_SHEET_BYTES", 1024 * 1024)
+    book = tmp_path / "cases.xlsx"
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (2 * 1024 * 1024))
+    assert book.stat().st_size < 10 * 1024
+    result = runner.invoke(main, ["bulk", str(book), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert ("cases.xlsx: this workbook unpacks to 2,097,152 bytes; a spreadsheet of cases may "
+            "unpack to at most 1,048,576 bytes.") in result.output
+    assert list((tmp_path / "out").glob("*.docx")) == []
+
+
 def test_oversized_spreadsheet_is_refused_unread(runner: CliRunner, tmp_path: Path) -> None:
     from letters.sheets import MAX_SHEET_BYTES
 
