@@ -7,7 +7,7 @@ word it builds the whole dictionary (135,000 lines: a second) and loads pyphen's
 s), so a ``swletter render`` of any case with a paragraph of 40 words or more took two seconds
 instead of a third of one. Here only the words a text uses are looked up, in the dictionary
 file textstat reads, and pyphen is loaded only for a word the dictionary lacks. Words,
-sentences and the formulas are textstat's own; ``tests/test_tone.py`` checks the scores are
+sentences and the formulas are textstat's own; ``tests/test_syllables.py`` checks the scores are
 the same as textstat's to the last digit.
 """
 
