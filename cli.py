@@ -804,6 +804,10 @@ def _bulk_summary(summary: Any, elapsed: float, folder: Path, report: Path) -> N
                f"({rate:.0f} letters per second).")
     click.echo(f"Letters: {folder}")
     click.echo(f"Report: {report}")
+    warned = sum(1 for result in summary.results if result.ok and result.warnings)
+    if warned:
+        click.echo(f"Warnings: {warned} of the letters written {'has' if warned == 1 else 'have'} "
+                   "warnings to read in the report before sending.")
     shown = 0
     for result in summary.results:
         if result.ok:

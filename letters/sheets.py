@@ -48,6 +48,9 @@ ALIASES = {
 TEMPLATE_SLOTS = {"children": 3, "supporting_statements": 2, "copy_to": 2}
 DEFAULT_SLOTS = 3
 
+#: The case_id of the filled example row in the workbook ``swletter bulk-template`` writes.
+EXAMPLE_CASE_ID = "EXAMPLE-1"
+
 #: Spreadsheets larger than this are refused before they are opened.
 MAX_SHEET_BYTES = 50 * 1024 * 1024
 #: An .xlsx workbook (a zip of XML files) whose parts add up to more than this unpacked is
@@ -634,6 +637,10 @@ def cases_from_tables(case_tables: Sequence[Table], evidence: Table | None, *, s
             if items:
                 data["evidence"] = [item for _, item in items]
             warnings.extend(formula_warnings.get(case_id, []) if case_id else [])
+            if case_id.upper() == EXAMPLE_CASE_ID:
+                warnings.append(f"{where}: this is the example row that swletter bulk-template "
+                                "wrote, for an invented family. Delete it once your own cases "
+                                "are in, so its letter is not sent with yours.")
             child = _first_child(data)
             cases.append(SheetCase(
                 label=f"{label_prefix}, row {number}",
@@ -834,7 +841,7 @@ def _template_rows() -> tuple[list[str], dict[str, Any], dict[str, str],
     example = parse_case_text(text, "example")
     for item in example.get("evidence") or []:
         item.pop("file", None)  # the template has no evidence folder beside it
-    row, evidence = flatten_case("EXAMPLE-1", example)
+    row, evidence = flatten_case(EXAMPLE_CASE_ID, example)
     headers = template_headers()
     notes_by = {}
     for col in case_columns():

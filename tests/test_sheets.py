@@ -262,3 +262,15 @@ def test_template_workbook_has_headers_notes_and_an_example(runner: CliRunner,
     evidence = list(book["evidence"].iter_rows(values_only=True))
     assert evidence[0] == ("case_id", "id", "date", "type", "description", "file")
     assert [r[1] for r in evidence[2:]] == ["E1", "E2", "E3", "E4", "E5", "E6", "E7"]
+
+
+def test_the_template_example_row_is_flagged_so_its_letter_is_not_sent(
+        runner: CliRunner, tmp_path: Path) -> None:
+    book = tmp_path / "cases.xlsx"
+    runner.invoke(main, ["bulk-template", str(book)])
+    result = runner.invoke(main, ["bulk", str(book), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert ("Warnings: 1 of the letters written has warnings to read in the report before "
+            "sending.") in result.stdout
+    report = (tmp_path / "out" / "bulk-report.csv").read_text(encoding="utf-8-sig")
+    assert "cases, row 3: this is the example row that swletter bulk-template wrote" in report
