@@ -149,6 +149,13 @@ def _load_settings(config_file: str | None, reference_docx: str | None,
     )
 
 
+#: ``--format`` on every command that writes one letter (render, followup, statement).
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS),
+    help="docx (default), md, html or pdf (pdf needs LibreOffice). Taken from the -o file name "
+         "when left out.",
+)
+
 #: ``--register FILE`` on every command that writes or reads the register of letters.
 _register_option = click.option(
     "--register", "register_path", metavar="FILE", envvar="SWLETTER_REGISTER",
@@ -163,9 +170,7 @@ _register_option = click.option(
 @click.option("-o", "--output", metavar="OUT",
               help="Where to write the letter; '-' writes it to the screen. "
                    "Default: next to the case file, named after the first child and the date.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="docx (default), md, html or pdf (pdf needs LibreOffice). Taken from the -o "
-                   "file name when left out.")
+@_format_option
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 @click.option("--strict", is_flag=True,
               help="Write nothing if `swletter check` has any warning about the case.")
@@ -469,8 +474,7 @@ def _as_date(value: Any) -> Any:
 @click.option("-o", "--output", metavar="OUT",
               help="Where to write the letter. Default: next to the case file, named after the "
                    "kind, the first child and the date.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="docx (default), md, html or pdf. Taken from the -o file name when left out.")
+@_format_option
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 @customisation_options
 def followup(case: str, kind: str, register_path: str | None, first_letter_date: Any,
@@ -1108,9 +1112,7 @@ def _width() -> int:
 @click.option("--by", "by", metavar="NAME",
               help="The author of the statement to draft, as named under "
                    "supporting_statements. Default: the first.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="docx (default), md, html or pdf (pdf needs LibreOffice). Taken from the -o "
-                   "file name when left out.")
+@_format_option
 @click.option("-o", "--output", metavar="OUT",
               help="Where to write the statement; '-' writes it to the screen. Default: next "
                    "to the case file, named after the author.")
