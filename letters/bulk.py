@@ -395,9 +395,7 @@ def run_jobs(jobs: Sequence[Job], options: BulkOptions, *, workers: int = 1,
         tasks.append((job, not whole, exists and not whole))
     try:
         if workers <= 1 or len(tasks) < 2:
-            step = PDF_GROUP if options.fmt == "pdf" else 1
-            for start in range(0, len(tasks), step):
-                yield from _render_tasks(tasks[start:start + step], options)
+            yield from _render_all(tasks, options)
         else:
             yield from _run_in_processes(tasks, options, workers, chunk_size)
     finally:
@@ -498,8 +496,14 @@ def _noted(result: CaseResult, replaced: bool) -> CaseResult:
 
 
 def _render_chunk_or_skip(options: BulkOptions, batch: list[_Task]) -> list[CaseResult]:
-    return [result for start in range(0, len(batch), PDF_GROUP)
-            for result in _render_tasks(batch[start:start + PDF_GROUP], options)]
+    return list(_render_all(batch, options))
+
+
+def _render_all(tasks: Sequence[_Task], options: BulkOptions) -> Iterator[CaseResult]:
+    """A result for each task as it is done: one by one, or PDFs a group at a time."""
+    step = PDF_GROUP if options.fmt == "pdf" else 1
+    for start in range(0, len(tasks), step):
+        yield from _render_tasks(tasks[start:start + step], options)
 
 
 #: PDFs are made this many at a time with one start of LibreOffice (which costs about two
