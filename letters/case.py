@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 MAX_CASE_BYTES = 2 * 1024 * 1024
 
 #: Lists and fields nested deeper than this are refused before the YAML is built. A case file
-#: needs about five levels; libyaml's C composer recurses once per level and would crash the
-#: whole process (not raise) on a file nested tens of thousands of levels deep.
-MAX_NESTING = 1000
+#: needs about six levels (grounds, a ground, its incidents, an incident, its evidence). The
+#: limit sits far below any YAML library's own (libyaml stops at 1,000 since PyYAML 6.0.4; the
+#: pure-Python reader has none and libyaml's older composer crashed the process), so swletter's
+#: check always speaks first and in its own words.
+MAX_NESTING = 100
 
 PathParts = tuple[str | int, ...]
 
@@ -164,6 +166,15 @@ class _CaseLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.Saf
         self.duplicates: list[tuple[str, int]] = []
 
 
+class _NotPlainDataError(Exception):
+    """YAML that is valid but uses what a case file may not (aliases, tags, complex keys)."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = mark.line + 1 if mark else None
+
+
 _NULL_TAG, _BOOL_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -176,9 +187,7 @@ def _plain_data(node: yaml.Node, seen: set[int], duplicates: list[tuple[str, int
     read thousands of case files. A node met twice is an alias; any other tag is refused.
     """
     if id(node) in seen:
-        raise yaml.constructor.ConstructorError(
-            None, None, "aliases (*name) are not allowed in a case file", node.start_mark
-        )
+        raise _NotPlainDataError("aliases (*name) are not allowed in a case file", node.start_mark)
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR_TAG:
@@ -187,24 +196,22 @@ def _plain_data(node: yaml.Node, seen: set[int], duplicates: list[tuple[str, int
             return None
         if node.tag == _BOOL_TAG:
             return node.value.lower() == "true"
-        raise yaml.constructor.ConstructorError(
-            None, None, f"YAML tags such as {node.tag} are not allowed in a case file",
-            node.start_mark,
-        )
+        raise _NotPlainDataError(f"YAML tags such as {node.tag} are not allowed in a case file",
+                                 node.start_mark)
     if isinstance(node, yaml.SequenceNode):
         return [_plain_data(item, seen, duplicates) for item in node.value]
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a field name must be a plain word, not a list or a set of fields",
-                key_node.start_mark,
-            )
+            raise _NotPlainDataError("a field name must be a plain word, not a list or a set of "
+                                     "fields", key_node.start_mark)
         key = _plain_data(key_node, seen, duplicates)
         if key in mapping:
             duplicates.append((str(key), key_node.start_mark.line + 1))
         mapping[key] = _plain_data(value_node, seen, duplicates)
     return mapping
+
+
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
@@ -276,23 +283,10 @@ def parse_case_text(text: str, name: str, *, as_json: bool = False) -> Any:
     try:
         node = loader.get_single_node()
         data = None if node is None else _plain_data(node, set(), loader.duplicates)
-    except yaml.constructor.ConstructorError as err:
-        mark = err.problem_mark
-        raise CaseError(
-            [Problem(f"{err.problem}.", line=mark.line + 1 if mark else None)], name
-        ) from None
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
-        what = err.problem or err.context or "the YAML cannot be read"
-        raise CaseError(
-            [Problem(f"this is not valid YAML: {what}. Check the indentation and that every "
-                     "value after a colon is on the same line or indented below it.",
-                     line=line, example="children:\n    - name: Sam Doe")],
-            name,
-        ) from None
+    except _NotPlainDataError as err:
+        raise CaseError([Problem(f"{err.message}.", line=err.line)], name) from None
     except yaml.YAMLError as err:
-        raise CaseError([Problem(f"this is not valid YAML: {err}")], name) from None
+        raise CaseError([_yaml_problem(err, text)], name) from None
     except RecursionError:
         raise CaseError([Problem(_TOO_DEEP)], name) from None
     finally:
@@ -310,27 +304,105 @@ def parse_case_text(text: str, name: str, *, as_json: bool = False) -> Any:
 _TOO_DEEP = (f"lists or fields are nested more than {MAX_NESTING:,} levels deep; a case file "
              "needs only a few. Is this the right file?")
 _NESTING_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+#: A YAML library that gives up on a file already this deeply nested is taken to have hit its
+#: own nesting limit: no real case file comes near it, and the user hears swletter's words.
+_SUSPICIOUSLY_DEEP = 32
+#: What starts a line, before its content: indentation and block markers ("- ", "? ", ": ").
+_LINE_LEAD = re.compile(r"^[ \-?:]*", re.M)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> tuple[int, int]:
+    """How deeply brackets nest in ``text``, and where they first nest deepest (an index).
+
+    Counted on the characters alone, quotes ignored, so a bracket inside a quoted value can
+    only make the figure larger. Only a file with many brackets pays for the count.
+    """
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return text.count("[") + text.count("{"), 0
+    depth = deepest = at = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > deepest:
+            deepest, at = depth, match.start()
+            if deepest > MAX_NESTING:
+                break
+    return deepest, at
 
 
 def _check_nesting(text: str, name: str) -> None:
-    """Refuse YAML nested deeper than ``MAX_NESTING`` before libyaml builds it (memory and stack
-    stay bounded). Every level needs one of ``[{-:?``, so an ordinary file is cleared by counting
-    them, and only an unusual one is scanned event by event."""
-    if sum(text.count(c) for c in "[{-:?") <= MAX_NESTING:
+    """Refuse YAML nested deeper than ``MAX_NESTING`` before a library builds it, so memory and
+    stack stay bounded and the user hears swletter's words whatever limit the library has.
+
+    Flow nesting (brackets) is counted on the characters. A block level needs a deeper
+    indentation, except that at one column a mapping may hold a sequence and a "- " may start a
+    compact level, so two levels per leading column (spaces and markers) bounds it; only a file
+    past that bound is scanned event by event.
+    """
+    flow, at = _flow_depth(text)
+    if flow > MAX_NESTING:
+        raise CaseError([Problem(_TOO_DEEP, line=text.count("\n", 0, at) + 1)], name)
+    lead = max(map(len, _LINE_LEAD.findall(text)), default=0)
+    if flow + 2 * (lead + 1) <= MAX_NESTING:
         return
     depth = 0
+    mark: Any = None
     try:
         for event in yaml.parse(text, Loader=_CaseLoader):
             if isinstance(event, _NESTING_EVENTS):
                 depth += 1
+                mark = event.start_mark
                 if depth > MAX_NESTING:
-                    mark = event.start_mark
-                    raise CaseError([Problem(_TOO_DEEP, line=mark.line + 1 if mark else None)],
-                                    name)
+                    break
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+        else:
+            return
     except yaml.YAMLError:
-        return  # a syntax error: parsing proper reports it with its line
+        if depth < _SUSPICIOUSLY_DEEP:
+            return  # an ordinary syntax error: parsing proper reports it with its line
+    raise CaseError([Problem(_TOO_DEEP, line=mark.line + 1 if mark else None)], name)
+
+
+#: The reading problems people meet in hand-edited YAML, each as (what the library's own report
+#: contains, what swletter says). A report not listed gets the general advice alone, so a new
+#: library wording can only make the message less specific, never wrong.
+_YAML_TROUBLE = (
+    ("mapping values are not allowed",
+     "a colon (:) appears where a new field cannot start. If a value contains a colon followed "
+     'by a space, put the whole value in quotes, as in summary: "Visits: none since May"'),
+    ("quoted scalar", "a quotation mark is opened but not closed"),
+    ("flow", "a bracket [ or { is opened but not closed, or a value inside it needs quotes"),
+    ("could not find expected ':'",
+     "a line has no colon after its field name, or a quotation mark is not closed"),
+    ("alias", "* or & starts a value; put the value in quotes"),
+    ("anchor", "* or & starts a value; put the value in quotes"),
+    ("block", "the indentation does not line up with the lines around it"),
+)
+
+
+def _yaml_problem(err: yaml.YAMLError, text: str) -> Problem:
+    """A YAML library's error as swletter's own advice, with the line where it is known."""
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    line = mark.line + 1 if mark else None
+    report = f"{getattr(err, 'context', '')} {getattr(err, 'problem', '')}" \
+        if isinstance(err, yaml.MarkedYAMLError) else ""
+    if line is not None and "\t" in _leading_space(text, line):
+        what = "a tab is used to indent this line; YAML needs spaces"
+    else:
+        what = next((says for sign, says in _YAML_TROUBLE if sign in report), "")
+    where = f" (column {mark.column + 1})" if mark else ""
+    advice = (f": {what}." if what else ". Check the indentation and that every value after a "
+              "colon is on the same line or indented below it.")
+    return Problem(f"this is not valid YAML{where}{advice}", line=line,
+                   example="children:\n    - name: Sam Doe")
+
+
+def _leading_space(text: str, line: int) -> str:
+    """The white space that starts line ``line`` (1-based) of ``text``."""
+    lines = text.split("\n", line)
+    here = lines[line - 1] if len(lines) >= line else ""
+    return here[: len(here) - len(here.lstrip(" \t"))]
 
 
 def _parse_json(text: str, name: str) -> Any:
@@ -347,8 +419,11 @@ def _parse_json(text: str, name: str) -> Any:
     try:
         data = json.loads(text, object_pairs_hook=pairs)
     except json.JSONDecodeError as err:
-        raise CaseError([Problem(f"this is not valid JSON: {err.msg}.", line=err.lineno)],
-                        name) from None
+        raise CaseError([Problem(
+            f"this is not valid JSON (column {err.colno}). Check for a missing comma between "
+            "fields, a comma after the last one, a name without double quotes, or a quotation "
+            "mark or bracket that is not closed.", line=err.lineno,
+            example='{"sender": {"name": "Jane Doe"}}')], name) from None
     except RecursionError:
         raise CaseError([Problem("this JSON is nested too deeply to be a case file.")],
                         name) from None

@@ -200,11 +200,12 @@ def test_user_text_is_folded_and_stripped_of_control_characters(tmp_path: Path) 
         (b"", "the file is empty."),
         (b"\x00\x01binary", "this is not a text file."),
         (b"name: caf\xe9\n", "line 1: the file is not UTF-8 text."),
-        (b"sender: [unclosed\n", "line 2: this is not valid YAML"),
+        (b"sender: [unclosed\n", "line 2: this is not valid YAML (column 1): a bracket [ or { is "
+                                 "opened but not closed"),
         (b"a: &x [1]\nb: *x\n", "line 1: aliases (*name) are not allowed in a case file."),
         (b"sender: 1\nsender: 2\n", 'line 2: "sender" appears more than once in the same place'),
         (b'{"sender": 1, "sender": 2}', '"sender" appears more than once in the same object'),
-        (b'{"sender": ', "line 1: this is not valid JSON"),
+        (b'{"sender": ', "line 1: this is not valid JSON (column 12). Check for a missing comma"),
         (b"- just\n- a list\n", "a case file is a set of fields such as sender: and children:"),
     ],
 )

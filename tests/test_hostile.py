@@ -60,15 +60,31 @@ def _error(runner: CliRunner, tmp_path: Path, data: bytes, name: str = "case.yam
 # Files that are not case files
 
 
-def test_malformed_yaml(runner: CliRunner, tmp_path: Path) -> None:
-    output = _error(runner, tmp_path, b"sender:\n  name: [Tom Green\nchildren: []\n")
-    assert output.splitlines()[1].startswith("  - line 3: this is not valid YAML: ")
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"sender:\n  name: [Tom Green\nchildren: []\n",
+     "  - line 3: this is not valid YAML (column 9): a bracket [ or { is opened but not closed"),
+    (b"sender:\n\tname: Tom Green\n",
+     "  - line 2: this is not valid YAML (column 1): a tab is used to indent this line; YAML "
+     "needs spaces."),
+    (b"grounds:\n  complaint:\n    summary: Visits: none since May\n",
+     "  - line 3: this is not valid YAML (column 20): a colon (:) appears where a new field "
+     "cannot start. If a value contains a colon followed by a space, put the whole value in "
+     "quotes"),
+    (b'sender:\n  name: "Tom Green\n',
+     "  - line 3: this is not valid YAML (column 1): a quotation mark is opened but not closed."),
+], ids=["bracket", "tab", "colon", "quote"])
+def test_malformed_yaml_in_swletters_words(runner: CliRunner, tmp_path: Path, data: bytes,
+                                           expected: str) -> None:
+    output = _error(runner, tmp_path, data)
+    assert output.splitlines()[1].startswith(expected)
 
 
 def test_malformed_json(runner: CliRunner, tmp_path: Path) -> None:
     output = _error(runner, tmp_path, b'{"sender": {"name": "Tom"},\n}', name="case.json")
-    # The rest of the line is Python's own wording, which changes between versions.
-    assert output.splitlines()[1].startswith("  - line 2: this is not valid JSON: ")
+    assert output.splitlines()[1] == (
+        "  - line 2: this is not valid JSON (column 1). Check for a missing comma between fields, "
+        "a comma after the last one, a name without double quotes, or a quotation mark or "
+        'bracket that is not closed. For example: {"sender": {"name": "Jane Doe"}}')
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n\n\t\n"], ids=["empty", "blank"])
@@ -176,6 +192,55 @@ def test_deep_nesting_is_refused(runner: CliRunner, tmp_path: Path, name: str, d
     output = _error(runner, tmp_path, data.encode(), name=name)
     assert "nested" in output.splitlines()[1]
     assert "deep" in output.splitlines()[1]
+
+
+# Nested by indentation, so a YAML reader (not a count of brackets) finds the depth.
+_DEEP_BLOCK = "".join(" " * i + "- \n" for i in range(150))
+_TOO_DEEP = ("lists or fields are nested more than 100 levels deep; a case file needs only a "
+             "few. Is this the right file?")
+
+
+def test_deep_nesting_message_with_a_yaml_reader_that_has_no_limit(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # PyYAML's pure-Python reader (and libyaml before PyYAML 6.0.4) has no nesting limit.
+    real_parse = yaml.parse
+    monkeypatch.setattr(yaml, "parse", lambda text, Loader: real_parse(text, yaml.SafeLoader))
+    output = _error(runner, tmp_path, _DEEP_BLOCK.encode())
+    assert output.splitlines()[1] == f"  - line 101: {_TOO_DEEP}"
+
+
+def test_deep_nesting_message_with_a_yaml_reader_that_gives_up_first(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reader with a lower limit of its own than swletter's (libyaml in PyYAML 6.0.4 stops at
+    # 1,000) is answered in swletter's words, never the library's.
+    real_parse = yaml.parse
+
+    def parse_until_40_deep(text: str, Loader: Any) -> Iterator[yaml.Event]:
+        depth = 0
+        for event in real_parse(text, Loader):
+            depth += isinstance(event, yaml.CollectionStartEvent)
+            if depth == 40:
+                raise yaml.scanner.ScannerError("a library's context", event.start_mark,
+                                                "a library's own words", event.start_mark)
+            yield event
+
+    monkeypatch.setattr(yaml, "parse", parse_until_40_deep)
+    output = _error(runner, tmp_path, _DEEP_BLOCK.encode())
+    assert output.splitlines()[1] == f"  - line 39: {_TOO_DEEP}"
+    assert "library" not in output
+
+
+def test_a_file_a_little_deeper_than_usual_is_still_read(tmp_path: Path) -> None:
+    # Nesting well below the limit, in the shapes a real file uses, is read as usual.
+    nested = "x: " + "[" * 60 + "]" * 60
+    block = "".join(" " * (2 * i) + f"k{i}:\n" for i in range(60)) + " " * 120 + "k: v\n"
+    for text in (nested, block):
+        path = tmp_path / "case.yaml"
+        path.write_text(MINIMAL + text, encoding="utf-8")
+        with pytest.raises(CaseError) as caught:
+            load_case(path)
+        assert "nested" not in str(caught.value)
+        assert any(f'"{key}" is not a field' in str(caught.value) for key in ("x", "k0"))
 
 
 def test_a_number_thousands_of_digits_long(runner: CliRunner, tmp_path: Path) -> None:
