@@ -892,7 +892,11 @@ def new(output: str | None, from_case: str | None) -> None:
 
 
 class _Interviewer:
-    """Asks an interview's questions in the terminal (or from piped lines) and saves the case."""
+    """Asks an interview's questions in the terminal (or from piped lines) and saves the case.
+
+    A case given with --from opens on the summary of its answers: a number changes that
+    answer, Enter carries on where the answers stop (or finishes).
+    """
 
     def __init__(self, interview: Any, target: Path, *, overwrite: bool) -> None:
         self.interview = interview
@@ -900,8 +904,6 @@ class _Interviewer:
         self.overwrite = overwrite  # the file is ours to replace: the --from file or a save
         self.section = ""
         self.item = ""
-        self.resuming = interview.has_answers
-        self.told_about_defaults = False
         self.tty = sys.stdin.isatty()
         if self.tty:
             import contextlib
@@ -911,7 +913,10 @@ class _Interviewer:
 
     def run(self) -> None:
         try:
-            self._ask_all()
+            while True:
+                self._ask_all()
+                if self._review():
+                    break
         except (click.Abort, KeyboardInterrupt, EOFError):
             self._stopped()
             return
@@ -930,8 +935,12 @@ class _Interviewer:
         if not self.interview.has_answers:
             click.echo("Stopped. Nothing was answered yet, so nothing was saved.")
             raise click.exceptions.Exit(1)
-        path = self._save(finished=False)
-        click.echo(f"Stopped. Your answers so far are saved in {path} (marked unfinished).")
+        complete = self.interview.first_unanswered() is None
+        path = self._save(finished=complete)
+        if complete:
+            click.echo(f"Stopped. Your answers are saved in {path}.")
+        else:
+            click.echo(f"Stopped. Your answers so far are saved in {path} (marked unfinished).")
         click.echo(f"To carry on where you left off, run:\n  swletter new --from {path}")
         raise click.exceptions.Exit(1)
 
@@ -949,20 +958,48 @@ class _Interviewer:
                 click.secho(f"\n{q.item}", bold=True)
             self._ask(q)
 
+    def _review(self) -> bool:
+        """Show every answer, numbered; True when the person is done, False to ask more."""
+        from letters.interview import summary_sections
+
+        rows = self.interview.summary()
+        click.echo("")
+        click.secho("Your answers", bold=True)
+        click.echo("============")
+        for heading, items in summary_sections(rows):
+            click.secho(f"\n{heading}", bold=True)
+            for row in items:
+                click.echo(click.wrap_text(f"{row.number}. {row.label}: {row.value}",
+                                           width=_width(), initial_indent="  ",
+                                           subsequent_indent="      "))
+        more = self.interview.first_unanswered() is not None
+        then = "carry on with the questions" if more else "save your answers"
+        click.echo("")
+        choice = click.prompt(_wrap(f"Type the number of an answer to change it, or press "
+                                    f"Enter to {then}", ""), default="", show_default=False,
+                              prompt_suffix="\n> ").strip().rstrip(".")
+        if choice.isdigit() and 1 <= int(choice) <= len(rows):
+            self.interview.go_to(rows[int(choice) - 1].key)
+            self.section = ""
+            return False
+        if choice:
+            click.secho(_wrap(f"Sorry: there is no answer {choice}; choose a number from 1 to "
+                              f"{len(rows)}, or press Enter."), fg="red")
+            return False
+        if more:
+            self.interview.resume()
+            return False
+        return True
+
     def _heading(self, section: Any) -> None:
         if not section.title:
             return
         click.echo("")
         click.secho(section.title, bold=True)
         click.echo("=" * len(section.title))
-        paras = section.intro.split("\n\n") if section.intro else []
-        if self.resuming and not self.told_about_defaults:
-            self.told_about_defaults = True
-            paras.append("Your earlier answers are shown in [brackets]. Press Enter to keep "
-                         "one, type a new answer to change it, or type - to leave out an "
-                         "optional one.")
-        if paras:
-            click.echo("\n\n".join(click.wrap_text(p, width=_width()) for p in paras))
+        if section.intro:
+            click.echo("\n\n".join(click.wrap_text(p, width=_width())
+                                    for p in section.intro.split("\n\n")))
 
     def _ask(self, q: Any) -> None:
         click.echo("")
@@ -1051,15 +1088,6 @@ class _Interviewer:
         from letters.errors import CaseError, OutputError
         from letters.letter import render_case_file
 
-        click.echo("")
-        click.secho("Your answers", bold=True)
-        click.echo("============")
-        for heading, rows in self.interview.summary():
-            click.secho(f"\n{heading}", bold=True)
-            for label, value in rows:
-                line = f"{label}: {value}" if label else value
-                click.echo(click.wrap_text(line, width=_width(), initial_indent="  ",
-                                           subsequent_indent="    "))
         path = self._save(finished=True)
         click.echo("")
         try:

@@ -7,6 +7,7 @@ pass. Each problem names the file, the line (for YAML), the field path such as
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import json
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .date_input import read_date
 from .errors import CaseError, Problem
 from .registry import Ground, load_grounds
 from .schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
@@ -518,17 +520,19 @@ class _Validator:
             return raw.date()
         if isinstance(raw, dt.date):
             return raw
-        if isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip()):
-            try:
-                return dt.date.fromisoformat(raw.strip())
-            except ValueError:
-                # The date is not repeated: it may be a child's date of birth, and messages
-                # end up in bulk reports. The line and field say where it is.
-                self.add(parts, "this is not a real date: that month has no such day (or the "
-                         "month is not 01 to 12).", spec.example)
-                return None
-        self.add(parts, f"expected a date written as YYYY-MM-DD, not {_describe(raw)}.",
-                 spec.example)
+        if isinstance(raw, str):
+            if _ISO_DATE.fullmatch(raw):  # the usual case, without the reader's work
+                with contextlib.suppress(ValueError):
+                    return dt.date.fromisoformat(raw)
+            reading = read_date(raw)
+            if reading.iso is not None:
+                return dt.date.fromisoformat(reading.iso)
+            # The whole date is never repeated: it may be a child's date of birth, and
+            # messages end up in bulk reports. The line and field say where it is.
+            self.add(parts, reading.problem, spec.example)
+            return None
+        self.add(parts, f"expected a date such as 2026-04-03 or 3 April 2026, not "
+                 f"{_describe(raw)}.", spec.example)
         return None
 
     def _int(self, spec: Field, raw: Any, parts: PathParts) -> int | None:

@@ -52,8 +52,8 @@ evidence:
     text = text.replace("    summary: We have", "    evidence: [E9]\n    summary: We have")
     found = problems(write_case(tmp_path, text))
     assert found == [
-        'line 1, date: this is not a real date: that month has no such day (or the month is '
-        'not 01 to 12). For example: date: 2026-11-23',
+        "line 1, date: there is no 30 February; February has 28 days. For example: "
+        "date: 2026-11-23",
         'line 4, sender.adress: "adress" is not a field swletter knows, so it would be left out '
         'of the letter. Did you mean "address"? For example: address: [12 High Street, '
         "Hastings, TN34 1AA]",

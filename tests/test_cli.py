@@ -89,8 +89,8 @@ def test_invalid_case_writes_nothing_and_names_every_problem(runner: CliRunner,
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"Error: {case} has 3 problems:",
-        '  - line 1, date: this is not a real date: that month has no such day (or the month '
-        'is not 01 to 12). For example: date: 2026-11-23',
+        "  - line 1, date: there is no 30 February; February has 28 days. For example: "
+        "date: 2026-11-23",
         '  - line 11, children[1].nme: "nme" is not a field swletter knows, so it would be left '
         'out of the letter. Did you mean "name"? For example: name: Sam Doe',
         "  - line 11, children[1].name: this is required but missing. For example: name: Sam Doe",

@@ -318,7 +318,8 @@ def test_wrong_types_anywhere_give_a_case_or_a_clear_error(path: tuple[Any, ...]
     ("children:\n  name: Mia Green\n", 'children: expected a list (each item starting with "- "), '
                                        "not a set of fields."),
     ("grounds: [communication_breakdown]\n", "grounds: expected a set of grounds, not a list."),
-    ("date: true\n", "date: expected a date written as YYYY-MM-DD, not true (yes/no)."),
+    ("date: true\n", "date: expected a date such as 2026-04-03 or 3 April 2026, not true "
+                    "(yes/no)."),
 ])
 def test_wrong_type_messages(tmp_path: Path, yaml_text: str, expected: str) -> None:
     name = "case.json" if yaml_text.startswith("{") else "case.yaml"

@@ -111,8 +111,7 @@ def test_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
         'northern-ireland. Did you mean "england"? For example: wales',
         "cases, row 3, column recipient_organisation: this is required but missing. "
         "For example: East Sussex County Council",
-        'cases, row 3, column child_2_date_of_birth: this is not a real date: that month has '
-        'no such day (or the month is not 01 to 12). '
+        "cases, row 3, column child_2_date_of_birth: the month must be from 1 to 12. "
         "For example: 2017-05-02",
     ]
 
@@ -137,7 +136,7 @@ def test_evidence_rows_are_matched_by_case_id_and_located(tmp_path: Path) -> Non
     results = run_rows(tmp_path, [row], evidence)
     assert [r.status for r in results] == [FAILED, FAILED]
     assert list(results[0].problems) == [
-        'evidence, row 3, column date: expected a date written as YYYY-MM-DD, not text. '
+        "evidence, row 3, column date: give the year as well, such as 3 April 2026. "
         "For example: 2026-04-03",
         'evidence, row 3, column type: "phone" is not one of email, letter, text message, call '
         "log, record, report, statement, note, other. For example: email",

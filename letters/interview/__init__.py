@@ -1,0 +1,46 @@
+"""The guided interview that builds a case file, one plain question at a time.
+
+``engine`` drives it (``Interview``); ``plan`` works out the questions from the answers;
+``questions`` reads them from ``grounds/_questions.toml``; ``wording`` offers the tone checker's
+suggestions; ``files`` reads and saves case files for it.
+"""
+
+from .engine import (
+    STATE_VERSION,
+    Accepted,
+    Interview,
+    Outcome,
+    Rejected,
+    StateError,
+    SummaryRow,
+    ToneConcern,
+    summary_sections,
+)
+from .files import load_answers, save_answers
+from .questions import CITES, GROUNDS, YESNO, Choice, Question, Section, load_questions
+from .wording import ToneCheck, ToneNote, default_tone_check, tone_notes
+
+__all__ = [
+    "CITES",
+    "GROUNDS",
+    "STATE_VERSION",
+    "YESNO",
+    "Accepted",
+    "Choice",
+    "Interview",
+    "Outcome",
+    "Question",
+    "Rejected",
+    "Section",
+    "StateError",
+    "SummaryRow",
+    "ToneCheck",
+    "ToneConcern",
+    "ToneNote",
+    "default_tone_check",
+    "load_answers",
+    "load_questions",
+    "save_answers",
+    "summary_sections",
+    "tone_notes",
+]

@@ -1,0 +1,385 @@
+"""The guided interview: plain questions, one at a time, that build a case file.
+
+It never prints and never reads the keyboard. A front end asks ``next_question()``, shows it
+however it likes, and hands the answer to ``submit()``, which says whether the answer was
+accepted, what was wrong with it (and an example of a right one), or that the tone checker has a
+civil suggestion. The terminal (``swletter new``) and the web form are two such front ends,
+asking exactly the same questions.
+
+The whole state is data: the answers (plain case data, as a case file is parsed into), the key
+of the question being asked, and the keys of the questions answered. ``state()`` gives it as
+JSON-ready data and ``Interview.from_state`` carries on from it, in another request or another
+process. ``go_to(key)``, ``back()`` and ``resume()`` move about; after a changed answer the
+interview goes on to any question that change brought in, then back to the summary.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..case import check_value, clean_text, evidence_file_problem
+from ..casefile import prune_empty
+from ..date_input import read_date
+from ..dates import long_date
+from ..errors import Problem
+from .answers import answer_text, numbers_in
+from .plan import Step, build_plan
+from .questions import CITES, GROUNDS, YESNO, Question, Questions, load_questions
+from .wording import ToneCheck, ToneNote
+
+#: The version of ``Interview.state()``'s shape, so a saved state from a later swletter is
+#: refused rather than misread.
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The answer was taken. ``note`` confirms how it was understood ("3 April 2026")."""
+
+    value: Any
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The answer was not taken; ``problem`` says why and gives an example. Ask again."""
+
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class ToneConcern:
+    """The answer is valid, but the tone checker has suggestions. Nothing is stored yet.
+
+    The front end offers them, then submits ``rewrite`` (when there is one, to accept it), an
+    edited answer (checked again), or the original ``text`` with ``check_tone=False`` (to keep
+    the person's own words).
+    """
+
+    text: str
+    notes: tuple[ToneNote, ...]
+    rewrite: str | None = None
+
+
+Outcome = Accepted | Rejected | ToneConcern
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One answer on the check-your-answers list: ``key`` goes back to its question."""
+
+    number: int
+    section: str
+    label: str
+    value: str
+    key: str
+
+
+class StateError(ValueError):
+    """A saved interview state that cannot be carried on from (damaged, or from a later
+    swletter). Front ends say so and start again from the answers, which are a case file."""
+
+
+@dataclass
+class Interview:
+    """A guided interview over case data. Drive it with ``next_question()`` and ``submit()``.
+
+    ``data`` is an existing case's data (from ``load_answers``) to edit, or empty to start
+    afresh; it is copied. With existing data the interview opens on the summary (``finished``
+    is true until ``go_to`` or ``resume``), counting as answered every question up to the last
+    one the data answers — all of them, unless the data is marked ``incomplete``.
+    ``base_dir`` is the folder the case file is in (evidence files are relative to it).
+    """
+
+    data: dict[str, Any] = field(default_factory=dict)
+    base_dir: str = "."
+    today: dt.date = field(default_factory=dt.date.today)
+    tone_check: ToneCheck | None = None
+    at: str | None = field(default=None, init=False)
+    done: set[str] = field(default_factory=set, init=False)
+
+    def __post_init__(self) -> None:
+        given = copy.deepcopy(dict(self.data)) if self.data else {}
+        unfinished = bool(given.pop("incomplete", False))
+        self.data = given
+        self.questions: Questions = load_questions()
+        steps = self.plan()
+        if not prune_empty(given):
+            self.at = steps[0].key
+            return
+        last = max((i for i, s in enumerate(steps) if s.answered), default=-1)
+        self.done = {s.key for s in (steps[: last + 1] if unfinished else steps)}
+
+    # -- the state as data -----------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """Everything needed to carry on later, as JSON-ready data."""
+        return {"version": STATE_VERSION, "answers": copy.deepcopy(self.data), "at": self.at,
+                "done": sorted(self.done)}
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any], *, base_dir: str = ".",
+                   today: dt.date | None = None,
+                   tone_check: ToneCheck | None = None) -> Interview:
+        """The interview ``state()`` described, ready to carry on at the same question."""
+        answers, at, done = state.get("answers"), state.get("at"), state.get("done")
+        if (state.get("version") != STATE_VERSION or not isinstance(answers, dict)
+                or not (at is None or isinstance(at, str)) or not isinstance(done, list)
+                or not all(isinstance(k, str) for k in done)):
+            raise StateError("the saved answers are damaged or from a newer swletter")
+        interview = cls(base_dir=base_dir, today=today or dt.date.today(),
+                        tone_check=tone_check)
+        interview.data = copy.deepcopy(answers)
+        interview.done = set(done)
+        interview.at = at
+        return interview
+
+    # -- where the interview is --------------------------------------------------------------
+
+    def plan(self) -> list[Step]:
+        """Every question for the answers as they stand (see ``letters.interview.plan``)."""
+        return build_plan(self.data, base_dir=self.base_dir)
+
+    def _step(self) -> Step | None:
+        if self.at is None:
+            return None
+        steps = self.plan()
+        found = next((s for s in steps if s.key == self.at), None)
+        if found is None:  # the question no longer applies: carry on from the first not done
+            self.at = next((s.key for s in steps if s.key not in self.done), None)
+            found = next((s for s in steps if s.key == self.at), None)
+        return found
+
+    def next_question(self) -> Question | None:
+        """The question to ask now, or None when it is time for the summary."""
+        step = self._step()
+        return step.question if step else None
+
+    @property
+    def finished(self) -> bool:
+        """Whether there is no question to ask now: the summary is next."""
+        return self.next_question() is None
+
+    @property
+    def has_answers(self) -> bool:
+        """Whether anything has been answered (or was loaded) that is worth saving."""
+        return bool(prune_empty(self.data))
+
+    def go_to(self, key: str) -> Question:
+        """Go to the question ``key`` (from a summary row or a Change link) to answer again."""
+        for step in self.plan():
+            if step.key == key:
+                self.at = key
+                return step.question
+        raise KeyError(key)
+
+    def back(self) -> Question | None:
+        """Go to the question before this one (the last one, from the summary)."""
+        steps = self.plan()
+        keys = [s.key for s in steps]
+        here = keys.index(self.at) if self.at in keys else len(keys)
+        if here == 0:
+            return steps[0].question if steps else None
+        self.at = keys[here - 1]
+        return steps[here - 1].question
+
+    def first_unanswered(self) -> str | None:
+        """The key of the first question not answered yet, or None when all are."""
+        return next((s.key for s in self.plan() if s.key not in self.done), None)
+
+    def resume(self) -> Question | None:
+        """Carry on where the answers stop (the summary, when every question is answered)."""
+        self.at = self.first_unanswered()
+        return self.next_question()
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def submit(self, answer: str, *, check_tone: bool = True) -> Outcome:
+        """Check ``answer`` to the current question; store it and move on when it is right."""
+        step = self._step()
+        if step is None:
+            raise RuntimeError("there is no question to answer: the summary is next")
+        outcome = self._check(step, answer)
+        if not isinstance(outcome, Accepted):
+            return outcome
+        q = step.question
+        if (check_tone and q.tone and self.tone_check is not None
+                and isinstance(outcome.value, str) and outcome.value):
+            notes, rewrite = self.tone_check(outcome.value, q.field_path, q.tone, self._names())
+            if notes:
+                return ToneConcern(outcome.value, notes, rewrite)
+        before = [s.key for s in self.plan()]
+        step.store(self.data, _as_data(outcome.value))
+        self.done.add(step.key)
+        self._advance(step.key, before.index(step.key))
+        return outcome
+
+    def _advance(self, key: str, old_index: int) -> None:
+        """Move to the first question after ``key`` not answered yet (None: the summary)."""
+        keys = [s.key for s in self.plan()]
+        start = keys.index(key) + 1 if key in keys else old_index
+        self.at = next((k for k in keys[start:] if k not in self.done), None)
+
+    def _names(self) -> list[str]:
+        """Everyone named in the case, so the tone checker never mistakes a name for a word."""
+        names = []
+        for key in ("sender", "recipient", "social_worker"):
+            person = self.data.get(key)
+            if isinstance(person, dict) and isinstance(person.get("name"), str):
+                names.append(person["name"])
+        for key, name_field in (("children", "name"), ("copy_to", "name"),
+                                ("supporting_statements", "author")):
+            for item in self.data.get(key) or []:
+                if isinstance(item, dict) and isinstance(item.get(name_field), str):
+                    names.append(item[name_field])
+        return names
+
+    def _check(self, step: Step, answer: str) -> Outcome:
+        q, spec, qs = step.question, step.spec, step.qspec
+        say = self.questions.say
+        text = answer.strip() or q.default  # an empty answer keeps the answer already given
+
+        def reject(message: str) -> Rejected:
+            return Rejected(Problem(message, path=q.field_path, example=q.example))
+
+        if q.kind in (YESNO, "flag"):
+            word = text.lower().rstrip(".!")
+            if word in self.questions.words("yes_words"):
+                return Accepted(True)
+            if word in self.questions.words("no_words"):
+                return Accepted(False)
+            return reject(say("yes_or_no"))
+        if not text or (text == "-" and not q.required):
+            return reject(say("answer_needed")) if q.required else Accepted(None)
+        if qs.dont_know and text.lower().rstrip(".!") in qs.dont_know:
+            return Accepted(None)
+        if q.kind in (GROUNDS, CITES):
+            return self._check_numbers(q, text)
+        raw: Any = text
+        note = ""
+        if q.kind in ("choice", "child"):
+            number = text.rstrip(".")
+            by_label = {c.label.lower(): c for c in q.choices}
+            if number.isdigit():
+                if not 1 <= int(number) <= len(q.choices):
+                    return reject(say("no_such_number", number=number, last=len(q.choices)))
+                raw = q.choices[int(number) - 1].value
+                note = q.choices[int(number) - 1].label
+            elif text.lower() in by_label:
+                raw = by_label[text.lower()].value
+            if q.kind == "child":
+                names = [c.value for c in q.choices]
+                matches = [n for n in names if clean_text(n).lower() == clean_text(raw).lower()]
+                if not matches:
+                    close = difflib.get_close_matches(clean_text(raw), names, n=1)
+                    return reject(say("not_a_child", shown=clean_text(raw),
+                                      children=", ".join(names))
+                                  + (say("did_you_mean", word=close[0]) if close else ""))
+                raw = matches[0]
+        elif q.kind == "lines":
+            raw = [part for part in (p.strip() for p in text.split(",")) if part]
+        elif q.kind == "date":
+            reading = read_date(text, today=self.today, month_ok=q.month_ok)
+            if reading.iso is None:
+                return reject(reading.problem[:1].upper() + reading.problem[1:])
+            raw = reading.iso
+        value, problems = check_value(spec, raw, path=q.path, base_dir=self.base_dir)
+        if problems:
+            # Messages quote the value as read; quote it as the person typed it.
+            return reject(problems[0].message.replace(f'"{raw}"', f'"{text}"'))
+        if q.kind == "date" and isinstance(value, dt.date):
+            if qs.not_future and value > self.today:
+                return reject(say("date_after_today", date=long_date(value),
+                                  today=long_date(self.today)))
+            note = long_date(value)
+        if q.kind == "lines" and not value:
+            return reject(say("answer_needed"))
+        if spec.name == "file" and q.path[:1] == ("evidence",):
+            missing = evidence_file_problem(self.base_dir, value)
+            if missing:
+                return reject(missing.replace("next to the case file",
+                                              f"in {Path(self.base_dir).resolve()}")
+                              .replace("or leave file out", say("leave_file_out")))
+        return Accepted(value, note)
+
+    def _check_numbers(self, q: Question, text: str) -> Outcome:
+        say = self.questions.say
+
+        def reject(message: str) -> Rejected:
+            return Rejected(Problem(message, path=q.field_path, example=q.example))
+
+        numbers = numbers_in(text)
+        if numbers is None:
+            by_value = {c.value: c for c in q.choices}
+            words = [w for w in re.split(r"[\s,]+", text) if w]
+            if not words or not all(w in by_value for w in words):
+                return reject(say("not_numbers", shown=text))
+            numbers = [str(by_value[w].number) for w in words]
+        chosen = []
+        for n in numbers:
+            if not 1 <= int(n) <= len(q.choices):
+                return reject(say("not_in_list", number=n, last=len(q.choices)))
+            value = q.choices[int(n) - 1].value
+            if value not in chosen:
+                chosen.append(value)
+        if q.kind == GROUNDS:
+            chosen = [c.value for c in q.choices if c.value in chosen]  # the letter's order
+        return Accepted(chosen, ", ".join(c.label for c in q.choices if c.value in chosen))
+
+    # -- the summary -------------------------------------------------------------------------
+
+    def summary(self) -> list[SummaryRow]:
+        """The answers, one row per question, each with the key that goes back to it."""
+        rows: list[SummaryRow] = []
+        for step in self.plan():
+            if not step.in_summary:
+                continue
+            q = step.question
+            label = f"{q.item}: {q.label}" if q.item and q.kind != YESNO else q.label
+            rows.append(SummaryRow(len(rows) + 1, q.section.title, label,
+                                   self._shown(step), step.key))
+        return rows
+
+    def _shown(self, step: Step) -> str:
+        q, value = step.question, step.value
+        say = self.questions.say
+        if q.kind == YESNO:
+            return say("yes") if value else say("no")
+        if q.kind == GROUNDS:
+            return ", ".join(c.label for c in q.choices if c.value in (value or [])) \
+                or say("none_given")
+        if q.kind == CITES:
+            return ", ".join(value or []) or say("none_given")
+        if value in (None, "", [], ()):
+            if q.id == "recipient.name":
+                return say("manager_not_known")
+            return say("none_given") if not q.default else q.default
+        if q.kind == "choice":
+            return next((c.label for c in q.choices if c.value == value), str(value))
+        return answer_text(value, q.kind)
+
+
+def _as_data(value: Any) -> Any:
+    """An accepted value as a case file holds it (JSON-ready: dates as 2026-04-03)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def summary_sections(rows: Sequence[SummaryRow]) -> list[tuple[str, list[SummaryRow]]]:
+    """Summary rows grouped under their section titles, in order."""
+    out: list[tuple[str, list[SummaryRow]]] = []
+    for row in rows:
+        if not out or out[-1][0] != row.section:
+            out.append((row.section, []))
+        out[-1][1].append(row)
+    return out

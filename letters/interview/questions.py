@@ -1,0 +1,193 @@
+"""The interview's questions as data: what a front end shows, and the questions file behind it.
+
+``grounds/_questions.toml`` lists the sections and questions in the order they are asked, the
+plainer wording for each ground's fields, and the interview's own sentences (``[messages]``).
+Anything a question does not say is taken from the field's description in the case schema.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..case import format_path
+from ..errors import GroundDefinitionError
+from ..registry import read_shared_data
+
+PathParts = tuple[str | int, ...]
+
+#: Kinds of question beyond the case-field kinds: yes/no, the choice of grounds, and which of
+#: the chosen grounds a piece of evidence supports.
+YESNO, GROUNDS, CITES = "yesno", "grounds", "cites"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of questions under one heading, such as "About you"."""
+
+    id: str
+    title: str
+    intro: str = ""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One numbered option of a question."""
+
+    number: int
+    value: str
+    label: str
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question, with everything a front end needs to ask it.
+
+    ``key`` names this question's place in the interview (``children[2].name``), and is what a
+    front end hands back to go to it again. ``path`` is where the answer goes in the case data
+    (empty for yes/no questions that steer the interview). ``default`` is the answer already
+    given, in the form the person would type it; an empty answer keeps it.
+    """
+
+    id: str
+    text: str
+    kind: str
+    section: Section
+    key: str = ""
+    path: PathParts = ()
+    item: str = ""
+    label: str = ""
+    help: str = ""
+    example: str = ""
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    multiple: bool = False
+    default: str = ""
+    note: str = ""
+    tone: str = ""
+    #: Whether a month and year alone is an answer (a date that need not be exact).
+    month_ok: bool = False
+
+    @property
+    def field_path(self) -> str:
+        """The case-file field this question fills, as ``evidence[2].date``."""
+        return format_path(self.path)
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """One question as the questions file gives it (any part left out comes from the field)."""
+
+    field: str
+    text: str = ""
+    label: str = ""
+    help: str = ""
+    example: str = ""
+    required: bool | None = None
+    when: str = ""
+    dont_know: tuple[str, ...] = ()
+    not_future: bool = False
+    tone: str = ""
+    kind: str = ""
+    choice_labels: tuple[str, ...] = ()
+    month_ok: bool = False
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A section as the questions file gives it; ``group`` repeats it for each item of a list."""
+
+    id: str
+    title: str = ""
+    intro: str = ""
+    kind: str = ""
+    group: str = ""
+    item: str = ""
+    min: int = 0
+    first: str = ""
+    more: str = ""
+    text: str = ""
+    label: str = ""
+    example: str = ""
+    questions: tuple[QuestionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Questions:
+    """The parsed questions file: sections in order, plainer wording for ground fields, and the
+    interview's own sentences by name."""
+
+    sections: tuple[SectionSpec, ...]
+    ground_wording: Mapping[str, Mapping[str, Any]]
+    messages: Mapping[str, Any]
+
+    def say(self, name: str, **values: Any) -> str:
+        """The message called ``name`` with its ``{blanks}`` filled in."""
+        return str(self.messages[name]).format(**values)
+
+    def words(self, name: str) -> tuple[str, ...]:
+        """A list of words from the messages (such as the ways to say yes)."""
+        return tuple(str(w) for w in self.messages[name])
+
+
+_QKEYS = set(QuestionSpec.__dataclass_fields__)
+_SKEYS = set(SectionSpec.__dataclass_fields__) - {"questions"} | {"question"}
+_WHERE = "grounds/_questions.toml"
+
+
+@functools.cache
+def load_questions() -> Questions:
+    """The interview's questions, read once per process from ``grounds/_questions.toml``."""
+    try:
+        data = tomllib.loads(read_shared_data("_questions.toml"))
+    except tomllib.TOMLDecodeError as err:
+        raise GroundDefinitionError(f"{_WHERE} is not valid TOML: {err}") from err
+    sections = []
+    for i, raw in enumerate(data.get("section", [])):
+        unknown = set(raw) - _SKEYS
+        if unknown or "id" not in raw:
+            raise GroundDefinitionError(
+                f"{_WHERE}: section {i + 1} needs an id and may only have {sorted(_SKEYS)}; "
+                f"found {sorted(unknown) or 'no id'}")
+        questions = []
+        for j, q in enumerate(raw.get("question", [])):
+            bad = set(q) - _QKEYS
+            if bad or "field" not in q:
+                raise GroundDefinitionError(
+                    f"{_WHERE}: section {raw['id']!r} question {j + 1} needs a field and may "
+                    f"only have {sorted(_QKEYS)}; found {sorted(bad) or 'no field'}")
+            questions.append(question_spec(q["field"], q))
+        fields = {k: v for k, v in raw.items() if k != "question"}
+        sections.append(SectionSpec(**fields, questions=tuple(questions)))
+    return Questions(tuple(sections), data.get("ground", {}), data.get("messages", {}))
+
+
+def question_spec(name: str, wording: Mapping[str, Any]) -> QuestionSpec:
+    """A question for the field ``name`` from its wording in the questions file."""
+    plain = {k: v for k, v in wording.items() if k in _QKEYS and not isinstance(v, dict)}
+    plain["dont_know"] = tuple(plain.get("dont_know", ()))
+    plain["choice_labels"] = tuple(plain.get("choice_labels", ()))
+    return QuestionSpec(**{**plain, "field": name})
+
+
+def paragraphs(text: str) -> str:
+    """A TOML block of text as one paragraph per blank-line-separated block."""
+    return "\n\n".join(" ".join(block.split()) for block in text.strip().split("\n\n") if block)
+
+
+def fill(text: str, context: Mapping[str, str]) -> str:
+    """``{child}``-style blanks filled in; a blank with no value reads as a plain phrase."""
+    fallback = load_questions().messages.get("blanks", {})
+    return re.sub(r"\{(\w+)\}", lambda m: context.get(m.group(1), fallback.get(m.group(1), "")),
+                  text)
+
+
+def label_for(name: str) -> str:
+    """``date_of_birth`` → "Date of birth"; ``text message`` → "Text message"."""
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
