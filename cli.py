@@ -204,8 +204,8 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
                         reference_docx=settings.reference_docx)
     from letters.dates import long_date
 
-    click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
-    _record_request(_register_path(register_path, settings), rendered.letter, path)
+    click.echo(f"Wrote {path} (reply by {long_date(rendered.document.reply_by)}).")
+    _record_request(_register_path(register_path, settings), rendered.document, path)
     _echo_findings(findings, err=True)
 
 
@@ -245,7 +245,7 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
                                   "example": p.example} for p in err.problems]})
         sys.exit(1)
     rendered = make_letter(loaded, template_dirs=settings.template_dirs)
-    letter = rendered.letter
+    letter = rendered.document
     findings = review_letter(rendered)
     warnings = len(faults(findings))
     notes = len(findings) - warnings
@@ -498,7 +498,7 @@ def followup(case: str, kind: str, register_path: str | None, first_letter_date:
         force=force, register_path=register, first_letter_date=_as_date(first_letter_date),
         today=_as_date(letter_date), settings=settings,
     )
-    followup_letter = written.rendered.followup
+    followup_letter = written.rendered.document
     click.echo(f"Wrote {written.path} (reply by {long_date(followup_letter.reply_by)}), citing "
                f"your letter of {long_date(followup_letter.first.date)} "
                f"(from {written.first_source}).")
@@ -1110,7 +1110,7 @@ class _Interviewer:
         except OutputError as err:
             raise click.ClickException(f"{err}\n(your case is saved in {path}: run swletter "
                                        f"render {path} --force to replace the letter)") from err
-        click.echo(f"Wrote {letter_path} (reply by {long_date(rendered.letter.reply_by)}).")
+        click.echo(f"Wrote {letter_path} (reply by {long_date(rendered.document.reply_by)}).")
         click.echo(_wrap("Read it before you send it: it is your letter, so change anything "
                          "that does not sound like you.", ""))
         if case.supporting_statements:
@@ -1156,11 +1156,7 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     """
     from letters.case import load_case
     from letters.output import write_atomic
-    from letters.statement import (
-        StatementChoiceError,
-        default_statement_path,
-        draft_statement,
-    )
+    from letters.statement import StatementChoiceError, draft_statement
 
     chosen = _choose_format(fmt, output, settings.format)
     loaded = load_case(case, defaults=settings.case_defaults)
@@ -1171,14 +1167,14 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     if output == "-":
         click.echo(draft.to_bytes(chosen).decode("utf-8"), nl=False)
         return
-    target = Path(output) if output else default_statement_path(loaded, draft, chosen)
+    target = Path(output) if output else Path(loaded.base_dir or ".") / draft.file_name(chosen)
     path = write_atomic(target, draft.to_bytes(chosen, reference_docx=settings.reference_docx),
                         force=force)
-    click.echo(f"Wrote {path}: a draft statement for {draft.statement.author} to complete and "
-               "sign.")
-    if draft.missing:
+    click.echo(f"Wrote {path}: a draft statement for {draft.document.statement.author} to "
+               "complete and sign.")
+    if draft.document.missing:
         click.echo("Still to complete (marked in [square brackets]): "
-                   + "; ".join(m.what for m in draft.missing) + ".")
+                   + "; ".join(m.what for m in draft.document.missing) + ".")
 
 
 def _echo_statement_todo(case: Any, case_path: str) -> None:

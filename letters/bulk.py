@@ -29,8 +29,9 @@ from pathlib import Path
 
 from .case import Case, case_from_data, load_case
 from .config import CaseDefaults
+from .documents import Rendered, slug
 from .errors import CaseError, LettersError, OutputError, Problem
-from .letter import RenderedLetter, make_letter, slug
+from .letter import make_letter
 from .output import write_atomic
 from .register import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
 from .sheets import (
@@ -300,7 +301,7 @@ class _Prepared:
 
     job: Job
     case: Case
-    rendered: RenderedLetter
+    rendered: Rendered
     warnings: tuple[str, ...]
 
     def failed(self, err: LettersError) -> CaseResult:
@@ -351,15 +352,15 @@ def _finish(prepared: _Prepared, options: BulkOptions, data: bytes | None, *,
             write_atomic(target, data, force=options.force or replace, durable=False)
         entry = None
         if options.record:
-            entry = (entry_for_case(case, kind="request", letter_date=rendered.letter.date,
-                                    reply_by=rendered.letter.reply_by, output_path=target,
+            entry = (entry_for_case(case, kind="request", letter_date=rendered.document.date,
+                                    reply_by=rendered.document.reply_by, output_path=target,
                                     data=data)
                      if data is not None else entry_for_earlier_letter(case, target))
     except LettersError as err:
         return prepared.failed(err)
     return CaseResult(
         job.index, job.label, WRITTEN if data is not None else ALREADY_DONE, output=str(target),
-        warnings=prepared.warnings, reply_by=rendered.letter.reply_by,
+        warnings=prepared.warnings, reply_by=rendered.document.reply_by,
         markdown=rendered.markdown if options.keep_markdown else None, entry=entry,
     )
 

@@ -16,6 +16,8 @@ from typing import Any
 from .case import Case, Evidence, SupportingStatement
 from .dates import add_working_days
 from .errors import Problem
+from .language import DEFAULT as DEFAULT_LANGUAGE
+from .language import language
 from .registry import Ground, get_ground
 from .schema import Field
 
@@ -65,7 +67,8 @@ class Letter:
     grounds: tuple[GroundSection, ...]
     enclosures: tuple[Enclosure, ...]
     warnings: tuple[Problem, ...] = ()
-    kind: str = "request"
+    #: The language the letter is written in (``en``, ``cy``).
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def working_days(self) -> int:
@@ -75,18 +78,14 @@ class Letter:
     def ground_ids(self) -> tuple[str, ...]:
         return tuple(g.id for g in self.grounds)
 
-    def enclosure_for(self, evidence_id: str) -> Enclosure:
-        for enc in self.enclosures:
-            if enc.evidence is not None and enc.evidence.id == evidence_id:
-                return enc
-        raise KeyError(evidence_id)
-
     def statement_enclosures(self) -> tuple[Enclosure, ...]:
         return tuple(e for e in self.enclosures if e.statement is not None)
 
 
-def compose_letter(case: Case, *, today: dt.date | None = None) -> Letter:
-    """Plan the letter for ``case``. ``today`` stands in for the date when the case gives none."""
+def compose_letter(case: Case, *, today: dt.date | None = None,
+                   code: str = DEFAULT_LANGUAGE) -> Letter:
+    """Plan the letter for ``case`` in the language ``code``. ``today`` stands in for the date
+    when the case gives none."""
     letter_date = case.date or today or dt.date.today()
     sections = tuple(
         GroundSection(ground, _sorted_records(ground.fields, data))
@@ -116,7 +115,7 @@ def compose_letter(case: Case, *, today: dt.date | None = None) -> Letter:
         ))
     for st in case.supporting_statements:
         enclosures.append(Enclosure(len(enclosures) + 1, statement=st))
-    salutation, sign_off = salutation_for(case.recipient.title, case.recipient.name)
+    salutation, sign_off = language(code).salutation(case.recipient.title, case.recipient.name)
     return Letter(
         case=case,
         date=letter_date,
@@ -127,25 +126,8 @@ def compose_letter(case: Case, *, today: dt.date | None = None) -> Letter:
         grounds=sections,
         enclosures=tuple(enclosures),
         warnings=tuple(warnings),
+        language=code,
     )
-
-
-def salutation_for(title: str | None, name: str | None) -> tuple[str, str]:
-    """The greeting and its matching close, by UK convention.
-
-    A named reader gets "Dear Ms Patel" and "Yours sincerely"; an unnamed one "Dear Sir or
-    Madam" and "Yours faithfully". Without a title we use the full name rather than guess one.
-    """
-    if not name:
-        return "Dear Sir or Madam", "Yours faithfully"
-    if title:
-        return f"Dear {title} {surname(name)}", "Yours sincerely"
-    return f"Dear {name}", "Yours sincerely"
-
-
-def surname(name: str) -> str:
-    """The last word of a name: "Sarah Patel" → "Patel"."""
-    return name.split()[-1] if name.split() else name
 
 
 def _sorted_records(fields: Sequence[Field], data: dict[str, Any]) -> dict[str, Any]:

@@ -22,24 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from .case import Case, load_case
-from .compose import salutation_for
 from .config import Settings
 from .dates import add_working_days, long_date
+from .documents import Rendered, document_kind
 from .errors import FollowUpError, GroundDefinitionError, Problem
+from .language import DEFAULT as DEFAULT_LANGUAGE
+from .language import language
 from .output import check_target, write_atomic
 from .register import RegisteredLetter, RequestStatus, entry_for_case, open_register
 from .registry import read_shared_data
-from .render import case_context, join_names, render_template
-from .writers import letter_bytes
+from .render import case_context, render_template
 
 KINDS = ("chaser", "reasons", "complaint")
-
-#: What each kind is called in a subject line and a file name.
-_SUBJECTS = {
-    "chaser": "a reminder",
-    "reasons": "a request for the reasons",
-    "complaint": "a complaint",
-}
 
 
 @dataclass(frozen=True)
@@ -127,19 +121,12 @@ class FollowUp:
     sign_off: str
     route: ComplaintRoute | None
     warnings: tuple[Problem, ...] = ()
-
-    @property
-    def template(self) -> str:
-        return f"followup_{self.kind}.md.j2"
-
-    @property
-    def title(self) -> str:
-        names = join_names([c.name for c in self.case.children])
-        return f"Request for a change of social worker for {names}: {_SUBJECTS[self.kind]}"
+    #: The language the letter is written in (``en``, ``cy``).
+    language: str = DEFAULT_LANGUAGE
 
 
 def compose_followup(case: Case, kind: str, first: FirstLetter, *,
-                     today: dt.date | None = None) -> FollowUp:
+                     today: dt.date | None = None, code: str = DEFAULT_LANGUAGE) -> FollowUp:
     """Plan a follow-up of ``kind`` to ``first``, dated ``today`` (the real date if left out).
 
     Raises ``FollowUpError`` when the dates cannot be right; returns warnings when the kind does
@@ -157,12 +144,12 @@ def compose_followup(case: Case, kind: str, first: FirstLetter, *,
         )
     route = complaint_route(case.jurisdiction) if kind == "complaint" else None
     days = route.working_days if route else case.response_within_working_days
-    salutation, sign_off = salutation_for(case.recipient.title, case.recipient.name)
+    salutation, sign_off = language(code).salutation(case.recipient.title, case.recipient.name)
     return FollowUp(
         case=case, kind=kind, date=date,
         reply_by=add_working_days(date, days, case.jurisdiction), working_days=days,
         first=first, salutation=salutation, sign_off=sign_off, route=route,
-        warnings=_warnings(case, kind, first, date),
+        warnings=_warnings(case, kind, first, date), language=code,
     )
 
 
@@ -196,45 +183,23 @@ def followup_context(followup: FollowUp) -> dict[str, Any]:
         "followup": followup,
         "first": followup.first,
         "route": followup.route,
-        **case_context(case),
+        **case_context(case, language(followup.language), followup.kind),
         "grounds": case.grounds,
     }
 
 
-@dataclass(frozen=True)
-class RenderedFollowUp:
-    """A follow-up letter put into words."""
-
-    followup: FollowUp
-    markdown: str
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return self.followup.warnings
-
-    def to_bytes(self, fmt: str, *,
-                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
-        """The letter as a file in ``fmt``; a docx or pdf on ``reference_docx``'s letterhead."""
-        return letter_bytes(self.markdown, fmt, title=self.followup.title,
-                            reference_docx=reference_docx)
-
-
 def make_followup(case: Case, kind: str, first: FirstLetter, *, today: dt.date | None = None,
-                  template_dirs: Sequence[str] = ()) -> RenderedFollowUp:
+                  template_dirs: Sequence[str] = (), code: str = DEFAULT_LANGUAGE) -> Rendered:
     """Compose and render a follow-up letter."""
-    followup = compose_followup(case, kind, first, today=today)
-    markdown = render_template(followup.template, followup_context(followup),
-                               template_dirs=template_dirs)
-    return RenderedFollowUp(followup, markdown)
-
-
-def default_followup_name(followup: FollowUp, fmt: str) -> str:
-    """``chaser-sam-doe-2026-12-10.docx``: the kind, the first child's name and the date."""
-    from .letter import slug
-
-    child = slug(followup.case.children[0].name) if followup.case.children else ""
-    stem = "-".join(p for p in (followup.kind, child, followup.date.isoformat()) if p)
-    return f"{stem}.{fmt}"
+    followup = compose_followup(case, kind, first, today=today, code=code)
+    document = document_kind(kind)
+    markdown = render_template(document.template, followup_context(followup),
+                               template_dirs=template_dirs, code=code)
+    names = [c.name for c in case.children]
+    return Rendered(document, markdown,
+                    title=language(code).subject(kind, names, case.case_reference),
+                    language=code, document=followup, warnings=followup.warnings,
+                    who=names[0] if names else "", date=followup.date)
 
 
 @dataclass(frozen=True)
@@ -242,7 +207,7 @@ class WrittenFollowUp:
     """A follow-up written to a file, and where its first letter's details came from."""
 
     path: Path
-    rendered: RenderedFollowUp
+    rendered: Rendered
     #: "the register", "--first-letter-date" or "the case file's date".
     first_source: str
     registered: RegisteredLetter | None = None
@@ -294,8 +259,8 @@ def write_followup(case_path: str | os.PathLike[str], kind: str, *, fmt: str = "
             source = "the register"
         rendered = make_followup(case, kind, first, today=date, template_dirs=template_dirs)
         path = _write(rendered, case_path, fmt, output, force, settings)
-        entry = entry_for_case(case, kind=kind, letter_date=rendered.followup.date,
-                               reply_by=rendered.followup.reply_by, output_path=path,
+        entry = entry_for_case(case, kind=kind, letter_date=rendered.document.date,
+                               reply_by=rendered.document.reply_by, output_path=path,
                                follows=request.id if request else None)
         registered, created = register.record_letter(entry)
     return WrittenFollowUp(path, rendered, source, registered, created)
@@ -321,10 +286,9 @@ def _first_without_register(case: Case, first_letter_date: dt.date | None,
     return FirstLetter(date, reply_by), source
 
 
-def _write(rendered: RenderedFollowUp, case_path: str | os.PathLike[str], fmt: str,
+def _write(rendered: Rendered, case_path: str | os.PathLike[str], fmt: str,
            output: str | os.PathLike[str] | None, force: bool, settings: Settings) -> Path:
-    target = Path(output) if output else Path(case_path).parent / default_followup_name(
-        rendered.followup, fmt)
+    target = Path(output) if output else Path(case_path).parent / rendered.file_name(fmt)
     check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
     data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
     return write_atomic(target, data, force=force)

@@ -27,9 +27,10 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .case import Case
-from .compose import Letter, surname
-from .dates import long_date
+from .compose import Letter
 from .errors import TemplateError
+from .language import DEFAULT as DEFAULT_LANGUAGE
+from .language import Language, language, surname
 from .template_cache import TemplateCache
 
 #: The letter skeleton; it includes one template per ground.
@@ -75,28 +76,33 @@ def escape_markdown(text: str) -> str:
     return text
 
 
-def _finalize(value: Any) -> str:
-    if type(value) is str:  # the usual case first: user text, to be escaped
-        return escape_markdown(value)
-    if isinstance(value, Markdown):
-        return value
-    if isinstance(value, jinja2.Undefined):
-        # Printing a missing value: raise the UndefinedError that names it.
-        value._fail_with_undefined_error()
-    if isinstance(value, str):
-        return escape_markdown(value)
-    if isinstance(value, bool) or value is None:
+def _finalizer(lang: Language) -> Callable[[Any], str]:
+    """How a template prints a value: user text escaped, dates in ``lang``'s words."""
+    def finalize(value: Any) -> str:
+        if type(value) is str:  # the usual case first: user text, to be escaped
+            return escape_markdown(value)
+        if isinstance(value, Markdown):
+            return value
+        if isinstance(value, jinja2.Undefined):
+            # Printing a missing value: raise the UndefinedError that names it.
+            value._fail_with_undefined_error()
+        if isinstance(value, str):
+            return escape_markdown(value)
+        if isinstance(value, bool) or value is None:
+            raise TemplateValueError(
+                f"the template printed {value!r}: a value is missing. Test it with "
+                "{% if … %} before printing it."
+            )
+        if isinstance(value, dt.date):
+            return lang.date(value)
+        if isinstance(value, int):
+            return str(value)
         raise TemplateValueError(
-            f"the template printed {value!r}: a value is missing. Test it with "
-            "{% if … %} before printing it."
+            f"the template printed a {type(value).__name__}; print its fields one by one "
+            "instead."
         )
-    if isinstance(value, dt.date):
-        return long_date(value)
-    if isinstance(value, int):
-        return str(value)
-    raise TemplateValueError(
-        f"the template printed a {type(value).__name__}; print its fields one by one instead."
-    )
+
+    return finalize
 
 
 class TemplateValueError(Exception):
@@ -107,22 +113,9 @@ class TemplateValueError(Exception):
 # Helpers the templates call. Each returns Markdown built from escaped parts.
 
 
-def join_names(names: Iterable[str]) -> str:
-    """``["Sam", "Lily", "Ava"]`` → ``Sam, Lily and Ava``."""
-    items = [n for n in names if n]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def first_name(name: str) -> str:
     """The first word of a name: "Sam Doe" → "Sam"."""
     return name.split()[0] if name.split() else name
-
-
-def possessive(name: str) -> str:
-    """``Sam`` → ``Sam's``; ``Sam and Lily`` → ``Sam and Lily's``; ``James`` → ``James's``."""
-    return name + "'s"
 
 
 _SENTENCE_END = re.compile(r"""(?:[.!?…]|[.!?…]["'”’)\]])$""")
@@ -160,13 +153,13 @@ def short_name(title: str | None, name: str) -> str:
     return f"{title} {surname(name)}" if title else name
 
 
-def _citer(letter: Letter) -> Callable[[Sequence[str]], Markdown]:
+def _citer(letter: Letter, lang: Language) -> Callable[[Sequence[str]], Markdown]:
     numbers = {e.evidence.id: e.number for e in letter.enclosures if e.evidence is not None}
 
     def cite(ids: Sequence[str] | str) -> Markdown:
         """" (Enclosure 2)" or " (Enclosures 2 and 3)"; empty when nothing is cited."""
         refs = [ids] if isinstance(ids, str) else list(ids)
-        return enclosure_label(sorted(numbers[r] for r in refs))
+        return Markdown(lang.enclosure_label(sorted(numbers[r] for r in refs)))
 
     return cite
 
@@ -179,12 +172,25 @@ def _cited(cite: Callable[[Sequence[str]], Markdown]) -> Callable[..., Markdown]
     return cited
 
 
-def enclosure_label(numbers: Sequence[int]) -> Markdown:
-    """" (Enclosure 2)" / " (Enclosures 2 and 3)" with its leading space, or empty."""
-    if not numbers:
-        return Markdown("")
-    word = "Enclosure" if len(numbers) == 1 else "Enclosures"
-    return Markdown(f" ({word} {join_names([str(n) for n in numbers])})")
+class _LanguageLoader(jinja2.BaseLoader):
+    """Templates in one language: ``change_request.md.j2`` is English, and in Welsh the loader
+    looks for ``change_request.cy.md.j2``. A template missing in the language is an error that
+    names it, never English in its place."""
+
+    def __init__(self, inner: jinja2.BaseLoader, code: str) -> None:
+        self.inner, self.code = inner, code
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        return self.inner.get_source(environment, localised(template, self.code))
+
+
+def localised(template: str, code: str) -> str:
+    """The name of ``template`` in the language ``code``."""
+    if code == DEFAULT_LANGUAGE:
+        return template
+    stem, _, ext = template.partition(".")
+    return f"{stem}.{code}.{ext}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,8 +217,10 @@ class _LetterSandbox(SandboxedEnvironment):
 
 
 @functools.cache
-def _environment(template_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
-    """The environment for ``template_dirs`` (searched first) and swletter's own templates.
+def _environment(template_dirs: tuple[str, ...] = (),
+                 code: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
+    """The environment for ``template_dirs`` (searched first) and swletter's own templates, in
+    the language ``code``.
 
     User templates are untrusted: with any ``template_dirs`` every template, ours included,
     runs sandboxed. With none, only swletter's own templates can run, and they are trusted code.
@@ -221,10 +229,12 @@ def _environment(template_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
         if template_dirs else []
     loaders.append(jinja2.PackageLoader("letters.templates", "."))
     kind = _LetterSandbox if template_dirs else jinja2.Environment
+    lang = language(code)
+    loader: jinja2.BaseLoader = jinja2.ChoiceLoader(loaders)
     env = kind(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=loader if code == DEFAULT_LANGUAGE else _LanguageLoader(loader, code),
         undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
+        finalize=_finalizer(lang),
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -235,48 +245,53 @@ def _environment(template_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
         bytecode_cache=None if template_dirs else TemplateCache(),
     )
     env.filters.update(
-        long_date=long_date,
+        long_date=lang.date,
         first_name=first_name,
-        possessive=possessive,
+        possessive=lang.possessive,
         sentence=sentence,
-        join_names=join_names,
+        join_names=lang.join,
     )
     env.globals.update(
         lines=lines,
-        join_names=join_names,
+        join_names=lang.join,
         first_name=first_name,
         formal_name=formal_name,
         short_name=short_name,
-        possessive=possessive,
-        enclosure_label=enclosure_label,
+        possessive=lang.possessive,
+        enclosure_label=lambda numbers: Markdown(lang.enclosure_label(numbers)),
         hard_break=Markdown("  "),
     )
     return env
 
 
-def get_environment(template_dirs: Sequence[str] = ()) -> jinja2.Environment:
-    """The shared environment (one per set of template folders, built once per process)."""
-    return _environment(tuple(template_dirs))
+def get_environment(template_dirs: Sequence[str] = (),
+                    code: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
+    """The shared environment (one per set of template folders and language, built once per
+    process)."""
+    return _environment(tuple(template_dirs), code)
 
 
-def case_context(case: Case) -> dict[str, Any]:
+def case_context(case: Case, lang: Language, kind: str) -> dict[str, Any]:
     """The variables every template written from a case receives (letters and follow-ups)."""
+    names = [c.name for c in case.children]
     return {
         "case": case,
         "sender": case.sender,
         "recipient": case.recipient,
         "worker": case.social_worker,
         "children": case.children,
-        "children_names": join_names([c.name for c in case.children]),
-        "children_first_names": join_names([first_name(c.name) for c in case.children]),
+        "children_names": lang.join(names),
+        "children_first_names": lang.join([first_name(n) for n in names]),
+        "subject": lang.subject(kind, names, case.case_reference),
     }
 
 
 def template_context(letter: Letter) -> dict[str, Any]:
     """Every variable the letter templates receive."""
-    cite = _citer(letter)
+    lang = language(letter.language)
+    cite = _citer(letter, lang)
     return {
-        **case_context(letter.case),
+        **case_context(letter.case, lang, "request"),
         "letter": letter,
         "grounds": {s.id: s.data for s in letter.grounds},
         "sections": letter.grounds,
@@ -289,18 +304,19 @@ def template_context(letter: Letter) -> dict[str, Any]:
 def render_markdown(letter: Letter, *, template_dirs: Sequence[str] = (),
                     template: str = LETTER_TEMPLATE) -> str:
     """The letter as Markdown, the one canonical form every writer starts from."""
-    return render_template(template, template_context(letter), template_dirs=template_dirs)
+    return render_template(template, template_context(letter), template_dirs=template_dirs,
+                           code=letter.language)
 
 
-def render_template(name: str, context: dict[str, Any], *,
-                    template_dirs: Sequence[str] = ()) -> str:
+def render_template(name: str, context: dict[str, Any], *, template_dirs: Sequence[str] = (),
+                    code: str = DEFAULT_LANGUAGE) -> str:
     """Render one template with ``context``, turning every Jinja2 failure into ``TemplateError``.
 
     The message names the template (the user's own file, with its folder, when it came from
     ``template_dirs``), the line, what went wrong and a hint. Nothing a template does can reach
     Python: the sandbox refuses it and the refusal is reported here.
     """
-    env = get_environment(template_dirs)
+    env = get_environment(template_dirs, code)
     try:
         text = env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as err:

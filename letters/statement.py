@@ -12,20 +12,16 @@ author has not given yet becomes a clearly marked prompt, "[Describe how you kno
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .case import Case, SupportingStatement
-from .compose import salutation_for
+from .documents import Rendered, document_kind
 from .errors import CaseError, LettersError, Problem
-from .letter import slug
-from .render import first_name, join_names, render_template
-from .writers import letter_bytes
-
-TEMPLATE = "supporting_statement.md.j2"
+from .language import DEFAULT as DEFAULT_LANGUAGE
+from .language import Language, language
+from .render import first_name, render_template
 
 
 class StatementChoiceError(LettersError):
@@ -43,21 +39,12 @@ class MissingPart:
 
 @dataclass(frozen=True)
 class StatementDraft:
-    """A supporting statement put into words, with the parts still to complete."""
+    """A supporting statement as drafted: whose it is, and the parts still to complete."""
 
     statement: SupportingStatement
     index: int
-    markdown: str
     missing: tuple[MissingPart, ...]
     views_from_letter: bool
-
-    @property
-    def title(self) -> str:
-        return f"Supporting statement from {self.statement.author}"
-
-    def to_bytes(self, fmt: str, *, reference_docx: str | os.PathLike[str] | None = None) -> bytes:
-        """The statement as a docx, md or html file (a docx on ``reference_docx``'s letterhead)."""
-        return letter_bytes(self.markdown, fmt, title=self.title, reference_docx=reference_docx)
 
 
 def choose_statement(case: Case, by: str | None = None) -> tuple[int, SupportingStatement]:
@@ -88,30 +75,32 @@ def choose_statement(case: Case, by: str | None = None) -> tuple[int, Supporting
     )
 
 
-def _about_child(case: Case) -> tuple[str, str, bool]:
-    """The child the statement is about (full names, first names, whether several): the
-    child-not-engaging ground's child, or else every child in the case."""
+def _about_child(case: Case, lang: Language) -> tuple[list[str], str, bool]:
+    """The children the statement is about (full names, first names joined, whether several):
+    the child-not-engaging ground's child, or else every child in the case."""
     views = case.grounds.get("child_not_engaging") or {}
     if views.get("child"):
-        return views["child"], first_name(views["child"]), False
+        return [views["child"]], first_name(views["child"]), False
     names = [c.name for c in case.children]
-    return join_names(names), join_names([first_name(n) for n in names]), len(names) > 1
+    return names, lang.join([first_name(n) for n in names]), len(names) > 1
 
 
-def draft_statement(case: Case, by: str | None = None, *,
-                    template_dirs: Sequence[str] = ()) -> StatementDraft:
-    """Draft the supporting statement by ``by`` (or the first one) for ``case``."""
+def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequence[str] = (),
+                    code: str = DEFAULT_LANGUAGE) -> Rendered:
+    """Draft the supporting statement by ``by`` (or the first one) for ``case``; the rendered
+    document's ``document`` is the ``StatementDraft``."""
     index, st = choose_statement(case, by)
-    child, child_first, several = _about_child(case)
+    lang = language(code)
+    children, child_first, several = _about_child(case, lang)
     letter_views = (case.grounds.get("child_not_engaging") or {}).get("views")
     missing = list(_missing(st, child_first, bool(letter_views), several=several))
     views_from_letter = not st.child_views and bool(letter_views)
     recipient = case.recipient
-    salutation, _ = salutation_for(recipient.title, recipient.name)
+    salutation, _ = lang.salutation(recipient.title, recipient.name)
     context: dict[str, Any] = {
         "case": case,
         "statement": st,
-        "child": child,
+        "child": lang.join(children),
         "child_first": child_first,
         "several": several,
         "letter_views": letter_views if views_from_letter else None,
@@ -119,10 +108,14 @@ def draft_statement(case: Case, by: str | None = None, *,
         "worker": case.social_worker,
         "sender": case.sender,
         "salutation": salutation,
+        "subject": lang.subject("statement", children, case.case_reference),
         "prompts": {m.field: m.prompt for m in missing},
     }
-    markdown = render_template(TEMPLATE, context, template_dirs=template_dirs)
-    return StatementDraft(st, index, markdown, tuple(missing), views_from_letter)
+    kind = document_kind("statement")
+    markdown = render_template(kind.template, context, template_dirs=template_dirs, code=code)
+    draft = StatementDraft(st, index, tuple(missing), views_from_letter)
+    return Rendered(kind, markdown, title=lang.title("statement", author=st.author) or "",
+                    language=code, document=draft, who=st.author, date=st.date)
 
 
 def _missing(st: SupportingStatement, child: str, has_letter_views: bool, *,
@@ -167,7 +160,7 @@ def statement_todo(case: Case) -> list[tuple[int, SupportingStatement, tuple[Mis
     Role, organisation and date are left out: the letter reads well without them, and the draft
     leaves a marked blank for them anyway.
     """
-    _, child, several = _about_child(case)
+    _, child, several = _about_child(case, language(DEFAULT_LANGUAGE))
     has_views = bool((case.grounds.get("child_not_engaging") or {}).get("views"))
     out = []
     for i, st in enumerate(case.supporting_statements):
@@ -176,13 +169,3 @@ def statement_todo(case: Case) -> list[tuple[int, SupportingStatement, tuple[Mis
         if parts:
             out.append((i, st, parts))
     return out
-
-
-def default_statement_name(draft: StatementDraft, fmt: str) -> str:
-    """``statement-priya-shah.docx``: the author's name."""
-    return f"statement-{slug(draft.statement.author) or 'author'}.{fmt}"
-
-
-def default_statement_path(case: Case, draft: StatementDraft, fmt: str) -> Path:
-    """Next to the case file, as letters are."""
-    return Path(case.base_dir or ".") / default_statement_name(draft, fmt)

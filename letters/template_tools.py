@@ -29,6 +29,7 @@ from jinja2 import nodes
 
 from .case import Case, case_from_data, parse_case_text
 from .compose import compose_letter
+from .documents import document_kind
 from .errors import CaseError, ConfigError, LettersError, OutputError, Problem, TemplateError
 from .output import write_atomic
 from .registry import load_grounds
@@ -48,6 +49,8 @@ VARIABLE_HELP: dict[str, str] = {
     "children": "The children, in the order of the case file (a list).",
     "children_names": 'The children\'s full names joined: "Sam Doe and Lily Doe".',
     "children_first_names": 'The children\'s first names joined: "Sam and Lily".',
+    "subject": 'The subject line, also the document\'s title: "Request for a change of social '
+               'worker for Sam Doe (case reference CP-2026-0413)".',
     "grounds": "The grounds raised, by id, each with its fields (see below). Test for one with "
                '{% if "complaint" in grounds %}.',
     "sections": "The grounds raised, in the letter's order; each has .id, .template and .data.",
@@ -253,7 +256,7 @@ FIELD_HELP: dict[tuple[str, str], str] = {
     ("Letter", "salutation"): '"Dear Ms Patel" or "Dear Sir or Madam".',
     ("Letter", "sign_off"): '"Yours sincerely" or "Yours faithfully", to match the salutation.',
     ("Letter", "working_days"): "The number of working days given for a reply.",
-    ("Letter", "kind"): 'What kind of letter this is ("request").',
+    ("Letter", "language"): 'The language the letter is written in ("en", or "cy" for Welsh).',
     ("Letter", "ground_ids"): "The ids of the grounds raised, in order.",
     ("Enclosure", "number"): "The enclosure's number.",
     ("Enclosure", "evidence"): "The evidence enclosed (empty for a supporting statement).",
@@ -471,7 +474,8 @@ def template_families() -> list[TemplateFamily]:
                        lambda: set(VARIABLE_HELP) | set(GROUND_TEMPLATE_VARIABLES), request),
         TemplateFamily("the follow-up letters", ("followup_",),
                        lambda: set(followup_samples()), followups, followup_samples),
-        TemplateFamily("the supporting statement", (statement.TEMPLATE,), set, statements),
+        TemplateFamily("the supporting statement", (document_kind("statement").template,), set,
+                       statements),
     ]
 
 

@@ -31,7 +31,7 @@ from .registry import get_ground, read_shared_data
 from .schema import Field
 
 if TYPE_CHECKING:
-    from .letter import RenderedLetter
+    from .documents import Rendered
 
 #: The word-list file in ``grounds/``.
 WORD_LIST_FILE = "_tone.toml"
@@ -615,7 +615,7 @@ def check_case(case: Case) -> list[Finding]:
     return sorted(findings, key=place)
 
 
-def review_letter(rendered: RenderedLetter, *, whole_letter: bool = True) -> list[Finding]:
+def review_letter(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
     """Everything ``swletter check`` reports for a rendered letter.
 
     ``whole_letter=False`` leaves out the reading scores of the finished letter (0.15–0.3 s:
@@ -623,7 +623,7 @@ def review_letter(rendered: RenderedLetter, *, whole_letter: bool = True) -> lis
     which mostly measure our own wording, held to the thresholds by the tests: ``render``
     reports only what the user's own words need.
     """
-    findings = check_case(rendered.letter.case)
+    findings = check_case(rendered.document.case)
     return findings + check_letter_text(rendered.markdown) if whole_letter else findings
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from letters.case import load_case
-from letters.compose import compose_letter, salutation_for
+from letters.compose import compose_letter
 from letters.dates import add_working_days, long_date
 from letters.letter import make_letter
 
@@ -56,7 +56,7 @@ evidence:
   - {id: E3, date: 2026-01-03, type: email, description: Three.}
 """
     rendered = make_letter(load_case(write_case(tmp_path, text)), today=TODAY)
-    ids = [e.evidence.id for e in rendered.letter.enclosures]  # type: ignore[union-attr]
+    ids = [e.evidence.id for e in rendered.document.enclosures]  # type: ignore[union-attr]
     assert ids == ["E2", "E1", "E3"]
     assert "keep in touch (Enclosures 1 and 2)." in rendered.markdown
     assert "Missed visits (Enclosures 2 and 3)." in rendered.markdown
@@ -73,7 +73,9 @@ evidence:
 )
 def test_salutation_and_sign_off_match(title: str | None, name: str | None,
                                        expected: tuple[str, str]) -> None:
-    assert salutation_for(title, name) == expected
+    from letters.language import language
+
+    assert language("en").salutation(title, name) == expected
 
 
 def test_long_dates_are_uk_style() -> None:
@@ -112,7 +114,7 @@ def test_letter_date_defaults_to_today(tmp_path: Path) -> None:
 
 def test_response_days_are_configurable() -> None:
     rendered = make_letter(load_case(CASES / "communication-northern-ireland.json"), today=TODAY)
-    assert rendered.letter.reply_by == dt.date(2026, 12, 14)
+    assert rendered.document.reply_by == dt.date(2026, 12, 14)
     assert "by 14 December 2026, which is 15 working days from the date of this letter" in (
         rendered.markdown)
 
@@ -135,9 +137,10 @@ def test_a_letter_without_the_writers_relationship_is_flagged(minimal_case: Path
     ],
 )
 def test_user_sentences_end_with_their_citation(text: str, ids: list[str], expected: str) -> None:
-    from letters.render import enclosure_label, with_citation
+    from letters.language import language
+    from letters.render import with_citation
 
-    assert with_citation(text, enclosure_label([1] if ids else [])) == expected
+    assert with_citation(text, language("en").enclosure_label([1] if ids else [])) == expected
 
 
 @pytest.mark.parametrize(("jurisdiction", "quoted"), [("england", True), ("wales", False)])

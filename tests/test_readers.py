@@ -20,8 +20,9 @@ import pytest
 
 from letters.case import load_case
 from letters.dates import long_date
+from letters.documents import Rendered
 from letters.examples import write_example
-from letters.letter import RenderedLetter, make_letter
+from letters.letter import make_letter
 from letters.writers.pdf import docxs_to_pdfs
 
 from .conftest import CASES, SHARED_EXAMPLES, TODAY
@@ -54,7 +55,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
     documents: dict[str, tuple[bytes, Converted]] = {}
     for name, path in sources.items():
         rendered = make_letter(load_case(path), today=TODAY)
-        letter = rendered.letter
+        letter = rendered.document
         documents[name] = (rendered.to_bytes("docx"), Converted(
             folder / f"{name}.pdf", tuple(_facts(rendered)), letter.sign_off,
             letter.case.sender.name))
@@ -79,7 +80,7 @@ def _followups(folder: Path) -> dict[str, tuple[bytes, Converted]]:
         for nation in NATIONS:
             rendered = make_followup(full_case_in(examples, nation), kind,
                                      first_letter_for(kind, nation), today=FOLLOWUP_DATE)
-            f = rendered.followup
+            f = rendered.document
             facts = (f.case.sender.name, f.case.recipient.organisation, long_date(f.date),
                      long_date(f.first.date), long_date(f.reply_by), f.salutation, f.sign_off,
                      *(c.name for c in f.case.children))
@@ -99,7 +100,7 @@ def _statements(folder: Path) -> dict[str, tuple[bytes, Converted]]:
             continue
         draft = draft_statement(case)
         # A statement speaks about the child the advocate knows, not necessarily every child.
-        facts = (draft.statement.author, case.children[0].name)
+        facts = (draft.document.statement.author, case.children[0].name)
         out[f"statement-{path.stem}"] = (draft.to_bytes("docx"), Converted(
             folder / f"statement-{path.stem}.pdf", facts))
     return out
@@ -110,9 +111,9 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _facts(rendered: RenderedLetter) -> list[str]:
+def _facts(rendered: Rendered) -> list[str]:
     """What a manager must be able to read: who, about whom, when, the enclosures, the sign-off."""
-    letter = rendered.letter
+    letter = rendered.document
     case = letter.case
     facts = [case.sender.name, case.recipient.organisation, case.social_worker.name,
              long_date(letter.date), long_date(letter.reply_by), letter.salutation,

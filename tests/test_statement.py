@@ -20,7 +20,7 @@ PROMPT_MARK = "**\\["  # a prompt: bold, in square brackets (escaped in the Mark
 def test_full_statement_has_every_part_and_no_prompts() -> None:
     draft = draft_statement(load_case(CASES / "statement-full.yaml"))
     text = draft.markdown
-    assert draft.missing == ()
+    assert draft.document.missing == ()
     assert PROMPT_MARK not in text
     assert "From: Nadia Karim  \nIndependent Advocate  \nLeeds Advocacy for Children" in text
     assert ("I make this statement in support of the request by Grace Bello, Tobi's mother, for "
@@ -66,7 +66,7 @@ def test_missing_parts_become_marked_prompts() -> None:
     assert ("**\\[Say whether Ada and Jan agreed to this statement being shared: yes, no, or not "
             "asked\\]**") in text
     assert "Date: **\\[Date\\]**" in text
-    assert [m.field for m in draft.missing] == [
+    assert [m.field for m in draft.document.missing] == [
         "role", "organisation", "relationship", "child_views", "opinion", "child_consent", "date"]
 
 

@@ -1,0 +1,104 @@
+"""The kinds of document swletter writes, and a document once it is put into words.
+
+Each kind (``grounds/_documents.toml``) has its template, the start of its file name, and the
+kind the register records it under; its subject line comes from the language. ``Rendered`` is
+every document put into words (a request, a follow-up, a supporting statement), and
+``file_name`` the one way their default file names are made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import GroundDefinitionError, Problem
+from .registry import read_shared_data
+
+_WHERE = "grounds/_documents.toml"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document: ``request``, ``chaser``, ``reasons``, ``complaint``, ``statement``."""
+
+    id: str
+    template: str
+    stem: str
+    named_after: str
+    register: str | None = None
+
+
+@functools.cache
+def document_kinds() -> dict[str, DocumentKind]:
+    """Every kind of document, by id, read once per process."""
+    try:
+        data = tomllib.loads(read_shared_data("_documents.toml"))
+    except tomllib.TOMLDecodeError as err:
+        raise GroundDefinitionError(f"{_WHERE} is not valid TOML: {err}") from err
+    kinds = {}
+    for kind_id, spec in data.items():
+        missing = [k for k in ("template", "stem", "named_after") if k not in spec]
+        if missing or spec["named_after"] not in ("child", "author"):
+            raise GroundDefinitionError(
+                f"{_WHERE} [{kind_id}] needs template, stem and named_after (child or author)")
+        kinds[kind_id] = DocumentKind(kind_id, str(spec["template"]), str(spec["stem"]),
+                                      str(spec["named_after"]), spec.get("register"))
+    return kinds
+
+
+def document_kind(kind_id: str) -> DocumentKind:
+    """The kind called ``kind_id``; ``KeyError`` if there is none."""
+    return document_kinds()[kind_id]
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a name: ASCII letters, digits and hyphens only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+
+
+def file_name(kind: DocumentKind, fmt: str, *, who: str = "", date: dt.date | None = None,
+              language: str = "en") -> str:
+    """``letter-sam-doe-2026-11-23.docx``, ``statement-priya-shah.docx``: the kind's stem, the
+    first child (or the author), the date; a language other than English is named too
+    (``letter-sam-doe-2026-11-23-cy.docx``)."""
+    parts = [kind.stem, slug(who) or ("author" if kind.named_after == "author" else "")]
+    if kind.named_after == "child" and date is not None:
+        parts.append(date.isoformat())
+    if language != "en":
+        parts.append(language.replace("+", "-"))
+    return "-".join(p for p in parts if p) + f".{fmt}"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document put into words: its Markdown (the one form every writer starts from), its
+    title, and what it was composed from (``document``: a Letter, FollowUp or statement)."""
+
+    kind: DocumentKind
+    markdown: str
+    title: str
+    language: str
+    document: Any
+    warnings: tuple[Problem, ...] = ()
+    #: Whom the default file name is after (the first child, or the author), and its date.
+    who: str = ""
+    date: dt.date | None = None
+
+    def file_name(self, fmt: str) -> str:
+        """The file name to use when the person has not chosen one."""
+        return file_name(self.kind, fmt, who=self.who, date=self.date, language=self.language)
+
+    def to_bytes(self, fmt: str, *,
+                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
+        """The document as a file in ``fmt`` (docx, md, html, pdf); a docx or pdf on
+        ``reference_docx``'s letterhead."""
+        from .writers import letter_bytes
+
+        return letter_bytes(self.markdown, fmt, title=self.title, reference_docx=reference_docx)

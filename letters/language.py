@@ -1,0 +1,153 @@
+"""The language layer: every word a document takes from its language rather than a template.
+
+One data file per language, ``grounds/_language_<code>.toml``, gives dates, lists, possessives,
+salutations and closes, enclosure labels, the page header and footer, the document language tag
+and each document's subject line. ``language("en")`` reads it once per process. Templates are
+chosen by language as well (see ``letters.render``): a new language is a data file and
+templates, not Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import GroundDefinitionError, LettersError
+from .registry import read_shared_data
+
+#: The languages a document can be written in, and ``cy+en``: Welsh then English.
+LANGUAGES = ("en", "cy")
+BILINGUAL = "cy+en"
+DEFAULT = "en"
+
+
+class LanguageError(LettersError):
+    """Raised when a document is asked for in a language swletter has no wording for."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's words for documents, read from its data file."""
+
+    code: str
+    tag: str
+    locale: str
+    data: Mapping[str, Any]
+
+    # -- dates, lists and names --------------------------------------------------------------
+
+    def date(self, day: dt.date) -> str:
+        """``2026-11-23`` → "23 November 2026" (in Welsh, "23 Tachwedd 2026")."""
+        return str(self.data["dates"]["pattern"]).format(
+            day=day.day, month=self._months()[day.month - 1], year=day.year)
+
+    def _months(self) -> Sequence[str]:
+        given = self.data["dates"].get("months")
+        return given if given else _babel_months(self.locale)
+
+    def join(self, items: Iterable[str]) -> str:
+        """``["Sam", "Lily", "Ava"]`` → "Sam, Lily and Ava"."""
+        names = [n for n in items if n]
+        if len(names) <= 1:
+            return "".join(names)
+        lists = self.data["lists"]
+        if len(names) == 2:
+            return self._pattern(lists["pair"], names[0], names[1])
+        text = names[0]
+        for name in names[1:-1]:
+            text = str(lists["more"]).format(text, name)
+        return self._pattern(lists["last"], text, names[-1])
+
+    def _pattern(self, pattern: str, first: str, second: str) -> str:
+        # A language may join differently before a vowel (Welsh "a" / "ac").
+        vowel = self.data["lists"].get("before_vowel")
+        if vowel and second[:1].lower() in str(self.data["lists"].get("vowels", "aeiouy")):
+            pattern = vowel
+        return str(pattern).format(first, second)
+
+    def possessive(self, name: str) -> str:
+        """``Sam`` → "Sam's"."""
+        return str(self.data["possessive"]["name"]).format(name=name)
+
+    def salutation(self, title: str | None, name: str | None) -> tuple[str, str]:
+        """The greeting and its matching close: "Dear Ms Patel" … "Yours sincerely" for a named
+        reader, "Dear Sir or Madam" … "Yours faithfully" otherwise. Without a title the full
+        name is used rather than a guessed one."""
+        words = self.data["salutation"]
+        if not name:
+            return str(words["unnamed"]), str(words["close_unnamed"])
+        if title:
+            return (str(words["named_with_title"]).format(title=title, surname=surname(name)),
+                    str(words["close_named"]))
+        return str(words["named"]).format(name=name), str(words["close_named"])
+
+    def enclosure_label(self, numbers: Sequence[int]) -> str:
+        """" (Enclosure 2)" / " (Enclosures 2 and 3)" with its leading space, or ""."""
+        if not numbers:
+            return ""
+        words = self.data["enclosures"]
+        label = str(words["one" if len(numbers) == 1 else "other"]).format(
+            numbers=self.join([str(n) for n in numbers]))
+        return str(words["cited"]).format(label=label)
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def subject(self, kind: str, children: Sequence[str], reference: str | None) -> str:
+        """The subject line of a document of ``kind`` about ``children``."""
+        subjects = self.data["subjects"]
+        ref = str(subjects["reference"]).format(reference=reference) if reference else ""
+        return str(subjects[kind]).format(children=self.join(children), reference=ref)
+
+    def title(self, kind: str, **values: str) -> str | None:
+        """The title of a document whose title is not its subject line, else None."""
+        pattern = self.data.get("titles", {}).get(kind)
+        return str(pattern).format(**values) if pattern else None
+
+    def page(self, part: str) -> str:
+        """The page header ("Private and confidential") or footer pattern ("Page {page} of
+        {pages}")."""
+        return str(self.data["page"][part])
+
+
+def surname(name: str) -> str:
+    """The last word of a name: "Sarah Patel" → "Patel"."""
+    return name.split()[-1] if name.split() else name
+
+
+@functools.cache
+def language(code: str = DEFAULT) -> Language:
+    """The language ``code`` (``en``, ``cy``), read once per process."""
+    if code not in LANGUAGES:
+        raise LanguageError(f'"{code}" is not a language swletter writes. The languages are: '
+                            f"{', '.join((*LANGUAGES, BILINGUAL))}.")
+    where = f"grounds/_language_{code}.toml"
+    try:
+        data = tomllib.loads(read_shared_data(f"_language_{code}.toml"))
+    except FileNotFoundError:
+        raise LanguageError(f"swletter has no wording for the language {code!r} ({where} is "
+                            "missing).") from None
+    except tomllib.TOMLDecodeError as err:
+        raise GroundDefinitionError(f"{where} is not valid TOML: {err}") from err
+    missing = [k for k in ("code", "tag", "locale", "dates", "lists", "possessive",
+                           "salutation", "enclosures", "page", "subjects") if k not in data]
+    if missing or data.get("code") != code:
+        raise GroundDefinitionError(f"{where} is missing {', '.join(missing) or 'its code'}")
+    return Language(code, str(data["tag"]), str(data["locale"]), data)
+
+
+def languages_of(choice: str) -> tuple[str, ...]:
+    """The languages a document is written in, in order: ``cy+en`` → ("cy", "en")."""
+    return tuple(choice.split("+"))
+
+
+@functools.cache
+def _babel_months(locale: str) -> tuple[str, ...]:
+    """Month names from Babel's CLDR data, for a language whose data file gives none."""
+    from babel import Locale  # imported only for such a language: it takes a moment
+
+    wide = Locale.parse(locale).months["format"]["wide"]
+    return tuple(str(wide[i]) for i in range(1, 13))
