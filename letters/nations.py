@@ -119,7 +119,10 @@ def load_authorities() -> tuple[Authority, ...]:
     table = _nation_table(_data(), "authorities")
     found = []
     for nation in JURISDICTIONS:
-        for name, aliases in table.get(nation, {}).items():
+        names = table.get(nation, {})
+        if not isinstance(names, dict):
+            raise _fail(f"[authorities.{nation}] must list names, each = [other names]")
+        for name, aliases in names.items():
             found.append(Authority(name, nation, _strings(aliases, f"{nation}.{name}")))
     return tuple(found)
 
