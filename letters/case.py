@@ -22,6 +22,7 @@ import yaml
 
 from .date_input import read_date
 from .errors import CaseError, Problem
+from .nations import CaseNation, settle_nation
 from .registry import Ground, load_grounds
 from .schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
 
@@ -131,7 +132,10 @@ class Case:
     """A validated case: everything a letter needs, user text already cleaned.
 
     ``grounds`` maps each raised ground's id to its fields (every declared field present, absent
-    ones as None). ``source`` is the file it came from, for messages.
+    ones as None). ``source`` is the file it came from, for messages. ``jurisdiction_source``
+    says where the part of the UK came from: ``"case file"``, ``"recipient"`` (the file does not
+    say; found from the recipient's council or postcode) or ``"default"`` (England: neither
+    tells). ``warnings`` are advice about the case itself that every letter from it repeats.
     """
 
     sender: Sender
@@ -146,8 +150,10 @@ class Case:
     supporting_statements: tuple[SupportingStatement, ...] = ()
     copy_to: tuple[CopyTo, ...] = ()
     response_within_working_days: int = 10
+    jurisdiction_source: str = "case file"
     source: str = ""
     base_dir: str = field(default="", compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -702,7 +708,11 @@ def case_from_data(data: Any, *, source: str = "", base_dir: str = ".") -> Case:
              for p, m, e in v.problems],
             source,
         )
-    return _build_case(core, grounds, source=source, base_dir=base_dir)
+    stated = data.get("jurisdiction")
+    nation = settle_nation(core["jurisdiction"] if isinstance(stated, str) and stated.strip()
+                           else None, core["recipient"]["organisation"],
+                           core["recipient"]["address"], file=source)
+    return _build_case(core, grounds, nation, source=source, base_dir=base_dir)
 
 
 def format_path(parts: PathParts) -> str:
@@ -843,11 +853,13 @@ def iter_user_text(case: Case) -> Iterator[tuple[str, str]]:
             yield format_path(("supporting_statements", i, "summary")), st.summary
 
 
-def _build_case(core: dict[str, Any], grounds: dict[str, Any], *, source: str,
-                base_dir: str) -> Case:
+def _build_case(core: dict[str, Any], grounds: dict[str, Any], nation: CaseNation, *,
+                source: str, base_dir: str) -> Case:
     return Case(
         date=core["date"],
-        jurisdiction=core["jurisdiction"],
+        jurisdiction=nation.nation,
+        jurisdiction_source=nation.source,
+        warnings=nation.warnings,
         sender=Sender(**core["sender"]),
         recipient=Recipient(**core["recipient"]),
         social_worker=SocialWorker(**core["social_worker"]),

@@ -97,7 +97,7 @@ def compose_letter(case: Case, *, today: dt.date | None = None,
     enclosures: list[Enclosure] = []
     for ref in cited_order:
         enclosures.append(Enclosure(len(enclosures) + 1, evidence=by_id[ref]))
-    warnings = []
+    warnings = list(case.warnings)
     for i, ev in enumerate(case.evidence):
         if ev.id not in cited_order:
             enclosures.append(Enclosure(len(enclosures) + 1, evidence=ev, cited=False))

@@ -149,7 +149,7 @@ def compose_followup(case: Case, kind: str, first: FirstLetter, *,
         case=case, kind=kind, date=date,
         reply_by=add_working_days(date, days, case.jurisdiction), working_days=days,
         first=first, salutation=salutation, sign_off=sign_off, route=route,
-        warnings=_warnings(case, kind, first, date), language=code,
+        warnings=case.warnings + _warnings(case, kind, first, date), language=code,
     )
 
 

@@ -129,8 +129,9 @@ CASE_FIELDS: tuple[Field, ...] = (
         "choice",
         choices=JURISDICTIONS,
         default="england",
-        help="Which part of the UK the council is in; it sets the bank holidays. England if left "
-        "out.",
+        help="Which part of the UK the council or trust is in; it sets the bank holidays and the "
+        "complaints procedure. If left out, it is found from the recipient's council or trust, "
+        "or the postcode in its address; England, with a warning, when neither tells.",
         example="jurisdiction: wales",
     ),
     Field(

@@ -258,6 +258,8 @@ FIELD_HELP: dict[tuple[str, str], str] = {
     ("Letter", "working_days"): "The number of working days given for a reply.",
     ("Letter", "language"): 'The language the letter is written in ("en", or "cy" for Welsh).',
     ("Letter", "ground_ids"): "The ids of the grounds raised, in order.",
+    ("Case", "jurisdiction_source"): 'Where the part of the UK came from: "case file", '
+    '"recipient" (found from the recipient\'s council or postcode) or "default" (England).',
     ("Enclosure", "number"): "The enclosure's number.",
     ("Enclosure", "evidence"): "The evidence enclosed (empty for a supporting statement).",
     ("Enclosure", "statement"): "The supporting statement enclosed (empty for evidence).",
