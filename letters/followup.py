@@ -212,10 +212,12 @@ class RenderedFollowUp:
     def warnings(self) -> tuple[Problem, ...]:
         return self.followup.warnings
 
-    def to_bytes(self, fmt: str, *,
-                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
-        """The letter as a file in ``fmt``; a docx or pdf on ``reference_docx``'s letterhead."""
-        return letter_bytes(self.markdown, fmt, title=self.followup.title,
+    def to_bytes(self, fmt: str, *, reference_docx: str | os.PathLike[str] | None = None,
+                 author_in_metadata: bool = True) -> bytes:
+        """The letter as a file in ``fmt``; a docx or pdf on ``reference_docx``'s letterhead,
+        its properties naming the sender as author unless ``author_in_metadata`` is false."""
+        author = self.followup.case.sender.name if author_in_metadata else ""
+        return letter_bytes(self.markdown, fmt, title=self.followup.title, author=author,
                             reference_docx=reference_docx)
 
 
@@ -326,5 +328,6 @@ def _write(rendered: RenderedFollowUp, case_path: str | os.PathLike[str], fmt: s
     target = Path(output) if output else Path(case_path).parent / default_followup_name(
         rendered.followup, fmt)
     check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
-    data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
+    data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx,
+                             author_in_metadata=settings.author_in_metadata)
     return write_atomic(target, data, force=force)

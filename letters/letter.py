@@ -30,10 +30,12 @@ class RenderedLetter:
     def warnings(self) -> tuple[Problem, ...]:
         return self.letter.warnings
 
-    def to_bytes(self, fmt: str, *,
-                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
-        """The letter as a file in ``fmt``; a docx or pdf on ``reference_docx``'s letterhead."""
-        return letter_bytes(self.markdown, fmt, title=letter_title(self.letter),
+    def to_bytes(self, fmt: str, *, reference_docx: str | os.PathLike[str] | None = None,
+                 author_in_metadata: bool = True) -> bytes:
+        """The letter as a file in ``fmt``; a docx or pdf on ``reference_docx``'s letterhead,
+        its properties naming the sender as author unless ``author_in_metadata`` is false."""
+        author = self.letter.case.sender.name if author_in_metadata else ""
+        return letter_bytes(self.markdown, fmt, title=letter_title(self.letter), author=author,
                             reference_docx=reference_docx)
 
 
@@ -77,18 +79,21 @@ def render_case_file(case_path: str | os.PathLike[str], *, fmt: str = "docx",
     rendered = make_letter(case, today=today,
                            template_dirs=template_dirs or settings.template_dirs)
     path = write_letter(rendered, case_path, fmt=fmt, output=output, force=force,
-                        reference_docx=settings.reference_docx)
+                        reference_docx=settings.reference_docx,
+                        author_in_metadata=settings.author_in_metadata)
     return path, rendered
 
 
 def write_letter(rendered: RenderedLetter, case_path: str | os.PathLike[str], *,
                  fmt: str = "docx", output: str | os.PathLike[str] | None = None,
                  force: bool = False,
-                 reference_docx: str | os.PathLike[str] | None = None) -> Path:
+                 reference_docx: str | os.PathLike[str] | None = None,
+                 author_in_metadata: bool = True) -> Path:
     """Write a rendered letter to ``output``, or next to its case file by default."""
     target = Path(output) if output else Path(case_path).parent / default_output_name(
         rendered.letter, fmt
     )
     check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
-    data = rendered.to_bytes(fmt, reference_docx=reference_docx)
+    data = rendered.to_bytes(fmt, reference_docx=reference_docx,
+                             author_in_metadata=author_in_metadata)
     return write_atomic(target, data, force=force)

@@ -55,9 +55,13 @@ class StatementDraft:
     def title(self) -> str:
         return f"Supporting statement from {self.statement.author}"
 
-    def to_bytes(self, fmt: str, *, reference_docx: str | os.PathLike[str] | None = None) -> bytes:
-        """The statement as a docx, md or html file (a docx on ``reference_docx``'s letterhead)."""
-        return letter_bytes(self.markdown, fmt, title=self.title, reference_docx=reference_docx)
+    def to_bytes(self, fmt: str, *, reference_docx: str | os.PathLike[str] | None = None,
+                 author_in_metadata: bool = True) -> bytes:
+        """The statement as a docx, md or html file (a docx on ``reference_docx``'s letterhead),
+        its properties naming its author unless ``author_in_metadata`` is false."""
+        author = self.statement.author if author_in_metadata else ""
+        return letter_bytes(self.markdown, fmt, title=self.title, author=author,
+                            reference_docx=reference_docx)
 
 
 def choose_statement(case: Case, by: str | None = None) -> tuple[int, SupportingStatement]:
