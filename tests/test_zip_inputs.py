@@ -1,4 +1,4 @@
-"""Letterheads (.docx) are zip files anyone may have made.
+"""Letterheads (.docx) and workbooks (.xlsx) are zip files anyone may have made.
 
 A zip can lie about how large its parts are and hold any number of them; it can be damaged or
 protected by a password, and the XML inside can be broken. Whatever it is, swletter answers in
@@ -22,10 +22,12 @@ from click.testing import CliRunner
 
 from cli import main
 from letters import safe_zip
+from letters.bulk import plan_bulk
 from letters.safe_zip import MAX_ENTRIES
 
 from .conftest import ROOT
 from .test_reference_docx import make_reference
+from .test_sheets import ROW, workbook
 from .zip_bombs import (
     MIB,
     Entry,
@@ -77,6 +79,10 @@ def letterhead_bytes(tmp_path: Path) -> bytes:
     return make_reference(tmp_path / "plain.docx").read_bytes()
 
 
+def workbook_bytes(tmp_path: Path) -> bytes:
+    return workbook(tmp_path / "plain.xlsx", [ROW]).read_bytes()
+
+
 def replaced(package: bytes, part: str, entry: Entry) -> bytes:
     """``package`` rebuilt with ``part`` replaced by ``entry``."""
     return build_zip(entry if e.name == part else e for e in honest_entries(package))
@@ -102,6 +108,24 @@ def test_a_letterhead_that_lies_about_a_parts_size_is_refused_in_little_memory(
     assert not out.exists()
 
 
+def test_a_workbook_that_lies_about_a_parts_size_is_refused_in_little_memory(
+        tmp_path: Path) -> None:
+    # openpyxl reads xl/styles.xml whole: unchecked, it would inflate all 2 GiB first.
+    book = tmp_path / "cases.xlsx"
+    book.write_bytes(replaced(workbook_bytes(tmp_path), "xl/styles.xml",
+                              lying_entry("xl/styles.xml", 2048)))
+    code, output, peak = run_capped(tmp_path, "bulk", str(book), "--out", str(tmp_path / "out"),
+                                    "--jobs", "1")
+    assert code == 1, output
+    assert (f"{book}: this workbook is damaged (the part xl/styles.xml): a file inside it "
+            "unpacks to more than the package says it holds: it is damaged, or made to fill the "
+            "computer's memory. Open it in your spreadsheet program and save it again as Excel "
+            "Workbook (.xlsx).") in output
+    assert "Traceback" not in output and "unexpected" not in output
+    assert 0 < peak < PEAK_MIB
+    assert list((tmp_path / "out").glob("*.docx")) == []
+
+
 def test_a_letterhead_with_too_many_parts_is_refused(runner: CliRunner, full_case: Path,
                                                      tmp_path: Path) -> None:
     crowded = tmp_path / "letterhead.docx"
@@ -114,6 +138,18 @@ def test_a_letterhead_with_too_many_parts_is_refused(runner: CliRunner, full_cas
     assert result.output == (
         f"Error: {crowded}: the document holds more than {MAX_ENTRIES:,} files inside; a "
         "letterhead holds a few dozen. Is this the right file?\n")
+
+
+def test_a_workbook_with_too_many_parts_is_refused(tmp_path: Path) -> None:
+    crowded = tmp_path / "cases.xlsx"
+    crowded.write_bytes(build_zip([*honest_entries(workbook_bytes(tmp_path)),
+                                   *(Entry(f"xl/x/{i}.xml", b"\x03\x00", 0, 0)
+                                     for i in range(MAX_ENTRIES))]))
+    (job,) = plan_bulk([str(crowded)])
+    assert job.failure == (
+        f"{crowded}: this workbook holds more than {MAX_ENTRIES:,} files inside; a workbook of "
+        "cases holds a few dozen. Is this the right file? If it is, open it in your spreadsheet "
+        "program and save it again as Excel Workbook (.xlsx).",)
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,6 +258,96 @@ def test_a_password_protected_letterhead_says_how_to_remove_the_password(
         "read it. Open it in Word or LibreOffice, remove the password (File ▸ Info ▸ Protect "
         "Document, or File ▸ Properties ▸ Security) and save it again as \"Word Document "
         '(.docx)".\n')
+
+
+# --------------------------------------------------------------------------------------------
+# A damaged workbook: swletter's words, the file and the sheet
+
+SAVE_XLSX = "Open it in your spreadsheet program and save it again as Excel Workbook (.xlsx)."
+
+
+def _failure(path: Path) -> str:
+    (job,) = plan_bulk([str(path)])
+    assert len(job.failure) == 1
+    return job.failure[0]
+
+
+def _workbook_with(tmp_path: Path, part: str, data: bytes) -> Path:
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(replaced(workbook_bytes(tmp_path), part, _plain(part, data)))
+    return path
+
+
+def test_a_file_that_is_not_a_zip_is_not_a_workbook(tmp_path: Path) -> None:
+    fake = tmp_path / "cases.xlsx"
+    fake.write_text("case_id,sender_name\nC1,Tom Green\n", encoding="utf-8")
+    assert _failure(fake) == (
+        f"{fake}: this is not a readable .xlsx workbook: it is not a workbook file at all, or "
+        f"its table of contents is damaged. {SAVE_XLSX}")
+
+
+def test_an_old_xls_or_password_protected_workbook_gets_its_own_hint(tmp_path: Path) -> None:
+    old = tmp_path / "cases.xlsx"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
+    assert _failure(old) == (
+        f"{old}: this is not a readable .xlsx workbook: it is an older Excel .xls file, or "
+        "protected by a password. Open it in your spreadsheet program and save it as Excel "
+        "Workbook (.xlsx) without a password.")
+
+
+@pytest.mark.parametrize(("part", "data"), [
+    ("xl/workbook.xml", b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                        b'main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                        b'relationships"><sheets><sheet name="cases" sheetId="one" '
+                        b'r:id="rId1"/></sheets></workbook>'),
+    ("xl/_rels/workbook.xml.rels", b"<Relationships><not closed"),
+    ("xl/styles.xml", b"<styleSheet"),
+    ("[Content_Types].xml", b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                            b'content-types"/>'),
+], ids=["wrong-value", "broken-xml", "cut-short", "no-workbook-part"])
+def test_a_damaged_workbook_is_reported_in_swletters_words(tmp_path: Path, part: str,
+                                                           data: bytes) -> None:
+    book = _workbook_with(tmp_path, part, data)
+    assert _failure(book) == (
+        f"{book}: this is not a readable .xlsx workbook: it is damaged, or was not saved by a "
+        f"spreadsheet program. {SAVE_XLSX}")
+
+
+def test_a_damaged_sheet_is_named(tmp_path: Path) -> None:
+    good = workbook_bytes(tmp_path)
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    book = _workbook_with(tmp_path, "xl/worksheets/sheet1.xml", sheet[: len(sheet) // 2])
+    assert _failure(book) == (
+        f'{book}: the sheet "cases" is damaged and cannot be read. {SAVE_XLSX}')
+
+
+def test_a_workbook_with_an_encrypted_part_asks_for_it_without_a_password(
+        tmp_path: Path) -> None:
+    entries = [Entry(e.name, e.data, e.crc, e.declared_size, flags=int(e.name.endswith(
+        "sheet1.xml"))) for e in honest_entries(workbook_bytes(tmp_path))]
+    book = tmp_path / "cases.xlsx"
+    book.write_bytes(build_zip(entries))
+    assert _failure(book) == (
+        f"{book}: this workbook is protected by a password, so swletter cannot read it. Save it "
+        "again as Excel Workbook (.xlsx) without a password.")
+
+
+@pytest.mark.filterwarnings("always")
+def test_openpyxl_warnings_do_not_reach_the_user(runner: CliRunner, tmp_path: Path,
+                                                 recwarn: pytest.WarningsRecorder) -> None:
+    # Excel saves a drop-down list as an extension openpyxl warns it "will remove".
+    good = workbook_bytes(tmp_path)
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    path = _workbook_with(tmp_path, "xl/worksheets/sheet1.xml", sheet.replace(
+        b"</worksheet>", b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        b'<x14:dataValidations count="0"/></ext></extLst></worksheet>'))
+    result = runner.invoke(main, ["bulk", str(path), "--out", str(tmp_path / "out"), "--jobs",
+                                  "1"])
+    assert result.exit_code == 0, result.output
+    assert [str(w.message) for w in recwarn] == []
 
 
 def test_the_memory_cap_in_these_tests_is_real(tmp_path: Path) -> None:
