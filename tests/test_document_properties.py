@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from cli import main
 
+from .readers import pdf_info, require_programs
 from .test_reference_docx import make_reference
 
 SUBJECT = "Request for a change of social worker for Sam Doe and Lily Doe"
@@ -101,3 +102,17 @@ def test_a_letterheads_author_company_and_manager_are_not_carried(
                 assert detail not in data, (detail, name)
     properties = docx.Document(str(out)).core_properties
     assert (properties.title, properties.author) == (SUBJECT, "Jane Doe")
+
+
+def test_a_pdf_without_the_author_names_nobody(runner: CliRunner, full_case: Path,
+                                               tmp_path: Path) -> None:
+    require_programs()
+    settings = tmp_path / "swletter.toml"
+    settings.write_text("[privacy]\nauthor_in_metadata = false\n", encoding="utf-8")
+    out = tmp_path / "letter.pdf"
+    result = runner.invoke(main, ["render", str(full_case), "-o", str(out), "--config",
+                                  str(settings)])
+    assert result.exit_code == 0, result.output
+    info = pdf_info(out)
+    assert info["Title"] == SUBJECT
+    assert "Author" not in info

@@ -97,6 +97,12 @@ def hostile_letterhead(path: Path, address: str) -> Path:
         '<w:r><w:object><w:control r:id="rIdControl" w:name="Button1"/></w:object></w:r>',
     ))
     header = parts["word/header1.xml"].decode("utf-8")
+    # The logo as Word 365 saves an SVG: the SVG, and a PNG copy for older readers. An SVG can
+    # load images from addresses of its own.
+    header = header.replace('<a:blip r:embed="rId1"/>', (
+        '<a:blip r:embed="rId1"><a:extLst><a:ext uri="{96DAC541-7B7A-43D3-8B79-37D633B846F1}">'
+        '<asvg:svgBlip xmlns:asvg="http://schemas.microsoft.com/office/drawing/2016/SVG/main" '
+        'r:embed="rIdSvg"/></a:ext></a:extLst></a:blip>'), 1)
     header = header.replace("</w:p>", header_runs + '<w:subDoc r:id="rIdSub"/></w:p>', 1)
     header = header.replace("</w:hdr>", '<w:altChunk r:id="rIdChunk"/></w:hdr>')
     parts["word/header1.xml"] = header.encode("utf-8")
@@ -105,6 +111,7 @@ def hostile_letterhead(path: Path, address: str) -> Path:
         _rel("rIdBeacon", "image", f"{web}/beacon.png", external=True),
         _rel("rIdVml", "image", f"{web}/vml.png", external=True),
         _rel("rIdFakeImage", "image", "media/image9.png"),
+        _rel("rIdSvg", "image", "media/image2.svg"),
         _rel("rIdWeb", "hyperlink", WEB_LINK, external=True),
         _rel("rIdShare", "hyperlink", f"file://{address.split(':')[0]}/share/x.docx",
              external=True),
@@ -113,6 +120,9 @@ def hostile_letterhead(path: Path, address: str) -> Path:
         _rel("rIdControl", "control", "activeX/activeX1.xml"),
         _rel("rIdSub", "subDocument", f"{web}/sub.docx", external=True),
         _rel("rIdChunk", "aFChunk", "chunk.html"))
+    parts["word/media/image2.svg"] = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f'<image xlink:href="{web}/svg.png" width="10" height="10"/></svg>').encode()
     parts["word/media/image9.png"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1Attribute VB_Name"
     parts["word/embeddings/oleObject1.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1ole"
     parts["word/activeX/activeX1.xml"] = (
@@ -168,6 +178,7 @@ def hostile_letterhead(path: Path, address: str) -> Path:
             ("word/embeddings/oleObject1.bin",
              "application/vnd.openxmlformats-officedocument.oleObject"),
             ("word/chunk.html", "text/html"),
+            ("word/media/image2.svg", "image/svg+xml"),
             ("docProps/custom.xml",
              "application/vnd.openxmlformats-officedocument.custom-properties+xml"),
         )) + "</Types>")
@@ -227,10 +238,10 @@ def test_no_macro_control_object_or_custom_xml_travels(runner: CliRunner, full_c
         content_types = re.findall(rb'ContentType="([^"]*)"', parts["[Content_Types].xml"])
         assert not [t for t in content_types if word.lower().encode() in t.lower()], word
     xml = b"".join(data for name, data in parts.items() if name.endswith(".xml"))
-    for element in (b"<w:subDoc", b"<w:altChunk", b"<w:object", b"<w:control",
+    for element in (b"svgBlip", b"<w:subDoc", b"<w:altChunk", b"<w:object", b"<w:control",
                     b"<w:attachedTemplate", b"INCLUDEPICTURE", b"INCLUDETEXT", b"<w:docVars"):
         assert element not in xml, element
-    # The fake image (a macro project under a .png name) is not carried either.
+    # Neither the fake image (a macro project under a .png name) nor the SVG is carried.
     images = [data for name, data in parts.items() if name.startswith("word/media/")]
     assert images == [png_bytes()]
 
