@@ -110,9 +110,7 @@ def adapt_reference(data: bytes, name: str = "reference .docx") -> DocxBase:
     _check_main_document(parts, name)
     document = parse_part(parts, DOCUMENT, name)
     if document.nsmap.get("w") != W:
-        raise ConfigError([Problem("this .docx was written by a program swletter cannot read "
-                                   "a letterhead from. Open it in Word or LibreOffice and save "
-                                   "it again as a Word document (.docx).")], name)
+        raise _unreadable(name)
     _empty_body(document)
     letterhead = select_parts(parts, document, name)
     styles = _part(letterhead, "styles",
@@ -120,7 +118,10 @@ def adapt_reference(data: bytes, name: str = "reference .docx") -> DocxBase:
     numbering = _part(letterhead, "numbering", lambda: etree.fromstring(
         f'<w:numbering xmlns:w="{W}"></w:numbering>'.encode(), _PARSER))
     roles, list_number_abstract = _ensure_styles(styles, numbering)
-    base = prepare_base(_zip(letterhead.package()))
+    try:
+        base = prepare_base(_zip(letterhead.package()))
+    except ValueError:  # a body swletter cannot find where to put the letter in
+        raise _unreadable(name) from None
     return dataclasses.replace(base, styles=roles, list_number_abstract=list_number_abstract)
 
 
@@ -137,6 +138,12 @@ def _part(letterhead: Letterhead, role: str,
 
 # --------------------------------------------------------------------------------------------
 # Reading and checking
+
+
+def _unreadable(name: str) -> ConfigError:
+    return ConfigError([Problem("this .docx was written by a program swletter cannot read a "
+                                "letterhead from. Open it in Word or LibreOffice and save it "
+                                "again as a Word document (.docx).")], name)
 
 
 def _not_docx(name: str, why: str) -> ConfigError:
@@ -196,14 +203,13 @@ def _check_main_document(parts: dict[str, bytes], name: str) -> None:
 
 def _empty_body(document: etree._Element) -> None:
     """Drop the reference's own text, keeping its last section (page size, margins, headers)."""
-    body = document.find(_w("body"))
-    if body is None:
-        body = etree.SubElement(document, _w("body"))
-    body.attrib.clear()
-    children = list(body)
+    old = document.find(_w("body"))
+    children = list(old) if old is not None else []
     section = children[-1] if children and children[-1].tag == _w("sectPr") else None
-    for child in children:
-        body.remove(child)
+    for extra in document.findall(_w("body")):
+        document.remove(extra)
+    # A new body element, so it is written as the plain <w:body> prepare_base looks for.
+    body = etree.SubElement(document, _w("body"))
     if section is None:
         section = etree.fromstring(
             f'<w:sectPr xmlns:w="{W}"><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" '
