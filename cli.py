@@ -201,7 +201,8 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
                        err=True)
         return
     path = write_letter(rendered, case, fmt=chosen, output=output, force=force,
-                        reference_docx=settings.reference_docx)
+                        reference_docx=settings.reference_docx,
+                        author_in_metadata=settings.author_in_metadata)
     from letters.dates import long_date
 
     click.echo(f"Wrote {path} (reply by {long_date(rendered.document.reply_by)}).")
@@ -701,7 +702,8 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
                                  keep_markdown=bool(combined),
                                  template_dirs=settings.template_dirs,
                                  reference_docx=str(settings.reference_docx or "") or None,
-                                 case_defaults=settings.case_defaults)
+                                 case_defaults=settings.case_defaults,
+                                 author_in_metadata=settings.author_in_metadata)
     recorder = _BulkRecorder(_register_path(register_path), planned, options)
     options = recorder.options
     summary = engine.BulkSummary(total=len(planned))
@@ -1168,8 +1170,9 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
         click.echo(draft.to_bytes(chosen).decode("utf-8"), nl=False)
         return
     target = Path(output) if output else Path(loaded.base_dir or ".") / draft.file_name(chosen)
-    path = write_atomic(target, draft.to_bytes(chosen, reference_docx=settings.reference_docx),
-                        force=force)
+    data = draft.to_bytes(chosen, reference_docx=settings.reference_docx,
+                          author_in_metadata=settings.author_in_metadata)
+    path = write_atomic(target, data, force=force)
     click.echo(f"Wrote {path}: a draft statement for {draft.document.statement.author} to "
                "complete and sign.")
     if draft.document.missing:

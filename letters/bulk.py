@@ -108,6 +108,8 @@ class BulkOptions:
     #: A charity's letterhead (see writers/reference.py) and its swletter.toml case defaults.
     reference_docx: str | None = None
     case_defaults: CaseDefaults | None = None
+    #: Whether each letter's document properties name its sender (swletter.toml [privacy]).
+    author_in_metadata: bool = True
 
 
 @dataclass
@@ -288,8 +290,9 @@ def render_job(job: Job, options: BulkOptions, *, write: bool = True,
     if isinstance(prepared, CaseResult):
         return prepared
     try:
-        data = prepared.rendered.to_bytes(options.fmt, reference_docx=options.reference_docx) \
-            if write else None
+        data = prepared.rendered.to_bytes(
+            options.fmt, reference_docx=options.reference_docx,
+            author_in_metadata=options.author_in_metadata) if write else None
     except LettersError as err:
         return prepared.failed(err)
     return _finish(prepared, options, data, replace=replace)
@@ -530,7 +533,8 @@ def _render_tasks(tasks: Sequence[_Task], options: BulkOptions) -> list[CaseResu
             continue
         try:
             documents.append(prepared.rendered.to_bytes(
-                "docx", reference_docx=options.reference_docx))
+                "docx", reference_docx=options.reference_docx,
+                author_in_metadata=options.author_in_metadata))
         except LettersError as err:
             results[position] = prepared.failed(err)
             continue
@@ -652,12 +656,16 @@ def _is_report(path: Path) -> bool:
 
 def write_combined(path: str | os.PathLike[str], markdown_letters: Iterable[str], *,
                    force: bool = False, reference_docx: str | None = None) -> Path:
-    """All the letters in one .docx, each starting on a new page, for printing."""
+    """All the letters in one .docx, each starting on a new page, for printing.
+
+    Its properties name no author: the letters may be from different senders.
+    """
     from .writers import docx_base
     from .writers.docx import build_docx
 
-    return write_atomic(path, build_docx(markdown_letters, base=docx_base(reference_docx)),
-                        force=force)
+    data = build_docx(markdown_letters, base=docx_base(reference_docx),
+                      title="Requests for a change of social worker")
+    return write_atomic(path, data, force=force)
 
 
 def ensure_out_dir(path: str | os.PathLike[str]) -> Path:

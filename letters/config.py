@@ -11,6 +11,9 @@ The file is ``swletter.toml`` in the working folder, or the one given with ``--c
     name = "Hillside Family Support"
     address = ["1 Park Row", "Leeds", "LS1 5AB"]
 
+    [privacy]
+    author_in_metadata = false              # leave the sender out of the document properties
+
 Paths are relative to the file's own folder. Unknown keys are errors with a "did you mean".
 What wins: an option on the command line, then the case file, then this file, then swletter's
 defaults. How the sender defaults meet a case is explained in ``CaseDefaults.apply``.
@@ -143,6 +146,29 @@ def _sender(value: Any, where: _Where) -> dict[str, Any]:
     return out
 
 
+#: The keys of ``[privacy]``, each true or false, with what they control.
+PRIVACY_KEYS = {
+    "author_in_metadata": "whether a .docx or .pdf letter's document properties name its "
+                          "sender as the author",
+}
+
+
+def _privacy(value: Any, where: _Where) -> dict[str, bool]:
+    if not isinstance(value, dict):
+        raise _Bad(f"expected a [privacy] table, not {_describe(value)}.")
+    out: dict[str, bool] = {}
+    for key, item in value.items():
+        if key not in PRIVACY_KEYS:
+            raise _Bad(f'"{key}" is not a privacy setting.' + _did_you_mean(key, PRIVACY_KEYS)
+                       + f" The privacy settings are: {', '.join(PRIVACY_KEYS)}.",
+                       example="author_in_metadata = false", key=key)
+        if not isinstance(item, bool):
+            raise _Bad(f"privacy.{key} is true or false, without quotes, not "
+                       f"{_describe(item)}.", example=f"{key} = false", key=key)
+        out[key] = item
+    return out
+
+
 # --------------------------------------------------------------------------------------------
 # The settings
 
@@ -206,6 +232,10 @@ class Settings:
     register: Path | None = setting(
         path_setting, "The register of letters sent (an SQLite file, made on first use): render, "
         "bulk and followup record every letter in it.", 'register = "letters.sqlite"')
+    privacy: Mapping[str, bool] | None = setting(
+        _privacy, "What letters' files say about who wrote them: author_in_metadata = false "
+        "leaves the sender's name out of a .docx or .pdf's document properties (the author "
+        "Word and PDF readers show).", "privacy = { author_in_metadata = false }")
     #: The settings file these came from ("" when there was none).
     source: str = field(default="", compare=False)
 
@@ -213,6 +243,11 @@ class Settings:
     def template_dirs(self) -> tuple[str, ...]:
         """The template folders to search before swletter's own."""
         return (str(self.templates),) if self.templates else ()
+
+    @property
+    def author_in_metadata(self) -> bool:
+        """Whether a letter's document properties name its sender (the default) or nobody."""
+        return (self.privacy or {}).get("author_in_metadata", True)
 
     @property
     def case_defaults(self) -> CaseDefaults:

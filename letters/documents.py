@@ -90,15 +90,20 @@ class Rendered:
     #: Whom the default file name is after (the first child, or the author), and its date.
     who: str = ""
     date: dt.date | None = None
+    #: Who wrote it (the sender, or a statement's author), for the document's properties.
+    author: str = ""
 
     def file_name(self, fmt: str) -> str:
         """The file name to use when the person has not chosen one."""
         return file_name(self.kind, fmt, who=self.who, date=self.date, language=self.language)
 
-    def to_bytes(self, fmt: str, *,
-                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
+    def to_bytes(self, fmt: str, *, reference_docx: str | os.PathLike[str] | None = None,
+                 author_in_metadata: bool = True) -> bytes:
         """The document as a file in ``fmt`` (docx, md, html, pdf); a docx or pdf on
-        ``reference_docx``'s letterhead."""
+        ``reference_docx``'s letterhead, its properties naming its author unless
+        ``author_in_metadata`` is false."""
         from .writers import letter_bytes
 
-        return letter_bytes(self.markdown, fmt, title=self.title, reference_docx=reference_docx)
+        return letter_bytes(self.markdown, fmt, title=self.title,
+                            author=self.author if author_in_metadata else "",
+                            reference_docx=reference_docx)

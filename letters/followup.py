@@ -199,7 +199,8 @@ def make_followup(case: Case, kind: str, first: FirstLetter, *, today: dt.date |
     return Rendered(document, markdown,
                     title=language(code).subject(kind, names, case.case_reference),
                     language=code, document=followup, warnings=followup.warnings,
-                    who=names[0] if names else "", date=followup.date)
+                    who=names[0] if names else "", date=followup.date,
+                    author=case.sender.name)
 
 
 @dataclass(frozen=True)
@@ -290,5 +291,6 @@ def _write(rendered: Rendered, case_path: str | os.PathLike[str], fmt: str,
            output: str | os.PathLike[str] | None, force: bool, settings: Settings) -> Path:
     target = Path(output) if output else Path(case_path).parent / rendered.file_name(fmt)
     check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
-    data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
+    data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx,
+                             author_in_metadata=settings.author_in_metadata)
     return write_atomic(target, data, force=force)

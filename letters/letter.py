@@ -28,7 +28,7 @@ def make_letter(case: Case, *, today: dt.date | None = None,
         markdown=render_markdown(letter, template_dirs=template_dirs),
         title=lang.subject("request", names, case.case_reference),
         language=code, document=letter, warnings=letter.warnings,
-        who=names[0] if names else "", date=letter.date,
+        who=names[0] if names else "", date=letter.date, author=case.sender.name,
     )
 
 
@@ -47,16 +47,19 @@ def render_case_file(case_path: str | os.PathLike[str], *, fmt: str = "docx",
     rendered = make_letter(case, today=today,
                            template_dirs=template_dirs or settings.template_dirs)
     path = write_letter(rendered, case_path, fmt=fmt, output=output, force=force,
-                        reference_docx=settings.reference_docx)
+                        reference_docx=settings.reference_docx,
+                        author_in_metadata=settings.author_in_metadata)
     return path, rendered
 
 
 def write_letter(rendered: Rendered, case_path: str | os.PathLike[str], *,
                  fmt: str = "docx", output: str | os.PathLike[str] | None = None,
                  force: bool = False,
-                 reference_docx: str | os.PathLike[str] | None = None) -> Path:
+                 reference_docx: str | os.PathLike[str] | None = None,
+                 author_in_metadata: bool = True) -> Path:
     """Write a rendered letter to ``output``, or next to its case file by default."""
     target = Path(output) if output else Path(case_path).parent / rendered.file_name(fmt)
     check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
-    data = rendered.to_bytes(fmt, reference_docx=reference_docx)
+    data = rendered.to_bytes(fmt, reference_docx=reference_docx,
+                             author_in_metadata=author_in_metadata)
     return write_atomic(target, data, force=force)

@@ -54,8 +54,9 @@ EXAMPLE_CASE_ID = "EXAMPLE-1"
 #: Spreadsheets larger than this are refused before they are opened.
 MAX_SHEET_BYTES = 50 * 1024 * 1024
 #: An .xlsx workbook (a zip of XML files) whose parts add up to more than this unpacked is
-#: refused before it is read: a few kilobytes can unpack to gigabytes (a "zip bomb"). A
-#: workbook of 10,000 cases unpacks to a few tens of megabytes.
+#: refused before openpyxl reads it: a few kilobytes can unpack to gigabytes (a "zip bomb"),
+#: and the sizes a zip declares are checked against what really comes out (workbook_file.py).
+#: A workbook of 10,000 cases unpacks to a few tens of megabytes.
 MAX_UNPACKED_SHEET_BYTES = 256 * 1024 * 1024
 
 Parts = tuple[str | int, ...]
@@ -247,27 +248,6 @@ def _check_size(path: Path) -> None:
                         str(path))
 
 
-def _check_unpacked_size(path: Path) -> None:
-    """Refuse a workbook whose parts unpack to more than ``MAX_UNPACKED_SHEET_BYTES``.
-
-    The sizes are those the zip declares; Python's zipfile never returns more than that, so
-    openpyxl cannot be made to read more. A file that is not a zip is left to the reader below,
-    which says so.
-    """
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return
-    if unpacked > MAX_UNPACKED_SHEET_BYTES:
-        raise CaseError([Problem(
-            f"this workbook unpacks to {unpacked:,} bytes; a spreadsheet of cases may unpack to "
-            f"at most {MAX_UNPACKED_SHEET_BYTES:,} bytes. Is this the right file? If it is, "
-            "split it into smaller workbooks.")], str(path))
-
-
 def read_csv_table(path: str | os.PathLike[str]) -> Table:
     """A CSV file as a table named after the file. UTF-8, or Windows-1252 as Excel saves it."""
     p = Path(path)
@@ -304,20 +284,11 @@ def read_workbook_tables(path: str | os.PathLike[str]) -> tuple[Table, Table | N
 
     A workbook with a single sheet may call it anything; it is taken as the cases sheet.
     """
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    from .workbook_file import open_workbook, reading_sheet
 
     p = Path(path)
     _check_size(p)
-    _check_unpacked_size(p)
-    try:
-        book = openpyxl.load_workbook(p, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise CaseError([Problem(f"this is not a readable .xlsx workbook ({type(err).__name__}). "
-                                 "Open it in your spreadsheet program and save it again as "
-                                 "Excel Workbook (.xlsx).")], str(p)) from None
+    book = open_workbook(p, max_bytes=MAX_SHEET_BYTES, max_unpacked=MAX_UNPACKED_SHEET_BYTES)
     try:
         by_name = {name.strip().lower(): name for name in book.sheetnames}
         if CASES_SHEET in by_name:
@@ -328,9 +299,12 @@ def read_workbook_tables(path: str | os.PathLike[str]) -> tuple[Table, Table | N
             raise CaseError([Problem(f'there is no sheet called "{CASES_SHEET}" (the sheets are: '
                                      f"{', '.join(book.sheetnames)}). Rename the sheet holding "
                                      f'one row per case to "{CASES_SHEET}".')], str(p))
-        cases = _sheet_table(book[cases_name])
-        evidence = (_sheet_table(book[by_name[EVIDENCE_SHEET]])
-                    if EVIDENCE_SHEET in by_name else None)
+        with reading_sheet(p, cases_name):
+            cases = _sheet_table(book[cases_name])
+        evidence = None
+        if EVIDENCE_SHEET in by_name:
+            with reading_sheet(p, by_name[EVIDENCE_SHEET]):
+                evidence = _sheet_table(book[by_name[EVIDENCE_SHEET]])
     finally:
         book.close()
     return cases, evidence

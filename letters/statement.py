@@ -115,7 +115,8 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
     markdown = render_template(kind.template, context, template_dirs=template_dirs, code=code)
     draft = StatementDraft(st, index, tuple(missing), views_from_letter)
     return Rendered(kind, markdown, title=lang.title("statement", author=st.author) or "",
-                    language=code, document=draft, who=st.author, date=st.date)
+                    language=code, document=draft, who=st.author, date=st.date,
+                    author=st.author)
 
 
 def _missing(st: SupportingStatement, child: str, has_letter_views: bool, *,

@@ -236,3 +236,16 @@ def test_the_supporting_statement_is_on_the_letterhead(runner: CliRunner, full_c
     assert result.exit_code == 0, result.output
     assert HEADER_TEXT in header_text(out)
     assert docx.Document(str(out)).styles["Normal"].font.name == "Georgia"
+
+
+def test_a_body_with_its_own_namespaces_is_still_a_letterhead(tmp_path: Path) -> None:
+    reference = make_reference(tmp_path / "plain.docx")
+    odd = tmp_path / "letterhead.docx"
+    with zipfile.ZipFile(reference) as src, zipfile.ZipFile(odd, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b'<w:body xmlns:x="urn:x" x:mark="1">')
+            dst.writestr(item, data)
+    base = reference_base(odd)
+    assert base.document_head.endswith("<w:body>")

@@ -11,11 +11,12 @@ if TYPE_CHECKING:
 FORMATS = ("docx", "md", "html", "pdf")
 
 
-def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter",
+def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str = "",
                  reference_docx: str | os.PathLike[str] | None = None) -> bytes:
     """The letter in ``fmt`` (docx, md, html or pdf) as the bytes of a file.
 
     ``reference_docx`` gives a docx or pdf the look of a charity's letterhead (see reference.py).
+    ``title`` and ``author`` are a docx's or pdf's document properties (see properties.py).
 
     A pdf needs LibreOffice; without it this raises ``PdfError`` saying how to install it.
     """
@@ -28,12 +29,14 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter",
     if fmt == "docx":
         from .docx import build_docx
 
-        return build_docx([markdown], base=docx_base(reference_docx))
+        return build_docx([markdown], base=docx_base(reference_docx), title=title,
+                          author=author)
     if fmt == "pdf":
         from .docx import build_docx
         from .pdf import docx_to_pdf
 
-        return docx_to_pdf(build_docx([markdown], base=docx_base(reference_docx)))
+        return docx_to_pdf(build_docx([markdown], base=docx_base(reference_docx), title=title,
+                                      author=author))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 

@@ -190,9 +190,17 @@ _BODY = re.compile(r"(<w:body>)(.*?)(<w:sectPr\b.*</w:body>)", re.S)
 
 
 def prepare_base(data: bytes) -> DocxBase:
-    """Split a .docx into reusable parts and the document/numbering pieces each letter fills."""
+    """Split a .docx into reusable parts and the document/numbering pieces each letter fills.
+
+    The document properties are swletter's: each letter writes its own title and author
+    (``build_docx``), and the extended properties say only which program wrote the file.
+    """
+    from .properties import APP, APP_XML, CORE
+
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
+    parts.pop(CORE, None)
+    parts[APP] = APP_XML
     document = parts.pop(DOCUMENT).decode("utf-8")
     match = _BODY.search(document)
     if match is None:
@@ -383,12 +391,16 @@ def _keep_with_next(body: _Body) -> None:
 _PSTYLE = re.compile(r'<w:pStyle w:val="[^"]*"/>')
 
 
-def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None) -> bytes:
+def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None, *,
+               title: str = "", author: str = "") -> bytes:
     """One .docx holding each Markdown letter in turn, each starting on a new page.
 
     With several letters each is its own section whose pages are numbered from 1, and "Page N
     of M" counts that letter's pages, so a printed letter never says "Page 4 of 9".
+    ``title`` and ``author`` are the document's properties (see properties.py).
     """
+    from .properties import CORE, core_xml
+
     base = base or default_base()
     paragraphs: list[str] = []
     nums: list[tuple[int, int]] = []
@@ -409,7 +421,8 @@ def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None) ->
     document = base.document_head + "".join(paragraphs) + tail
     packed = _packed_parts(base)
     return packed.zip_with((_pack(DOCUMENT, document.encode("utf-8"), _LETTER_LEVEL),
-                            _numbering_entry(base, packed, tuple(nums))))
+                            _numbering_entry(base, packed, tuple(nums)),
+                            _pack(CORE, core_xml(title, author), _LETTER_LEVEL)))
 
 
 #: zlib level for each letter's own text. Level 3 deflates document.xml in half the time of

@@ -8,16 +8,18 @@ document goes through, so the .docx writer does not know where its base came fro
 
 What is adapted, and why:
 
+- only an allow-list of parts and links is carried (``letterhead_parts.py``): a letterhead
+  can come from anyone, and nothing in it may make Word or LibreOffice fetch an address, pull
+  in another file or run code when a family or a manager opens the letter;
 - the styles our body uses (headings, lists, the signature space) are added where the reference
   lacks them, built on the reference's own normal style so they take its font;
 - numbered and bulleted list styles get a numbering definition if they have none, so lists are
   numbered in every letter;
-- parts only the dropped body used (images, comments) are removed, and so are settings that
-  would get in a family's way: document protection, mail merge and a link to the template file;
-- the document properties are swletter's own, so a staff member's name in the reference's
-  "Author" does not travel with every letter.
+- the document properties are swletter's own (``properties.py``), so a staff member's name or
+  the charity's company and manager fields do not travel with every letter.
 
-The reference is read once per process (per path and modification time).
+The file is unpacked within limits that do not trust its own headers (``letters.safe_zip``),
+and read once per process (per path and modification time).
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ import dataclasses
 import functools
 import io
 import os
-import posixpath
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
 
+from .. import safe_zip
 from ..errors import ConfigError, Problem
-from .docx import DOCUMENT, NUMBERING, DocxBase, default_base, prepare_base
+from .docx import DOCUMENT, DocxBase, default_base, prepare_base
+from .letterhead_parts import CONTENT_TYPES, Letterhead, parse_part, select_parts
 
 #: A letterhead is a few hundred kilobytes; anything far larger is probably the wrong file.
 MAX_REFERENCE_BYTES = 20 * 1024 * 1024
@@ -41,24 +45,9 @@ MAX_REFERENCE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-STYLES = "word/styles.xml"
-SETTINGS = "word/settings.xml"
-CONTENT_TYPES = "[Content_Types].xml"
-DOCUMENT_RELS = "word/_rels/document.xml.rels"
-CORE = "docProps/core.xml"
 
 _MAIN_DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _MAIN_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
-_PART_TYPES = {
-    STYLES: ("application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
-             f"{_OFFICE_REL}/styles", "styles.xml"),
-    NUMBERING: ("application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml",
-                f"{_OFFICE_REL}/numbering", "numbering.xml"),
-}
 
 #: The paragraph styles our body uses: role (the style id swletter writes) → Word's style name.
 ROLES = {
@@ -69,16 +58,6 @@ ROLES = {
     "ListNumber": "list number",
     "SignatureSpace": "signature space",
 }
-
-# Relationships only a document body uses; once the body is gone they point at nothing.
-_BODY_ONLY_RELS = ("/image", "/hyperlink", "/comments", "/commentsExtended", "/commentsIds",
-                   "/commentsExtensible", "/people", "/oleObject", "/package", "/chart",
-                   "/diagramData", "/diagramLayout", "/diagramQuickStyle", "/diagramColors",
-                   "/diagramDrawing", "/video", "/audio")
-# Settings that would stop a family editing the letter, run a mail merge, or name a file on
-# the charity's computer.
-_UNWANTED_SETTINGS = ("documentProtection", "writeProtection", "mailMerge", "attachedTemplate",
-                      "linkStyles")
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False,
                           huge_tree=False)
@@ -129,42 +108,42 @@ def adapt_reference(data: bytes, name: str = "reference .docx") -> DocxBase:
     """Turn the bytes of a reference .docx into a ``DocxBase`` for letters (see module doc)."""
     parts = _read_parts(data, name)
     _check_main_document(parts, name)
-    trees = {part: _parse(parts, part, name)
-             for part in (DOCUMENT, STYLES, NUMBERING, DOCUMENT_RELS, SETTINGS, CONTENT_TYPES)
-             if part in parts}
-    document = trees[DOCUMENT]
+    document = parse_part(parts, DOCUMENT, name)
     if document.nsmap.get("w") != W:
-        raise ConfigError([Problem("this .docx was written by a program swletter cannot read "
-                                   "a letterhead from. Open it in Word or LibreOffice and save "
-                                   "it again as a Word document (.docx).")], name)
+        raise _unreadable(name)
     _empty_body(document)
-    styles_root = trees.get(STYLES)
-    if styles_root is None:
-        styles_root = etree.fromstring(default_base().parts[STYLES], _PARSER)
-        _ensure_part(parts, trees, STYLES)
-    numbering = trees.get(NUMBERING)
-    if numbering is None:
-        numbering = etree.fromstring(
-            f'<w:numbering xmlns:w="{W}"></w:numbering>'.encode(), _PARSER)
-        _ensure_part(parts, trees, NUMBERING)
-    roles, list_number_abstract = _ensure_styles(styles_root, numbering)
-    if SETTINGS in trees:
-        _remove_unwanted_settings(trees[SETTINGS])
-    _drop_unused_relationships(parts, trees)
-    if CORE in default_base().parts:
-        # swletter's own properties: no staff name or file history from the reference.
-        parts[CORE] = default_base().parts[CORE]
-    trees[STYLES] = styles_root
-    trees[NUMBERING] = numbering
-    for part, root in trees.items():
-        parts[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                     standalone=True)
-    base = prepare_base(_zip(parts))
+    letterhead = select_parts(parts, document, name)
+    styles = _part(letterhead, "styles",
+                   lambda: etree.fromstring(default_base().parts["word/styles.xml"], _PARSER))
+    numbering = _part(letterhead, "numbering", lambda: etree.fromstring(
+        f'<w:numbering xmlns:w="{W}"></w:numbering>'.encode(), _PARSER))
+    roles, list_number_abstract = _ensure_styles(styles, numbering)
+    try:
+        base = prepare_base(_zip(letterhead.package()))
+    except ValueError:  # a body swletter cannot find where to put the letter in
+        raise _unreadable(name) from None
     return dataclasses.replace(base, styles=roles, list_number_abstract=list_number_abstract)
+
+
+def _part(letterhead: Letterhead, role: str,
+          make: Callable[[], etree._Element]) -> etree._Element:
+    """The letterhead's part of ``role``, added (from ``make``) when the reference has none."""
+    name = letterhead.part_for(role)
+    if name is not None:
+        return letterhead.trees[name]
+    tree = make()
+    letterhead.add_part(role, tree)
+    return tree
 
 
 # --------------------------------------------------------------------------------------------
 # Reading and checking
+
+
+def _unreadable(name: str) -> ConfigError:
+    return ConfigError([Problem("this .docx was written by a program swletter cannot read a "
+                                "letterhead from. Open it in Word or LibreOffice and save it "
+                                "again as a Word document (.docx).")], name)
 
 
 def _not_docx(name: str, why: str) -> ConfigError:
@@ -177,41 +156,44 @@ def _read_parts(data: bytes, name: str) -> dict[str, bytes]:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise _not_docx(name, "it looks like an older Word .doc file.")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise ConfigError([Problem("the document unpacks to more than "
-                                           f"{MAX_UNPACKED_BYTES:,} bytes; a letterhead is far "
-                                           "smaller. Is this the right file?")], name)
-            parts = {i.filename: zf.read(i) for i in infos if not i.is_dir()}
-    except zipfile.BadZipFile:
+        parts = safe_zip.read_package(data, max_unpacked=MAX_UNPACKED_BYTES)
+    except safe_zip.NotZipError:
         raise _not_docx(name, "the file is not a .docx package.") from None
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, ValueError):
-        # Encrypted (password-protected) or damaged archives.
-        raise _not_docx(name, "the file is damaged or password-protected.") from None
+    except safe_zip.EncryptedError:
+        raise ConfigError([Problem(
+            "this document is protected by a password, so swletter cannot read it. Open it in "
+            "Word or LibreOffice, remove the password (File ▸ Info ▸ Protect Document, or "
+            'File ▸ Properties ▸ Security) and save it again as "Word Document (.docx)".')],
+            name) from None
+    except safe_zip.TooLargeError as err:
+        raise ConfigError([Problem(
+            f"the document unpacks to {err.unpacked:,} bytes; a letterhead may unpack to at most "
+            f"{err.limit:,} bytes (one with a logo is usually well under a megabyte). Is this "
+            "the right file?")], name) from None
+    except safe_zip.TooManyEntriesError as err:
+        raise ConfigError([Problem(
+            f"the document holds more than {err.limit:,} files inside; a letterhead holds a few "
+            "dozen. Is this the right file?")], name) from None
+    except safe_zip.PackageError as err:
+        where = f" (the part {err.part})" if err.part else ""
+        raise ConfigError([Problem(
+            f"this Word document is damaged{where}: {err}. Open it in Word or LibreOffice and "
+            'save it again as "Word Document (.docx)".')], name) from None
     for needed in (CONTENT_TYPES, DOCUMENT):
         if needed not in parts:
             raise _not_docx(name, f"it has no {needed}.")
     return parts
 
 
-def _parse(parts: dict[str, bytes], part: str, name: str) -> etree._Element:
-    try:
-        return etree.fromstring(parts[part], _PARSER)
-    except etree.XMLSyntaxError:
-        raise _not_docx(name, f"its {part} is damaged.") from None
-
-
 def _check_main_document(parts: dict[str, bytes], name: str) -> None:
     """Accept a document or a template (.dotx); refuse macro-enabled files."""
+    parse_part(parts, CONTENT_TYPES, name)  # a damaged one is named as such
     types = parts[CONTENT_TYPES].decode("utf-8", "replace")
     if "macroEnabled" in types or "word/vbaProject.bin" in parts:
         raise ConfigError([Problem("this document contains macros (.docm or .dotm); swletter "
                                    "does not use those as a letterhead. Save it as "
                                    '"Word Document (.docx)".')], name)
-    if _MAIN_TEMPLATE in types:
-        parts[CONTENT_TYPES] = types.replace(_MAIN_TEMPLATE, _MAIN_DOCUMENT).encode("utf-8")
-    elif _MAIN_DOCUMENT not in types:
+    if _MAIN_DOCUMENT not in types and _MAIN_TEMPLATE not in types:
         raise _not_docx(name, "it has no Word main document.")
 
 
@@ -221,13 +203,13 @@ def _check_main_document(parts: dict[str, bytes], name: str) -> None:
 
 def _empty_body(document: etree._Element) -> None:
     """Drop the reference's own text, keeping its last section (page size, margins, headers)."""
-    body = document.find(_w("body"))
-    if body is None:
-        body = etree.SubElement(document, _w("body"))
-    children = list(body)
+    old = document.find(_w("body"))
+    children = list(old) if old is not None else []
     section = children[-1] if children and children[-1].tag == _w("sectPr") else None
-    for child in children:
-        body.remove(child)
+    for extra in document.findall(_w("body")):
+        document.remove(extra)
+    # A new body element, so it is written as the plain <w:body> prepare_base looks for.
+    body = etree.SubElement(document, _w("body"))
     if section is None:
         section = etree.fromstring(
             f'<w:sectPr xmlns:w="{W}"><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" '
@@ -353,96 +335,7 @@ def _ppr_index(ppr: etree._Element) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# Parts, relationships and settings
-
-
-def _ensure_part(parts: dict[str, bytes], trees: dict[str, etree._Element], part: str) -> None:
-    """Register a part we add in the content types and the document's relationships."""
-    content_type, rel_type, target = _PART_TYPES[part]
-    types = trees[CONTENT_TYPES]
-    if not any(o.get("PartName") == f"/{part}" for o in types.findall(f"{{{CT}}}Override")):
-        override = etree.SubElement(types, f"{{{CT}}}Override")
-        override.set("PartName", f"/{part}")
-        override.set("ContentType", content_type)
-    rels = trees.get(DOCUMENT_RELS)
-    if rels is None:
-        rels = etree.fromstring(f'<Relationships xmlns="{REL}"></Relationships>'.encode(),
-                                _PARSER)
-        trees[DOCUMENT_RELS] = rels
-    if not any(r.get("Type") == rel_type for r in rels):
-        ids = {r.get("Id") for r in rels}
-        number = 1
-        while f"rIdLetter{number}" in ids:
-            number += 1
-        rel = etree.SubElement(rels, f"{{{REL}}}Relationship")
-        rel.set("Id", f"rIdLetter{number}")
-        rel.set("Type", rel_type)
-        rel.set("Target", target)
-    parts.setdefault(part, b"")
-
-
-def _remove_unwanted_settings(settings: etree._Element) -> None:
-    for tag in _UNWANTED_SETTINGS:
-        for el in settings.findall(_w(tag)):
-            settings.remove(el)
-
-
-def _rels_name(part: str) -> str:
-    folder, base = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{base}.rels")
-
-
-def _targets(rels_part: str, rels: etree._Element) -> set[str]:
-    """The part names a relationships part points at (internal targets only)."""
-    source_dir = posixpath.dirname(posixpath.dirname(rels_part))
-    out = set()
-    for rel in rels:
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target") or ""
-        out.add(target.lstrip("/") if target.startswith("/")
-                else posixpath.normpath(posixpath.join(source_dir, target)))
-    return out
-
-
-def _drop_unused_relationships(parts: dict[str, bytes],
-                               trees: dict[str, etree._Element]) -> None:
-    """Remove what only the dropped body (or dropped settings) referred to."""
-    document_xml = etree.tostring(trees[DOCUMENT]).decode("utf-8")
-    settings_xml = etree.tostring(trees[SETTINGS]).decode("utf-8") if SETTINGS in trees else ""
-    checks = [(DOCUMENT_RELS, document_xml, True), (_rels_name(SETTINGS), settings_xml, False)]
-    for rels_part, owner_xml, body_only in checks:
-        rels = trees.get(rels_part)
-        if rels is None and rels_part in parts:
-            rels = _parse(parts, rels_part, rels_part)
-            trees[rels_part] = rels
-        if rels is None:
-            continue
-        for rel in list(rels):
-            used = f'"{rel.get("Id")}"' in owner_xml
-            droppable = not body_only or (rel.get("Type") or "").endswith(_BODY_ONLY_RELS)
-            if not used and droppable:
-                rels.remove(rel)
-    referenced: set[str] = set()
-    for part in list(parts):
-        if part.endswith(".rels"):
-            tree = trees.get(part)
-            if tree is None:
-                tree = _parse(parts, part, part)
-            referenced |= _targets(part, tree)
-    orphan_prefixes = ("word/media/", "word/embeddings/", "word/charts/", "word/diagrams/",
-                       "word/comments", "word/people.xml")
-    types = trees[CONTENT_TYPES]
-    for part in list(parts):
-        if part.startswith(orphan_prefixes) and part not in referenced:
-            del parts[part]
-            trees.pop(part, None)
-            rels_part = _rels_name(part)
-            parts.pop(rels_part, None)
-            trees.pop(rels_part, None)
-            for override in types.findall(f"{{{CT}}}Override"):
-                if override.get("PartName") == f"/{part}":
-                    types.remove(override)
+# Packing
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
