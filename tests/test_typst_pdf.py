@@ -402,3 +402,21 @@ def test_a_list_item_of_two_paragraphs_is_one_item() -> None:
     (block,) = letter_blocks("1. First\n\n   more of the first\n2. Second\n")
     assert block["items"] == [[[{"text": "First"}], [{"text": "more of the first"}]],
                               [[{"text": "Second"}]]]
+
+
+def test_a_letter_typst_cannot_typeset_is_a_clear_error_and_no_file(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import letters.writers.typst_pdf as typst_pdf
+
+    # A broken layout stands in for anything Typst may refuse: the person gets swletter's
+    # words (never Typst's, which quote the letter) and no half-made file.
+    monkeypatch.setattr(typst_pdf, "_template", lambda: b'#panic(sys.inputs.letter)')
+    case = write_case(tmp_path, MINIMAL)
+    out = tmp_path / "letter.pdf"
+    result = runner.invoke(main, ["render", str(case), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: swletter could not typeset this letter as a PDF. "
+                                    "Write a .docx instead (--format docx)")
+    assert "Mia Green" not in result.output
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml"]
