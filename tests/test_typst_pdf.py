@@ -25,6 +25,7 @@ from typing import Any
 import pypdf
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
 from markdown_it import MarkdownIt
 
 import letters.writers.blocks as blocks
@@ -40,6 +41,7 @@ from .conftest import GOLDEN, MINIMAL, ROOT, SHARED_EXAMPLES, TODAY, write_case
 from .readers import is_a4, pdf_info, pdf_pages, require_poppler
 from .test_hostile import HOSTILE, hostile_case
 from .test_privacy import no_network  # noqa: F401  (a fixture)
+from .test_property import well_typed_cases
 
 # --------------------------------------------------------------------------------------------
 # Reading a PDF back
@@ -420,3 +422,19 @@ def test_a_letter_typst_cannot_typeset_is_a_clear_error_and_no_file(
     assert "Mia Green" not in result.output
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml"]
+
+
+@settings(max_examples=25)
+@given(well_typed_cases())
+def test_any_well_typed_case_gives_a_tagged_pdf(
+        generated: tuple[dict[str, Any], dict[tuple[Any, ...], str]]) -> None:
+    # Generated text reaches every field (any Unicode, markup of every kind): the PDF is made,
+    # tagged and in British English. (Its words are checked above on the hostile strings; a
+    # generated character may have no glyph in any font, and so no text in the PDF.)
+    data, _ = generated
+    case = case_from_data(data, source="case.yaml", base_dir=str(SHARED_EXAMPLES))
+    reader = pypdf.PdfReader(io.BytesIO(make_letter(case, today=TODAY).to_bytes("pdf")))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert len(reader.pages) >= 1
