@@ -152,8 +152,8 @@ def _load_settings(config_file: str | None, reference_docx: str | None,
 #: ``--format`` on every command that writes one letter (render, followup, statement).
 _format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS),
-    help="docx (default), md, html or pdf (pdf needs LibreOffice). Taken from the -o file name "
-         "when left out.",
+    help="docx (default), md, html or pdf (a pdf on a --reference-docx letterhead needs "
+         "LibreOffice). Taken from the -o file name when left out.",
 )
 
 #: ``--register FILE`` on every command that writes or reads the register of letters.
@@ -642,7 +642,8 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
               help="The folder for the letters (created if needed).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="The format of each letter: docx (default, or `format` in swletter.toml), "
-                   "md, html or pdf (pdf needs LibreOffice, and takes a second or two a letter).")
+                   "md, html or pdf (a pdf on a --reference-docx letterhead needs LibreOffice, "
+                   "and takes a second or two a letter).")
 @click.option("--jobs", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="How many processes share the work; 0 uses one per CPU core.")
 @click.option("--force", is_flag=True,
@@ -673,7 +674,9 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     from letters import bulk as engine
 
     fmt = fmt or (settings.format if settings.format in FORMATS else "docx")
-    if fmt == "pdf":
+    from letters.writers import pdf_needs_libreoffice
+
+    if fmt == "pdf" and pdf_needs_libreoffice(settings.reference_docx):
         from letters.writers.pdf import require_soffice
 
         require_soffice()  # say how to install LibreOffice once, not once per case

@@ -26,6 +26,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .case import Case, case_from_data, load_case
 from .config import CaseDefaults
@@ -42,6 +43,9 @@ from .sheets import (
     read_csv_table,
     read_workbook_tables,
 )
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 #: File endings read as case files when a folder is given.
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -437,7 +441,7 @@ def remove_stale_temporaries(out_dir: Path, jobs: Sequence[Job]) -> int:
 def _run_in_processes(tasks: list[_Task], options: BulkOptions, workers: int,
                       chunk_size: int) -> Iterator[CaseResult]:
     size = chunk_size or max(1, min(64, len(tasks) // (workers * 8) or 1))
-    if options.fmt == "pdf" and not chunk_size:
+    if _libreoffice_pdfs(options) and not chunk_size:
         # Each chunk starts LibreOffice once: as large as a PDF group, while every worker gets
         # a share of a small batch.
         size = max(1, min(PDF_GROUP, -(-len(tasks) // workers)))
@@ -445,7 +449,8 @@ def _run_in_processes(tasks: list[_Task], options: BulkOptions, workers: int,
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_warm_up) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_warm_up,
+                             mp_context=_worker_start()) as pool:
         try:
             work = functools.partial(_render_chunk_or_skip, options)
             for results in pool.map(work, chunks):
@@ -455,6 +460,23 @@ def _run_in_processes(tasks: list[_Task], options: BulkOptions, workers: int,
                                      "written so far are kept.") from err
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start() -> multiprocessing.context.BaseContext | None:
+    """How to start worker processes: the platform's default (fork, the quickest, on Linux),
+    unless this process has typeset a PDF.
+
+    Typst keeps worker threads once it has run; a forked child has none of them and would wait
+    for them forever. A fork server is a fresh process, forked before any of that.
+    """
+    import multiprocessing
+    import sys
+
+    typeset = sys.modules.get("letters.writers.typst_pdf")
+    if typeset is None or not typeset.has_run():
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 #: (job, write its letter, replace an incomplete file left by an interrupted run)
@@ -504,20 +526,30 @@ def _render_chunk_or_skip(options: BulkOptions, batch: list[_Task]) -> list[Case
 
 
 def _render_all(tasks: Sequence[_Task], options: BulkOptions) -> Iterator[CaseResult]:
-    """A result for each task as it is done: one by one, or PDFs a group at a time."""
-    step = PDF_GROUP if options.fmt == "pdf" else 1
+    """A result for each task as it is done: one by one, or LibreOffice's PDFs a group at once."""
+    step = PDF_GROUP if _libreoffice_pdfs(options) else 1
     for start in range(0, len(tasks), step):
         yield from _render_tasks(tasks[start:start + step], options)
 
 
-#: PDFs are made this many at a time with one start of LibreOffice (which costs about two
-#: seconds, against a fraction of a second for each further letter).
+#: PDFs on a reference .docx are made this many at a time with one start of LibreOffice (which
+#: costs about two seconds, against a fraction of a second for each further letter).
 PDF_GROUP = 16
 
 
+def _libreoffice_pdfs(options: BulkOptions) -> bool:
+    """Whether this run's letters are PDFs made by LibreOffice (on a charity's letterhead).
+
+    swletter's own PDFs are typeset in the process, letter by letter, like every other format.
+    """
+    from .writers import pdf_needs_libreoffice
+
+    return options.fmt == "pdf" and pdf_needs_libreoffice(options.reference_docx)
+
+
 def _render_tasks(tasks: Sequence[_Task], options: BulkOptions) -> list[CaseResult]:
-    """The results for ``tasks``, in order; their PDFs made with one start of LibreOffice."""
-    if options.fmt != "pdf":
+    """The results for ``tasks``, in order; LibreOffice's PDFs made with one start of it."""
+    if not _libreoffice_pdfs(options):
         return [_skip_or_render(task, options) for task in tasks]
     results: list[CaseResult | None] = [None] * len(tasks)
     waiting: list[tuple[int, _Prepared, bool]] = []

@@ -106,7 +106,8 @@ class ConfigError(LettersError):
 
 
 class PdfError(OutputError):
-    """Raised when a PDF cannot be made: LibreOffice is missing, fails, or takes too long."""
+    """Raised when a PDF cannot be made: Typst refuses the letter, or LibreOffice (for a
+    letterhead) is missing, fails, or takes too long."""
 
 
 class RegisterError(LettersError):

@@ -26,6 +26,17 @@ def require_programs() -> str:
     soffice = find_soffice()
     if soffice is None:
         missing.append("LibreOffice (soffice; apt-get install libreoffice-writer-nogui)")
+    _require(missing)
+    assert soffice is not None
+    return soffice
+
+
+def require_poppler() -> None:
+    """Check pdftotext and pdfinfo are there (PDFs swletter typesets itself need no more)."""
+    _require([])
+
+
+def _require(missing: list[str]) -> None:
     for tool in ("pdftotext", "pdfinfo"):
         if shutil.which(tool) is None:
             missing.append(f"{tool} (apt-get install poppler-utils)")
@@ -34,8 +45,6 @@ def require_programs() -> str:
         if _in_ci():
             pytest.fail(f"CI must install the real readers: {message}. See .ci/run.")
         pytest.skip(message)
-    assert soffice is not None
-    return soffice
 
 
 def pdf_text(path: Path) -> str:
@@ -46,6 +55,15 @@ def pdf_text(path: Path) -> str:
     out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
                          capture_output=True, check=True, timeout=60)
     return " ".join(out.stdout.decode("utf-8").split())
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Each page's text as pdftotext reads it (``-layout``), lines kept."""
+    pages = int(pdf_info(path)["Pages"])
+    return [subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(n), "-l", str(n),
+                            str(path), "-"], capture_output=True, check=True,
+                           timeout=60).stdout.decode("utf-8")
+            for n in range(1, pages + 1)]
 
 
 def pdf_info(path: Path) -> dict[str, str]:

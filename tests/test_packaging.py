@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 from .conftest import ROOT
@@ -18,6 +19,14 @@ def test_wheel_installs_and_renders_a_letter(tmp_path: Path) -> None:
         check=True, capture_output=True,
     )
     (wheel,) = wheels.glob("swletter-*.whl")
+    # PDFs come with the ordinary install: the layout ships, and Typst is a dependency (the
+    # venv below borrows this interpreter's packages, so the wheel's own list is read here).
+    with zipfile.ZipFile(wheel) as zf:
+        assert "letters/writers/letter.typ" in zf.namelist()
+        (metadata,) = (name for name in zf.namelist() if name.endswith(".dist-info/METADATA"))
+        requires = [line for line in zf.read(metadata).decode("utf-8").splitlines()
+                    if line.startswith("Requires-Dist: typst")]
+    assert requires and "extra ==" not in requires[0]
     env_dir = tmp_path / "venv"
     # Reuse this interpreter's packages for the dependencies: the test checks our packaging,
     # not PyPI.

@@ -1,4 +1,6 @@
-"""`--format pdf`: LibreOffice makes the PDF from the .docx; without it, a clear message.
+"""`--format pdf` on a charity's letterhead: LibreOffice makes the PDF from the .docx on the
+reference .docx; without it, a clear message. (swletter's own PDFs need no LibreOffice:
+tests/test_typst_pdf.py.)
 
 The tests with the real LibreOffice fail in CI when it is missing and are skipped elsewhere
 (see tests/readers.py). The failure paths use a stand-in ``soffice`` script instead.
@@ -12,8 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
+from docx.shared import Mm
 
 from cli import main
 from letters.errors import PdfError
@@ -21,6 +25,7 @@ from letters.writers.pdf import SOFFICE_ENV, docx_to_pdf
 
 from .conftest import MINIMAL, write_case
 from .readers import is_a4, pdf_info, pdf_text, require_programs
+from .test_reference_docx import HEADER_TEXT, make_reference
 
 
 def _fake_soffice(folder: Path, body: str) -> Path:
@@ -28,6 +33,18 @@ def _fake_soffice(folder: Path, body: str) -> Path:
     script.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
     script.chmod(stat.S_IRWXU)
     return script
+
+
+def _letterhead(tmp_path: Path) -> list[str]:
+    """``--reference-docx`` and a charity's letterhead, in a folder of its own."""
+    folder = tmp_path / "letterhead"
+    folder.mkdir(exist_ok=True)
+    path = make_reference(folder / "letterhead.docx")
+    letterhead = docx.Document(str(path))  # python-docx's default page is US Letter: a UK
+    section = letterhead.sections[0]       # charity's letterhead is A4
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    letterhead.save(str(path))
+    return ["--reference-docx", str(path)]
 
 
 def _running(pid: int) -> bool:
@@ -42,37 +59,40 @@ def _running(pid: int) -> bool:
 def test_render_pdf_is_an_a4_letter_readable_by_pdftotext(runner: CliRunner, tmp_path: Path,
                                                           full_case: Path) -> None:
     require_programs()
-    out = tmp_path / "letter.pdf"
-    result = runner.invoke(main, ["render", str(full_case), "-o", str(out)])
+    letterhead = _letterhead(tmp_path)
+    out = tmp_path / "out" / "letter.pdf"
+    out.parent.mkdir()
+    result = runner.invoke(main, ["render", str(full_case), "-o", str(out), *letterhead])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Wrote {out} (reply by ")
     assert out.read_bytes().startswith(b"%PDF-")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     text = pdf_text(out)
     for fact in ("Dear Ms Patel", "Sam Doe", "Lily Doe", "Mr John Smith", "Yours sincerely",
-                 "Jane Doe", "7 December 2026"):
+                 "Jane Doe", "7 December 2026", HEADER_TEXT):
         assert fact in text
     info = pdf_info(out)
     assert is_a4(info)
     assert 2 <= int(info["Pages"]) <= 4
     # Nothing but the letter is left beside it (LibreOffice worked in a private folder).
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.pdf"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["letter.pdf"]
 
 
 def test_pdf_without_libreoffice_says_how_to_install_it(runner: CliRunner, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     case = write_case(tmp_path, MINIMAL)
+    letterhead = _letterhead(tmp_path)
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.delenv(SOFFICE_ENV, raising=False)
-    result = runner.invoke(main, ["render", str(case), "--format", "pdf"])
+    result = runner.invoke(main, ["render", str(case), "--format", "pdf", *letterhead])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == ("Error: PDF output needs LibreOffice, which is not installed (or not on "
                         "PATH). Install it, then run the command again:")
     assert "  Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui" in lines
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "case.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin", "case.yaml", "letterhead"]
 
 
 def test_pdf_is_not_written_to_the_screen(runner: CliRunner, tmp_path: Path) -> None:
@@ -89,7 +109,7 @@ def test_existing_pdf_is_refused_before_libreoffice_starts(runner: CliRunner, tm
     monkeypatch.setenv(SOFFICE_ENV, str(_fake_soffice(tmp_path, f"touch {called}")))
     out = tmp_path / "letter.pdf"
     out.write_bytes(b"the family's own copy")
-    result = runner.invoke(main, ["render", str(case), "-o", str(out)])
+    result = runner.invoke(main, ["render", str(case), "-o", str(out), *_letterhead(tmp_path)])
     assert result.exit_code == 1
     assert result.output == (f"Error: {out} already exists. Use --force to replace it, or "
                              "choose another name with -o.\n")
@@ -137,27 +157,33 @@ def _two_cases_and_a_broken_one(folder: Path) -> Path:
 def test_bulk_pdf_writes_a_pdf_per_good_case(runner: CliRunner, tmp_path: Path) -> None:
     require_programs()
     cases = _two_cases_and_a_broken_one(tmp_path)
+    letterhead = _letterhead(tmp_path)
     out = tmp_path / "out"
-    result = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf"])
+    result = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf",
+                                  *letterhead])
     assert result.exit_code == 1, result.output  # one case failed; the others are written
     pdfs = sorted(out.glob("*.pdf"))
     assert [p.name for p in pdfs] == ["letter-green.pdf", "letter-noah.pdf"]
     assert "Mia Green" in pdf_text(pdfs[0])
     assert "Noah Green" in pdf_text(pdfs[1])
+    assert HEADER_TEXT in pdf_text(pdfs[1])
     for pdf in pdfs:
         assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
         assert is_a4(pdf_info(pdf))
-    again = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf"])
+    again = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf",
+                                 *letterhead])
     assert "0 written, 2 already done, 1 failed" in again.output
 
 
 def test_bulk_pdf_without_libreoffice_stops_before_any_work(
         runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cases = _two_cases_and_a_broken_one(tmp_path)
+    letterhead = _letterhead(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
     monkeypatch.delenv(SOFFICE_ENV, raising=False)
     out = tmp_path / "out"
-    result = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf"])
+    result = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf",
+                                  *letterhead])
     assert result.exit_code == 1
     assert result.output.startswith("Error: PDF output needs LibreOffice")
     assert result.output.count("PDF output needs LibreOffice") == 1
@@ -207,7 +233,7 @@ def test_bulk_pdf_starts_libreoffice_once_for_many_letters(
     log = _counting_soffice(tmp_path, monkeypatch)
     cases = _children(tmp_path / "cases", ["Ava", "Ben", "Cal", "Dan", "Eve"])
     result = runner.invoke(main, ["bulk", str(cases), "--out", str(tmp_path / "out"),
-                                  "--format", "pdf"])
+                                  "--format", "pdf", *_letterhead(tmp_path)])
     assert result.exit_code == 0, result.output
     assert log.read_text().split() == ["5"]  # one start of LibreOffice, five letters
     pdfs = sorted((tmp_path / "out").glob("*.pdf"))
@@ -224,7 +250,8 @@ def test_bulk_pdf_a_letter_libreoffice_cannot_convert_fails_alone(
                       summary="Unconvertible so far, we cannot agree how to keep in touch.")
     out = tmp_path / "out"
     result = runner.invoke(main, ["bulk", str(cases), "--out", str(out), "--format", "pdf",
-                                  "--report", str(tmp_path / "report.csv")])
+                                  "--report", str(tmp_path / "report.csv"),
+                                  *_letterhead(tmp_path)])
     assert result.exit_code == 1, result.output
     assert "2 written, 0 already done, 1 failed" in result.output
     # The three together failed, so each was tried on its own.
@@ -237,9 +264,11 @@ def test_bulk_pdf_a_letter_libreoffice_cannot_convert_fails_alone(
 def test_statement_pdf(runner: CliRunner, tmp_path: Path, full_case: Path) -> None:
     require_programs()
     out = tmp_path / "statement.pdf"
-    result = runner.invoke(main, ["statement", str(full_case), "-o", str(out)])
+    result = runner.invoke(main, ["statement", str(full_case), "-o", str(out),
+                                  *_letterhead(tmp_path)])
     assert result.exit_code == 0, result.output
     text = pdf_text(out)
+    assert HEADER_TEXT in text
     assert "Priya Shah" in text
     assert "Sam Doe" in text
     assert is_a4(pdf_info(out))

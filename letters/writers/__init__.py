@@ -18,7 +18,9 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
     ``reference_docx`` gives a docx or pdf the look of a charity's letterhead (see reference.py).
     ``title`` and ``author`` are a docx's or pdf's document properties (see properties.py).
 
-    A pdf needs LibreOffice; without it this raises ``PdfError`` saying how to install it.
+    A pdf is typeset in this process (typst_pdf.py); on a reference .docx it is that .docx
+    converted by LibreOffice, and without LibreOffice this raises ``PdfError`` saying how to
+    install it (see ``pdf_needs_libreoffice``).
     """
     if fmt == "md":
         return markdown.encode("utf-8")
@@ -32,12 +34,22 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
         return build_docx([markdown], base=docx_base(reference_docx), title=title,
                           author=author)
     if fmt == "pdf":
+        if not pdf_needs_libreoffice(reference_docx):
+            from .typst_pdf import markdown_to_pdf
+
+            return markdown_to_pdf(markdown, title=title, author=author)
         from .docx import build_docx
         from .pdf import docx_to_pdf
 
         return docx_to_pdf(build_docx([markdown], base=docx_base(reference_docx), title=title,
                                       author=author))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def pdf_needs_libreoffice(reference_docx: str | os.PathLike[str] | None) -> bool:
+    """Whether a PDF is made by LibreOffice: only on a charity's letterhead, which only a word
+    processor can reproduce exactly. swletter's own layout is typeset in this process."""
+    return reference_docx is not None
 
 
 def docx_base(reference_docx: str | os.PathLike[str] | None) -> DocxBase | None:

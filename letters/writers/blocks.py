@@ -1,0 +1,185 @@
+"""The letter as a small document model: blocks of runs of text, plain data for a layout engine.
+
+The PDF writer hands this model to Typst as JSON, so nothing a family typed is ever read as
+Typst markup: a name such as ``#eval("…")`` or ``*bold*`` arrives as a string and is printed
+as one. The model holds only what a letter has, the same things the .docx writer reads from
+the Markdown tokens:
+
+- ``{"kind": "paragraph", "runs": [...]}``
+- ``{"kind": "heading", "level": 1, "style": 2, "runs": [...]}``: ``style`` is the Markdown
+  level, which gives its look (the .docx's Heading 2); ``level`` its place in the outline,
+  which starts at 1 and never skips one, as PDF/UA and screen readers expect
+- ``{"kind": "list", "ordered": true, "start": 1, "items": [[runs, runs …], …]}`` (an item is
+  one or more paragraphs, each a list of runs)
+- ``{"kind": "sign-off", "close": paragraph, "signed": block}``: the close ("Yours sincerely",
+  when a paragraph comes before the ``<!-- signature -->`` directive) and the block after it
+  (the name), to be kept on one page with room to sign between them
+- ``{"kind": "page-break"}``
+
+A run is ``{"text": "…"}`` with ``"bold": true`` and/or ``"italic": true`` when so, or
+``{"break": true}`` for a hard line break (the lines of an address).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .fastmd import fast_tokens
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+Run = dict[str, Any]
+Block = dict[str, Any]
+
+#: Characters no text layer should carry: C0 controls other than tab and newline, and lone
+#: surrogates (which JSON cannot encode as UTF-8). Case text has them removed already; this
+#: keeps a charity's template from smuggling them in.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
+def letter_blocks(markdown: str) -> list[Block]:
+    """The blocks of the letter's Markdown (read as the .docx writer reads it)."""
+    fast = fast_tokens(markdown)
+    tokens: Sequence[Any] = fast if fast is not None else _parser().parse(markdown)
+    # markdown-it marks where each list item opens; the fast reader's items are one paragraph.
+    paragraph_is_item = fast is not None
+    blocks: list[Block] = []
+    heading_level = 0
+    lists: list[Block] = []
+    item_open = False  # markdown-it opened a list item that has no paragraph yet
+    signature = False  # the next block follows <!-- signature -->
+
+    def add(block: Block) -> None:
+        nonlocal signature
+        if signature:
+            signature = False
+            sign_off: Block = {"kind": "sign-off", "signed": block}
+            if blocks and blocks[-1]["kind"] == "paragraph":
+                sign_off["close"] = blocks.pop()
+            blocks.append(sign_off)
+        else:
+            blocks.append(block)
+
+    for tok in tokens:
+        kind = tok.type
+        if kind == "inline":
+            runs = inline_runs(tok.children or [])
+            if heading_level:
+                add({"kind": "heading", "level": heading_level, "style": heading_level,
+                     "runs": runs})
+            elif lists:
+                items = lists[-1]["items"]
+                if item_open or paragraph_is_item or not items:
+                    items.append([runs])
+                else:
+                    items[-1].append(runs)  # a second paragraph in the same item
+                item_open = False
+            else:
+                add({"kind": "paragraph", "runs": runs})
+        elif kind == "heading_open":
+            heading_level = int(tok.tag[1])
+        elif kind == "heading_close":
+            heading_level = 0
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            ordered = kind == "ordered_list_open"
+            block: Block = {"kind": "list", "ordered": ordered, "items": []}
+            if ordered:
+                block["start"] = int(tok.attrGet("start") or 1)
+            if not lists:
+                add(block)
+            lists.append(block)  # a nested list's items join the outer list when it closes
+        elif kind == "list_item_open":
+            item_open = True
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            inner = lists.pop()
+            if lists:
+                lists[-1]["items"].extend(inner["items"])
+        elif kind == "html_block":
+            directive = tok.content.strip()
+            if directive == "<!-- signature -->":
+                signature = True
+            elif directive == "<!-- page-break -->":
+                add({"kind": "page-break"})
+        elif kind == "hr":
+            add({"kind": "page-break"})
+        elif kind in ("fence", "code_block"):
+            for line in tok.content.splitlines():
+                add({"kind": "paragraph", "runs": _text_run(line, False, False)})
+    _outline_levels(blocks)
+    return blocks
+
+
+def _outline_levels(blocks: list[Block]) -> None:
+    """Number the headings' outline levels from 1 without gaps (## under no # becomes 1)."""
+    above: list[int] = []  # the Markdown levels of the headings the next one may sit under
+    for block in blocks:
+        if block["kind"] != "heading":
+            continue
+        while above and above[-1] >= block["style"]:
+            above.pop()
+        above.append(block["style"])
+        block["level"] = len(above)
+
+
+def inline_runs(children: Sequence[Any]) -> list[Run]:
+    """Runs for a paragraph's inline tokens: text with its emphasis, and hard line breaks.
+
+    Links, images and inline HTML show only their text, as in the .docx; user text cannot make
+    them (it is escaped in the Markdown).
+    """
+    runs: list[Run] = []
+    bold = italic = 0
+    for tok in children:
+        kind = tok.type
+        if kind == "text" or kind == "code_inline":
+            runs += _text_run(tok.content, bold > 0, italic > 0)
+        elif kind == "softbreak":
+            runs += _text_run(" ", bold > 0, italic > 0)
+        elif kind == "hardbreak":
+            runs.append({"break": True})
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+    return _merged(runs)
+
+
+def _text_run(text: str, bold: bool, italic: bool) -> list[Run]:
+    text = _UNPRINTABLE.sub("", text)
+    if not text:
+        return []
+    run: Run = {"text": text}
+    if bold:
+        run["bold"] = True
+    if italic:
+        run["italic"] = True
+    return [run]
+
+
+def _merged(runs: list[Run]) -> list[Run]:
+    """Neighbouring runs of the same style as one (a soft break between two lines of text)."""
+    out: list[Run] = []
+    for run in runs:
+        last = out[-1] if out else None
+        if (last is not None and "text" in last and "text" in run
+                and last.get("bold") == run.get("bold")
+                and last.get("italic") == run.get("italic")):
+            out[-1] = {**last, "text": last["text"] + run["text"]}
+        else:
+            out.append(run)
+    return out
