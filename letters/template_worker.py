@@ -289,11 +289,13 @@ class _Worker:
         # A fresh interpreter, isolated (-I: no current folder or PYTHON* settings on its
         # path), finding swletter where this process found it.
         path = [p or os.getcwd() for p in sys.path]
+        flags = ["-I"] + (["-B"] if sys.flags.dont_write_bytecode else []) \
+            + (["-X", "utf8"] if sys.flags.utf8_mode else [])
         self.owner = os.getpid()
         self.stopped = False
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-c", _BOOT.format(path=path)],
+                [sys.executable, *flags, "-c", _BOOT.format(path=path)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         except OSError as err:
