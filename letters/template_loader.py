@@ -98,77 +98,104 @@ def read_template_bytes(folder: str, pieces: Sequence[str]) -> bytes | None:
     """The bytes of the template ``folder/<pieces>``, or None when there is no such file.
 
     Raises ``TemplateFileError`` when the path exists but is not an ordinary file reached
-    through real folders inside ``folder``.
+    through real folders inside ``folder``, or cannot be read.
     """
-    if _WITH_DIR_FD:
-        return _read_by_dir_fd(folder, pieces)
-    return _read_by_path(folder, pieces)
+    where = [folder]  # the path reached so far, for the message should reading fail
+    try:
+        if _WITH_DIR_FD:
+            return _read_by_dir_fd(folder, pieces, where)
+        return _read_by_path(folder, pieces, where)
+    except TemplateFileError:
+        raise
+    except OSError as err:
+        raise TemplateFileError(where[0], f"this cannot be read ({err.strerror or err}). Check "
+                                "that it is yours to read, or copy it again.") from err
 
 
-def _read_by_dir_fd(folder: str, pieces: Sequence[str]) -> bytes | None:
+_MISSING = (errno.ENOENT, errno.ENOTDIR)
+# What opening a link with O_NOFOLLOW gives (Linux, macOS; FreeBSD), or a socket.
+_REPLACED = (errno.ELOOP, errno.EMLINK, errno.ENOTDIR, errno.ENXIO, errno.EOPNOTSUPP)
+
+
+def _read_by_dir_fd(folder: str, pieces: Sequence[str], where: list[str]) -> bytes | None:
     # Each step opens one name relative to the folder opened before it, refusing links
     # (O_NOFOLLOW), so nothing can be swapped for a link between the check and the open.
     try:
-        fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    path = folder
+        fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _NONBLOCK | _CLOEXEC)
+    except OSError as err:
+        if err.errno in _MISSING:
+            return None  # no such folder: swletter's own templates are used
+        raise
     try:
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
-            path = os.path.join(path, piece)
+            where[0] = os.path.join(where[0], piece)
             try:
                 info = os.stat(piece, dir_fd=fd, follow_symlinks=False)
-            except (FileNotFoundError, NotADirectoryError):
-                return None
+            except OSError as err:
+                if err.errno in _MISSING:
+                    return None
+                raise
             if not last and stat.S_ISREG(info.st_mode):
                 return None  # "letter.md.j2/x": there is no such template
             if not _kind_ok(info, last=last):
-                raise _refusal(path, info, folder_expected=not last)
+                raise _refusal(where[0], info, folder_expected=not last)
             flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | (0 if last else _DIRECTORY)
             try:
                 next_fd = os.open(piece, flags, dir_fd=fd)
             except OSError as err:
-                if err.errno in (errno.ELOOP, errno.ENOTDIR, errno.ENXIO):
-                    # Replaced by a link or a pipe since it was looked at.
-                    raise _refusal(path, os.stat(piece, dir_fd=fd, follow_symlinks=False),
-                                   folder_expected=not last) from err
+                if err.errno in _MISSING + _REPLACED:  # changed since it was looked at
+                    _refuse_if_replaced(fd, piece, where[0], last, err)
+                    return None
                 raise
             os.close(fd)
             fd = next_fd
             opened = os.fstat(fd)
             if not _kind_ok(opened, last=last) or (opened.st_dev, opened.st_ino) != \
                     (info.st_dev, info.st_ino):
-                raise _refusal(path, opened, folder_expected=not last)
-        return _read_capped(fd, path) if pieces else None
+                raise _refusal(where[0], opened, folder_expected=not last)
+        return _read_capped(fd, where[0]) if pieces else None
     finally:
         os.close(fd)
 
 
-def _read_by_path(folder: str, pieces: Sequence[str]) -> bytes | None:
+def _refuse_if_replaced(fd: int, piece: str, path: str, last: bool, err: OSError) -> None:
+    """A name that could not be opened as it was a moment before: refused if it is now a link
+    or something else, as it would have been; nothing if it is gone."""
+    try:
+        info = os.stat(piece, dir_fd=fd, follow_symlinks=False)
+    except OSError:
+        return
+    if _kind_ok(info, last=last):
+        raise err
+    raise _refusal(path, info, folder_expected=not last) from err
+
+
+def _read_by_path(folder: str, pieces: Sequence[str], where: list[str]) -> bytes | None:
     """The same checks where ``open`` cannot work relative to a folder (Windows)."""
-    path = folder
     info = None
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
-        path = os.path.join(path, piece)
+        where[0] = os.path.join(where[0], piece)
         try:
-            info = os.lstat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
+            info = os.lstat(where[0])
+        except OSError as err:
+            if err.errno in _MISSING:
+                return None
+            raise
         if not last and stat.S_ISREG(info.st_mode):
             return None
         if not _kind_ok(info, last=last):
-            raise _refusal(path, info, folder_expected=not last)
+            raise _refusal(where[0], info, folder_expected=not last)
     if info is None:
         return None
-    fd = os.open(path, os.O_RDONLY | _BINARY | _NOFOLLOW | _NONBLOCK)
+    fd = os.open(where[0], os.O_RDONLY | _BINARY | _NOFOLLOW | _NONBLOCK)
     try:
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != \
                 (info.st_dev, info.st_ino):
-            raise _refusal(path, opened, folder_expected=False)
-        return _read_capped(fd, path)
+            raise _refusal(where[0], opened, folder_expected=False)
+        return _read_capped(fd, where[0])
     finally:
         os.close(fd)
 

@@ -160,6 +160,51 @@ def test_the_loader_never_follows_a_link_anywhere_in_the_path(tmp_path: Path,
     assert read_template_bytes(str(folder), ["a", "missing"]) is None
 
 
+def test_a_file_swapped_for_a_link_after_it_was_looked_at_is_refused(
+        tmp_path: Path, secret: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from letters import template_loader
+
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "innocent.md.j2").write_text("Words\n", encoding="utf-8")
+    (folder / "leak.md.j2").symlink_to(secret)
+    real_stat = os.stat
+    looked: list[str] = []
+
+    def stat_before_the_swap(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        # The first look at leak.md.j2 sees the ordinary file it was a moment before.
+        if path == "leak.md.j2" and not looked:
+            looked.append("once")
+            path = "innocent.md.j2"
+        return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(template_loader.os, "stat", stat_before_the_swap)
+    with pytest.raises(TemplateError) as caught:
+        template_loader.read_template_bytes(str(folder), ["leak.md.j2"])
+    assert str(caught.value).startswith(f"{folder}/leak.md.j2: this is a symbolic link")
+    assert looked == ["once"]
+
+
+def test_a_template_that_cannot_be_read_is_named(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from letters import template_loader
+
+    folder = skeleton_with(tmp_path / "t", "Words")
+    real_open = os.open
+
+    def refuse(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if path == "change_request.md.j2":
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(template_loader.os, "open", refuse)
+    with pytest.raises(TemplateError) as caught:
+        template_loader.read_template_bytes(str(folder), ["change_request.md.j2"])
+    assert str(caught.value) == (
+        f"{folder}/change_request.md.j2: this cannot be read (Permission denied). Check that it "
+        "is yours to read, or copy it again.")
+
+
 @pytest.fixture
 def case_folder(shared_examples: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "examples"
