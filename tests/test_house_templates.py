@@ -352,8 +352,11 @@ def test_check_of_a_template_that_would_fill_memory(runner: CliRunner, tmp_path:
         result.output
 
 
-def test_check_of_a_template_that_keeps_the_processor_busy(runner: CliRunner,
-                                                           tmp_path: Path) -> None:
+def test_check_of_a_template_that_keeps_the_processor_busy(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from letters import template_worker
+
+    monkeypatch.setattr(template_worker, "WALL_LIMIT_SECONDS", 120)  # the processor limit first
     folder = tmp_path / "wording"
     folder.mkdir()
     (folder / "ground_complaint.md.j2").write_text(
