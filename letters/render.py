@@ -3,10 +3,13 @@
 User text is data. Every value a template prints passes through ``_finalize``, which escapes
 text for Markdown (so ``*Bold*``, ``<script>`` and ``# heading`` appear literally) and refuses to
 print ``None``. Only values wrapped in ``Markdown`` (our helpers' output) go through unescaped.
-Templates from a user's folder (``--templates``) run in Jinja2's ``SandboxedEnvironment``;
-swletter's own templates, which are part of its code, run without the sandbox's per-attribute
-checks (40% of the wording time in bulk). Both use ``StrictUndefined``: a missing value is an
-error naming the template, line and variable, never a blank in a letter.
+Templates from a user's folder (``--templates``) are untrusted: they are read only from
+ordinary files inside the folder (``template_loader``), run in Jinja2's sandbox with swletter's
+own refusals (``template_sandbox``), in a child process with limits on memory, time and output
+(``template_worker``). swletter's own templates, which are part of its code, run here, without
+the sandbox's per-attribute checks (40% of the wording time in bulk). Both use
+``StrictUndefined``: a missing value is an error naming the template, line and variable, never
+a blank in a letter.
 """
 
 from __future__ import annotations
@@ -24,14 +27,16 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
+from . import template_worker
 from .case import Case
 from .compose import Letter
 from .errors import TemplateError
 from .language import DEFAULT as DEFAULT_LANGUAGE
 from .language import Language, language, surname
 from .template_cache import TemplateCache
+from .template_loader import FolderLoader
+from .template_sandbox import LetterSandbox, TemplateRefusal
 
 #: The letter skeleton; it includes one template per ground.
 LETTER_TEMPLATE = "change_request.md.j2"
@@ -153,23 +158,29 @@ def short_name(title: str | None, name: str) -> str:
     return f"{title} {surname(name)}" if title else name
 
 
-def _citer(letter: Letter, lang: Language) -> Callable[[Sequence[str]], Markdown]:
-    numbers = {e.evidence.id: e.number for e in letter.enclosures if e.evidence is not None}
+# Callable objects rather than closures: a letter's variables are sent to the process that runs
+# a charity's templates, and only objects with a name at module level can be sent.
+class _Cite:
+    """" (Enclosure 2)" or " (Enclosures 2 and 3)"; empty when nothing is cited."""
 
-    def cite(ids: Sequence[str] | str) -> Markdown:
-        """" (Enclosure 2)" or " (Enclosures 2 and 3)"; empty when nothing is cited."""
+    def __init__(self, letter: Letter, lang: Language) -> None:
+        self._lang = lang
+        self._numbers = {e.evidence.id: e.number for e in letter.enclosures
+                         if e.evidence is not None}
+
+    def __call__(self, ids: Sequence[str] | str) -> Markdown:
         refs = [ids] if isinstance(ids, str) else list(ids)
-        return Markdown(lang.enclosure_label(sorted(numbers[r] for r in refs)))
-
-    return cite
+        return Markdown(self._lang.enclosure_label(sorted(self._numbers[r] for r in refs)))
 
 
-def _cited(cite: Callable[[Sequence[str]], Markdown]) -> Callable[..., Markdown]:
-    def cited(text: str, ids: Sequence[str] | str = ()) -> Markdown:
-        """The user's sentence with its enclosures cited before the full stop."""
-        return with_citation(text, cite(ids))
+class _Cited:
+    """The user's sentence with its enclosures cited before the full stop."""
 
-    return cited
+    def __init__(self, cite: Callable[[Sequence[str]], Markdown]) -> None:
+        self._cite = cite
+
+    def __call__(self, text: str, ids: Sequence[str] | str = ()) -> Markdown:
+        return with_citation(text, self._cite(ids))
 
 
 class _LanguageLoader(jinja2.BaseLoader):
@@ -197,25 +208,6 @@ def localised(template: str, code: str) -> str:
 # The environment
 
 
-class _LetterSandbox(SandboxedEnvironment):
-    """Jinja2's sandbox, also refusing arithmetic that would hang or fill memory
-    (``{{ 9 ** 9 ** 9 }}``, ``{{ "x" * 10 ** 9 }}``): a letter never needs it."""
-
-    intercepted_binops = frozenset({"*", "**"})
-    MAX_POWER, MAX_REPEAT = 100, 100_000
-
-    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
-                   right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > self.MAX_POWER:
-            raise SecurityError(f"a power above {self.MAX_POWER} is not allowed")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(times, int) \
-                        and times * max(len(seq), 1) > self.MAX_REPEAT:
-                    raise SecurityError("repeating text that many times is not allowed")
-        return super().call_binop(context, operator, left, right)
-
-
 @functools.cache
 def _environment(template_dirs: tuple[str, ...] = (),
                  code: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
@@ -225,10 +217,9 @@ def _environment(template_dirs: tuple[str, ...] = (),
     User templates are untrusted: with any ``template_dirs`` every template, ours included,
     runs sandboxed. With none, only swletter's own templates can run, and they are trusted code.
     """
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(list(template_dirs))] \
-        if template_dirs else []
+    loaders: list[jinja2.BaseLoader] = [FolderLoader(d) for d in template_dirs]
     loaders.append(jinja2.PackageLoader("letters.templates", "."))
-    kind = _LetterSandbox if template_dirs else jinja2.Environment
+    kind = LetterSandbox if template_dirs else jinja2.Environment
     lang = language(code)
     loader: jinja2.BaseLoader = jinja2.ChoiceLoader(loaders)
     env = kind(
@@ -289,7 +280,7 @@ def case_context(case: Case, lang: Language, kind: str) -> dict[str, Any]:
 def template_context(letter: Letter) -> dict[str, Any]:
     """Every variable the letter templates receive."""
     lang = language(letter.language)
-    cite = _citer(letter, lang)
+    cite = _Cite(letter, lang)
     return {
         **case_context(letter.case, lang, "request"),
         "letter": letter,
@@ -297,7 +288,7 @@ def template_context(letter: Letter) -> dict[str, Any]:
         "sections": letter.grounds,
         "enclosures": letter.enclosures,
         "cite": cite,
-        "cited": _cited(cite),
+        "cited": _Cited(cite),
     }
 
 
@@ -314,11 +305,56 @@ def render_template(name: str, context: dict[str, Any], *, template_dirs: Sequen
 
     The message names the template (the user's own file, with its folder, when it came from
     ``template_dirs``), the line, what went wrong and a hint. Nothing a template does can reach
-    Python: the sandbox refuses it and the refusal is reported here.
+    Python: the sandbox refuses it and the refusal is reported here. With ``template_dirs`` the
+    render happens in the process with limits (``template_worker``), which raises
+    ``TemplateLimitError`` when a template needs more memory or time than a letter may.
     """
+    if template_dirs and not template_worker.in_worker():
+        dirs = tuple(os.fspath(d) for d in template_dirs)
+        return str(template_worker.run_limited(
+            render_limited, name, context, dirs, code, template_dirs=dirs,
+            label=_user_template_label(name, dirs)))
+    return _render(name, context, template_dirs, code)
+
+
+def render_limited(name: str, context: dict[str, Any], template_dirs: Sequence[str],
+                   code: str = DEFAULT_LANGUAGE) -> str:
+    """``render_template`` in the process with limits, its output limited too."""
+    return _render(name, context, template_dirs, code,
+                   max_chars=template_worker.OUTPUT_LIMIT_CHARS)
+
+
+def _user_template_label(name: str, template_dirs: Sequence[str]) -> str:
+    """The template ``name`` as its user's file where a folder holds it, else by its name."""
+    for folder in template_dirs:
+        path = os.path.join(folder, *name.split("/"))
+        if os.path.lexists(path):
+            return path
+    return name
+
+
+def _generate(template: jinja2.Template, context: dict[str, Any], max_chars: int,
+              template_dirs: Sequence[str]) -> str:
+    """The template's text, stopped as soon as it is longer than ``max_chars``."""
+    parts: list[str] = []
+    size = 0
+    for part in template.generate(context):
+        size += len(part)
+        if size > max_chars:
+            where = _display_name(template.filename or template.name or "", template_dirs)
+            raise template_worker.TemplateLimitError(template_worker.limit_message("output",
+                                                                                   where))
+        parts.append(part)
+    return "".join(parts)
+
+
+def _render(name: str, context: dict[str, Any], template_dirs: Sequence[str],
+            code: str = DEFAULT_LANGUAGE, *, max_chars: int | None = None) -> str:
     env = get_environment(template_dirs, code)
     try:
-        text = env.get_template(name).render(context)
+        template = env.get_template(name)
+        text = template.render(context) if max_chars is None \
+            else _generate(template, context, max_chars, template_dirs)
     except jinja2.TemplateSyntaxError as err:
         where = _display_name(err.filename or err.name or name, template_dirs)
         raise TemplateError(
@@ -335,6 +371,18 @@ def render_template(name: str, context: dict[str, Any], *, template_dirs: Sequen
             "Templates can include only other templates from your folder or swletter's own; "
             "they cannot import Python modules or read other files."
         ) from err
+    except TemplateRefusal as err:
+        where = _template_location(err.__traceback__, template_dirs) or name
+        raise TemplateError(
+            f"{where}: {err}: a letter never needs so much, and it could use up the computer's "
+            "memory or time. Use a smaller number."
+        ) from err
+    except RecursionError as err:
+        where = _template_location(err.__traceback__, template_dirs) or name
+        raise TemplateError(
+            f"{where}: the template calls itself (through a macro or an include) too many times "
+            "over. Make sure each macro that calls itself stops."
+        ) from err
     except SecurityError as err:
         where = _template_location(err.__traceback__, template_dirs) or name
         raise TemplateError(
@@ -348,7 +396,8 @@ def render_template(name: str, context: dict[str, Any], *, template_dirs: Sequen
         raise TemplateError(f"{where}: {_explain_undefined(err.message or '', known)}") from err
     except TemplateValueError as err:
         where = _template_location(err.__traceback__, template_dirs) or name
-        raise TemplateError(f"{where}: {err}{_printed_on_line(err.__traceback__)}") from err
+        raise TemplateError(
+            f"{where}: {err}{_printed_on_line(err.__traceback__, env)}") from err
     except (ArithmeticError, LookupError, TypeError, ValueError) as err:
         # Only a template can cause these here (``{{ 1/0 }}``, ``{{ list[99] }}``); our own
         # code's bugs surface in tests. Name the line so the template's author can fix it.
@@ -383,7 +432,7 @@ def _template_location(tb: TracebackType | None, template_dirs: Sequence[str] = 
 _PRINTED = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
 
 
-def _printed_on_line(tb: TracebackType | None) -> str:
+def _printed_on_line(tb: TracebackType | None, env: jinja2.Environment) -> str:
     """" The line prints: {{ recipient.email }}." so the author sees which value it was."""
     where: tuple[str, int] | None = None
     while tb is not None:
@@ -393,7 +442,7 @@ def _printed_on_line(tb: TracebackType | None) -> str:
     if where is None:
         return ""
     try:
-        source = Path(where[0]).read_text(encoding="utf-8").splitlines()
+        source = _source_of(where[0], env).splitlines()
     except (OSError, UnicodeDecodeError):
         return ""
     if not 0 < where[1] <= len(source):
@@ -402,6 +451,20 @@ def _printed_on_line(tb: TracebackType | None) -> str:
     if not printed:
         return ""
     return " The line prints: " + ", ".join(f"{{{{ {p} }}}}" for p in printed) + "."
+
+
+def _source_of(filename: str, env: jinja2.Environment) -> str:
+    """A template's text by its file name: a user's as their folder's loader read it (their
+    file is never opened twice), swletter's own from the package."""
+    loader = env.loader
+    for each in loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]:
+        if isinstance(each, FolderLoader):
+            source = each.source_of(filename)
+            if source is not None:
+                return source
+            if filename.startswith(each.folder):
+                return ""
+    return Path(filename).read_text(encoding="utf-8")
 
 
 _NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']*)'$")

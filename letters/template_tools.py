@@ -7,7 +7,9 @@ fields), so it cannot drift from what the templates are given.
 
 ``check_templates`` reports every problem in a folder of templates at once: syntax errors, names
 that are defined nowhere, file names that replace nothing (a typo in the name means the
-template is never used), and any failure when the example cases are put through them.
+template is never used), links, pipes and devices in the folder, and any failure when the
+example cases are put through them. The folder is untrusted: its files are read as the letters
+read them, and compiled and tried out in the process with limits (``template_worker``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import os
+import stat
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,6 +31,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
+from . import template_worker
 from .case import Case, case_from_data, parse_case_text
 from .compose import compose_letter
 from .documents import document_kind
@@ -35,6 +40,8 @@ from .output import write_atomic
 from .registry import load_grounds
 from .render import LETTER_TEMPLATE, get_environment, render_markdown, template_context
 from .schema import CASE_FIELDS, Field
+from .template_loader import TemplateFileError, decode_template, read_template_bytes, unusable_entry
+from .template_worker import TemplateLimitError, run_limited
 
 README_NAME = "README.md"
 
@@ -221,6 +228,13 @@ improvements to them. After every change run:
 - Templates cannot run programs, read files or reach into Python; anything that tries stops
   with an error. Only the variables, helpers and filters below are available.
 """
+_README_HEAD += (
+    "- Only ordinary files in this folder are read: a link (shortcut) to a file or folder "
+    "elsewhere\n  is refused. A template that needs more than "
+    f"{template_worker.CPU_LIMIT_SECONDS} seconds, "
+    f"{template_worker.MEMORY_LIMIT_BYTES // (1024 * 1024)} MB of memory\n  or "
+    f"{template_worker.OUTPUT_LIMIT_CHARS // 1_000_000} million characters of text is "
+    "stopped.\n")
 
 
 def _cell(text: str) -> str:
@@ -483,69 +497,138 @@ def template_families() -> list[TemplateFamily]:
 
 def check_templates(folder: str | os.PathLike[str]) -> list[Problem]:
     """Every problem in a folder of templates: each names the file, the line where known,
-    what is wrong and a hint. An empty list means the folder is fine."""
+    what is wrong and a hint. An empty list means the folder is fine.
+
+    The folder is untrusted: its files are read as the letters read them (ordinary files
+    only, never through a link), and compiled and tried out in the process with limits.
+    """
     root = Path(folder)
     if not root.is_dir():
         raise ConfigError([Problem("this is not a folder of templates. Make one with "
                                    f"`swletter templates export {root}`.")], str(root))
     builtin = builtin_template_names()
-    files = sorted(p for p in root.iterdir() if p.is_file() and p.name.endswith(".j2"))
-    if not files:
+    problems, names = _unusable_entries(root)
+    unusable = {p.file for p in problems}
+    if not names and not problems:
         raise ConfigError([Problem("there are no templates (.j2 files) here. Make a starting "
                                    f"set with `swletter templates export {root}`.")], str(root))
-    problems: list[Problem] = []
-    env = get_environment((str(root),))
     families = template_families()
-    for path in files:
-        if path.name not in builtin:
-            match = difflib.get_close_matches(path.name, builtin, n=1, cutoff=0.8)
+    analysed: dict[Path, dict[str, Any]] = {}
+    for name in names:
+        path = root / name
+        if name not in builtin:
+            match = difflib.get_close_matches(name, builtin, n=1, cutoff=0.8)
             if match:
                 problems.append(Problem(
                     f'this replaces no built-in template, so it is never used. Did you mean '
                     f'"{match[0]}"? Rename the file.', file=str(path)))
         try:
-            source = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            problems.append(Problem("the file is not UTF-8 text. Save it again as UTF-8.",
-                                    file=str(path)))
+            data = read_template_bytes(str(root), [name])
+            if data is None:  # removed while we looked
+                continue
+            source = decode_template(data, str(path))
+            analysed[path] = run_limited(analyse_template, source, name, str(path),
+                                         template_dirs=(str(root),), label=str(path))
+        except TemplateFileError as err:
+            if err.path not in unusable:
+                problems.append(Problem(err.what, file=err.path, line=err.line))
+                unusable.add(err.path)
             continue
-        try:
-            tree = env.parse(source, path.name, str(path))
-            # Compiling finds what parsing cannot, such as a filter that does not exist.
-            env.compile(tree, path.name, str(path))
-        except jinja2.TemplateSyntaxError as err:
+        except TemplateLimitError as err:
+            file, line, what = _split_location(str(err))
+            problems.append(Problem(what, file=file or str(path), line=line))
+            unusable.add(str(path))
+            continue
+        syntax = analysed[path].get("syntax")
+        if syntax:
             problems.append(Problem(
-                f"{(err.message or 'syntax error').rstrip('.')}. Check the {{{{ }}}} and "
-                "{% %} tags around it: each {% if %} and {% for %} needs its {% endif %} or "
-                "{% endfor %}.", file=str(path), line=err.lineno))
+                f"{syntax[0].rstrip('.')}. Check the {{{{ }}}} and {{% %}} tags around it: "
+                "each {% if %} and {% for %} needs its {% endif %} or {% endfor %}.",
+                file=str(path), line=syntax[1]))
+    user_assigned = {n for a in analysed.values() for n in a.get("assigned", ())}
+    for path, analysis in analysed.items():
+        if "loads" not in analysis:
             continue
         owners = [f for f in families if f.owns(path.name)] or families
-        known = _known_names(env, root, owners)
-        problems.extend(_unknown_names(tree, known, path))
-    problems.extend(_trial_problems(root, problems, families))
+        known = _known_names(owners) | user_assigned
+        problems.extend(_unknown_names(analysis["loads"], known, path))
+    problems.extend(_trial_problems(root, problems, families, unusable))
     return problems
 
 
-def _known_names(env: jinja2.Environment, root: Path,
-                 families: Sequence[TemplateFamily]) -> set[str]:
-    """Every name a template of ``families`` can use: what the code passes in, the helpers,
-    and names any template sets or our own templates of the family use."""
-    names = set(env.globals) | _JINJA_NAMES
-    for family in families:
-        names |= family.variables()
+#: The most entries of a templates folder looked at (a folder of templates holds a dozen).
+_MAX_ENTRIES = 10_000
+
+
+def _unusable_entries(root: Path) -> tuple[list[Problem], list[str]]:
+    """Links, pipes and devices anywhere in the folder, as problems; and the names of the
+    templates at its top (ordinary ``.j2`` files)."""
+    problems: list[Problem] = []
+    names: list[str] = []
+    folders, seen = [root], 0
+    while folders and seen < _MAX_ENTRIES:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries[:_MAX_ENTRIES - seen]:
+            seen += 1
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            template = entry.name.endswith(".j2")
+            why = unusable_entry(info, template=template)
+            if why:
+                problems.append(Problem(why, file=entry.path))
+            elif stat.S_ISDIR(info.st_mode):
+                folders.append(Path(entry.path))
+            elif template and folder == root:
+                names.append(entry.name)
+    return problems, names
+
+
+def analyse_template(source: str, name: str, filename: str) -> dict[str, Any]:
+    """Compile a user's template (in the process with limits: compiling works out constant
+    expressions) and list the names it sets and uses: ``{"syntax": [message, line]}``, or
+    ``{"assigned": [...], "loads": [[name, line], ...]}``."""
+    env = get_environment((os.path.dirname(filename),))
+    try:
+        tree = env.parse(source, name, filename)
+        # Compiling finds what parsing cannot, such as a filter that does not exist.
+        env.compile(tree, name, filename)
+    except jinja2.TemplateSyntaxError as err:
+        return {"syntax": [err.message or "syntax error", err.lineno]}
+    except RecursionError:
+        return {"syntax": ["the tags are nested too deeply", None]}
+    return {"assigned": sorted(_assigned(tree)),
+            "loads": [[n.name, n.lineno] for n in tree.find_all(nodes.Name) if n.ctx == "load"]}
+
+
+@functools.cache
+def _builtin_names(owned_by: tuple[str, ...]) -> frozenset[str]:
+    """Names swletter's own templates set, and those used by the ones ``owned_by`` a family
+    (by title): every name those use is given to them, as their tests show."""
+    env = get_environment()
+    families = [f for f in template_families() if f.title in owned_by]
+    names: set[str] = set()
     for name in builtin_template_names():
         source = resources.files("letters.templates").joinpath(name).read_text("utf-8")
         tree = env.parse(source)
         names |= _assigned(tree)
         if any(f.owns(name) for f in families):
-            # Our own templates render in the tests, so every name they use is given to them.
             names |= {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
-    for path in root.glob("*.j2"):
-        try:
-            names |= _assigned(env.parse(path.read_text(encoding="utf-8")))
-        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-            continue
-    return names
+    return frozenset(names)
+
+
+def _known_names(families: Sequence[TemplateFamily]) -> set[str]:
+    """Every name a template of ``families`` can use: what the code passes in, the helpers,
+    and names our own templates of the family use or any of them sets."""
+    names = set(get_environment().globals) | _JINJA_NAMES
+    for family in families:
+        names |= family.variables()
+    return names | _builtin_names(tuple(f.title for f in families))
 
 
 def _assigned(tree: nodes.Template) -> set[str]:
@@ -554,37 +637,45 @@ def _assigned(tree: nodes.Template) -> set[str]:
     return names
 
 
-def _unknown_names(tree: nodes.Template, known: set[str], path: Path) -> list[Problem]:
+def _unknown_names(loads: Sequence[Sequence[Any]], known: set[str],
+                   path: Path) -> list[Problem]:
     problems = []
     seen: set[str] = set()
-    for node in tree.find_all(nodes.Name):
-        if node.ctx != "load" or node.name in known or node.name in seen:
+    for name, line in loads:
+        if name in known or name in seen:
             continue
-        seen.add(node.name)
+        seen.add(name)
         candidates = sorted(n for n in known if n[:1].islower())
-        match = difflib.get_close_matches(node.name, candidates, n=1, cutoff=0.6)
+        match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         hint = f' Did you mean "{match[0]}"?' if match else ""
         problems.append(Problem(
-            f'there is no variable "{node.name}".{hint} The variables are listed in the README '
-            "that `swletter templates export` writes.", file=str(path), line=node.lineno))
+            f'there is no variable "{name}".{hint} The variables are listed in the README '
+            "that `swletter templates export` writes.", file=str(path), line=line))
     return problems
 
 
-def _trial_problems(root: Path, found: list[Problem],
-                    families: Sequence[TemplateFamily]) -> list[Problem]:
+def _trial_problems(root: Path, found: list[Problem], families: Sequence[TemplateFamily],
+                    unusable: set[str]) -> list[Problem]:
     """Put the example cases through the folder's templates and report what fails."""
-    # What the checks above found already: files that do not compile, and unknown names.
-    broken = {p.file for p in found if p.line is not None and "Check the {{ }}" in p.message}
+    # What the checks above found already: files that cannot be read or used, files that do
+    # not compile, and unknown names.
+    broken = unusable | {p.file for p in found if "Check the {{ }}" in p.message}
     named = {(p.file, p.line, _quoted(p.message)) for p in found}
     problems: list[Problem] = []
     messages: set[str] = set()
+    stopped: set[str] = set()  # families whose templates went over a limit: once is enough
     for label, case in trial_cases():
         for family in families:
+            if family.title in stopped:
+                continue
             try:
                 family.trial(case, (str(root),))
             except TemplateError as err:
+                if isinstance(err, TemplateLimitError):
+                    stopped.add(family.title)
                 file, line, what = _split_location(str(err))
-                if what in messages or file in broken or (file, line, _quoted(what)) in named:
+                if what in messages or file in broken or (file, line, _quoted(what)) in named \
+                        or any(str(err).startswith(f"{b}: ") for b in broken):
                     continue
                 messages.add(what)
                 problems.append(Problem(f"{what} (found by writing {family.title} for {label})",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,82 @@ def test_check_of_a_missing_folder(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output == (f"Error: {tmp_path / 'nowhere'}: this is not a folder of templates. "
                              f"Make one with `swletter templates export {tmp_path / 'nowhere'}`.\n")
+
+
+# --------------------------------------------------------------------------------------------
+# Check, on a folder made to do harm (issue 13, items 2 and 3)
+
+
+def test_check_reports_links_and_never_reads_through_them(runner: CliRunner,
+                                                         tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Invented secret: the sort code 12-34-56\n", encoding="utf-8")
+    (tmp_path / "private").mkdir()
+    folder = tmp_path / "wording"
+    folder.mkdir()
+    (folder / "change_request.md.j2").write_text("Our letter\n{% include 'leak.md.j2' %}\n",
+                                                 encoding="utf-8")
+    (folder / "leak.md.j2").symlink_to(secret)
+    (folder / "private").symlink_to(tmp_path / "private", target_is_directory=True)
+    result = runner.invoke(main, ["templates", "check", str(folder)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    for name in ("leak.md.j2", "private"):
+        assert any(line.startswith(f"- {folder}/{name}: this is a symbolic link (a shortcut to "
+                                   "a file or folder elsewhere).") for line in lines), lines
+    assert "sort code" not in result.output
+    assert lines[-1] == f"Error: 2 problems in {folder}."
+
+
+def test_check_of_a_named_pipe_does_not_wait_for_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    folder = tmp_path / "wording"
+    folder.mkdir()
+    (folder / "change_request.md.j2").write_text("Our letter\n", encoding="utf-8")
+    os.mkfifo(folder / "ground_complaint.md.j2")
+    result = subprocess.run([sys.executable, "-c", "from cli import main; main()", "templates",
+                             "check", str(folder)], capture_output=True, text=True, timeout=60,
+                            cwd=ROOT, check=False)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"- {folder}/ground_complaint.md.j2: this is not an "
+                                     "ordinary file (it is a named pipe, a device or a "
+                                     "socket)."), result.stdout
+
+
+def test_check_of_a_template_that_would_fill_memory(runner: CliRunner, tmp_path: Path) -> None:
+    # Checking compiles the template, and compiling works out constant expressions such as
+    # this one: that happens in the process with limits, and the sandbox refuses it there.
+    folder = tmp_path / "wording"
+    folder.mkdir()
+    (folder / "change_request.md.j2").write_text(
+        'Our letter\n{{ "x"|center(3000000000)|length }}\n', encoding="utf-8")
+    result = runner.invoke(main, ["templates", "check", str(folder)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"- {folder}/change_request.md.j2, line 2: a width above "
+                                    "1000 is not allowed: a letter never needs so much"), \
+        result.output
+
+
+def test_check_of_a_template_that_keeps_the_processor_busy(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from letters import template_worker
+
+    monkeypatch.setattr(template_worker, "WALL_LIMIT_SECONDS", 120)  # the processor limit first
+    folder = tmp_path / "wording"
+    folder.mkdir()
+    (folder / "ground_complaint.md.j2").write_text(
+        "## Complaint\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}"
+        "{% endfor %}\n", encoding="utf-8")
+    result = runner.invoke(main, ["templates", "check", str(folder)])
+    assert result.exit_code == 1
+    # Reported once, not once per trial letter (each would cost the processor limit again).
+    assert result.output == (
+        f"- {folder}/ground_complaint.md.j2, line 2: the template took more than 2 seconds of "
+        "processor time and was stopped. Writing a letter takes a fraction of a second: look "
+        "for a loop inside a loop, or a macro that calls itself, and simplify it. (found by "
+        "writing the request letter for the full example case)\n"
+        f"Error: 1 problem in {folder}.\n")

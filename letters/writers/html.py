@@ -5,28 +5,49 @@ markdown-it-py rather than Python-Markdown: the letter's Markdown is CommonMark,
 writer reads with the same parser, and Python-Markdown takes minutes, growing with the square of
 the length, on a long field full of escaped punctuation (a 20,000-character field of ``*_``),
 where markdown-it-py takes a fraction of a second.
+
+The page is inert, whoever wrote the templates: raw HTML in the Markdown (a charity's template
+can hold ``<script>``, ``<iframe src=…>`` or a remote ``<img>``) is shown as text, like user
+text; a Markdown image is shown as its description; and a Content-Security-Policy forbids
+scripts and every load from elsewhere, in case anything got through. Only our own directive
+comments (``<!-- signature -->``) pass, as comments.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import html
+from collections.abc import Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
+
+_STYLE = """
+  @page { size: A4; margin: 2.5cm; }
+  body { font-family: Arial, "Liberation Sans", sans-serif; font-size: 11pt; line-height: 1.4;
+         max-width: 16cm; margin: 2rem auto; color: #000; }
+  h2 { font-size: 12pt; margin: 1.2em 0 0.3em; }
+  .confidential { text-align: right; font-size: 9pt; }
+"""
+
+#: Nothing may load or run: no scripts, frames, fonts, images or connections, only the page's
+#: own style sheet (by its hash), and no forms or base address to send anything elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; "
+    f"style-src 'sha256-{base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()}'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>
-  @page {{ size: A4; margin: 2.5cm; }}
-  body {{ font-family: Arial, "Liberation Sans", sans-serif; font-size: 11pt; line-height: 1.4;
-         max-width: 16cm; margin: 2rem auto; color: #000; }}
-  h2 {{ font-size: 12pt; margin: 1.2em 0 0.3em; }}
-  .confidential {{ text-align: right; font-size: 9pt; }}
-</style>
+<style>{style}</style>
 </head>
 <body>
 <p class="confidential">Private and confidential</p>
@@ -35,15 +56,39 @@ _PAGE = """<!DOCTYPE html>
 </html>
 """
 
+#: The HTML comments our templates use as directives to the .docx writer.
+DIRECTIVES = frozenset({"<!-- signature -->", "<!-- page-break -->"})
+
+
+def _html_block(renderer: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
+    content: str = tokens[idx].content
+    if content.strip() in DIRECTIVES:
+        return content
+    return f"<p>{html.escape(content.strip())}</p>\n"
+
+
+def _html_inline(renderer: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
+    return html.escape(tokens[idx].content)
+
+
+def _image(renderer: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
+    # A letter shows no pictures from elsewhere: a Markdown image is its description.
+    return html.escape(renderer.renderInlineAsText(tokens[idx].children or [], options, env))
+
 
 @functools.cache
 def _parser() -> MarkdownIt:
-    # Raw HTML passes through only from our own templates (their directive comments): user text
-    # reaches the Markdown with "<" escaped, so it cannot open a tag.
-    return MarkdownIt("commonmark")
+    # User text reaches the Markdown with "<" escaped, so it cannot open a tag; raw HTML that a
+    # template wrote is escaped here.
+    parser = MarkdownIt("commonmark")
+    parser.add_render_rule("html_block", _html_block)
+    parser.add_render_rule("html_inline", _html_inline)
+    parser.add_render_rule("image", _image)
+    return parser
 
 
 def markdown_to_html(markdown_text: str, *, title: str = "Letter") -> str:
     """A complete HTML page for the letter; user text was escaped when the Markdown was made."""
     body = _parser().render(markdown_text)
-    return _PAGE.format(title=html.escape(title), body=body)
+    return _PAGE.format(title=html.escape(title), body=body, style=_STYLE,
+                        csp=CONTENT_SECURITY_POLICY)
