@@ -667,9 +667,11 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     be run again. Exits 0 when every case succeeded, 1 when any failed.
     """
     import os
+    import signal
     import time
 
     from letters import bulk as engine
+    from letters.signals import Interrupted, StopSignals, signal_name
 
     fmt = fmt or (settings.format if settings.format in FORMATS else "docx")
     if fmt == "pdf":
@@ -706,37 +708,45 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     options = recorder.options
     summary = engine.BulkSummary(total=len(planned))
     progress = _Progress(len(planned))
-    stopped = ""
-    try:
-        for result in engine.run_jobs(planned, options, workers=jobs or os.cpu_count() or 1):
-            summary.add(result)
-            recorder.add(result)
-            progress.advance()
-    except KeyboardInterrupt:
-        stopped = "The run was interrupted."
-    except engine.WorkerStoppedError:
-        stopped = "A worker process stopped unexpectedly (out of memory?)."
-    finally:
-        progress.close()
-        recorder.close()
-    elapsed = time.perf_counter() - started
-    results = engine.with_unfinished(summary.results, planned)
-    written_report = engine.write_report(report_path, results, force=force)
-    if combined and not stopped:
-        letters = [r.markdown for r in summary.results if r.markdown]
-        if letters:
-            path = engine.write_combined(combined, letters, force=force,
-                                         reference_docx=options.reference_docx)
-            click.echo(f"Combined {len(letters)} letters into {path}.")
-    _bulk_summary(summary, elapsed, folder, written_report)
-    recorder.echo_summary()
-    if stopped:
-        click.echo(f"{stopped} {len(planned) - len(summary.results)} cases were not done; run "
-                   "the same command again to write them (letters already written are "
-                   "skipped).", err=True)
-        sys.exit(130 if stopped.endswith("interrupted.") else 1)
-    if summary.failed:
-        sys.exit(1)
+    stopped, status = "", 0
+    # SIGTERM and SIGHUP stop the run as Ctrl-C does: the workers are stopped, and what was
+    # done is reported and recorded before swletter exits with the signal's usual status.
+    with StopSignals(redeliver=False, interrupt_anywhere=True) as stop:
+        try:
+            for result in engine.run_jobs(planned, options, workers=jobs or os.cpu_count() or 1):
+                summary.add(result)
+                recorder.add(result)
+                progress.advance()
+        except KeyboardInterrupt as err:
+            signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
+            stopped = ("The run was interrupted." if signum == signal.SIGINT
+                       else f"The run was stopped ({signal_name(signum)}).")
+            status = 128 + signum
+        except engine.WorkerStoppedError:
+            stopped, status = "A worker process stopped unexpectedly (out of memory?).", 1
+        finally:
+            stop.hold()  # a signal from here on waits until the report is written
+            progress.close()
+            recorder.close()
+        elapsed = time.perf_counter() - started
+        results = engine.with_unfinished(summary.results, planned)
+        written_report = engine.write_report(report_path, results, force=force)
+        if combined and not stopped:
+            letters = [r.markdown for r in summary.results if r.markdown]
+            if letters:
+                path = engine.write_combined(combined, letters, force=force,
+                                             reference_docx=options.reference_docx)
+                click.echo(f"Combined {len(letters)} letters into {path}.")
+        _bulk_summary(summary, elapsed, folder, written_report)
+        recorder.echo_summary()
+        if stopped:
+            click.echo(f"{stopped} {len(planned) - len(summary.results)} cases were not done; "
+                       "run the same command again to write them (letters already written are "
+                       "skipped).", err=True)
+    if not status and stop.received is not None:
+        status = 128 + stop.received  # asked to stop while the report was being written
+    if status or summary.failed:
+        sys.exit(status or 1)
 
 
 class _Progress:
