@@ -200,12 +200,16 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
             click.echo("Not recorded in the register: the letter was printed, not saved.",
                        err=True)
         return
-    path = write_letter(rendered, case, fmt=chosen, output=output, force=force,
-                        reference_docx=settings.reference_docx)
     from letters.dates import long_date
 
-    click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
-    _record_request(_register_path(register_path, settings), rendered.letter, path)
+    register = _register_path(register_path, settings)
+    # The register is opened (and so checked to be writable) before the letter is written.
+    with _register_to_write(register) as reg:
+        path = write_letter(rendered, case, fmt=chosen, output=output, force=force,
+                            reference_docx=settings.reference_docx)
+        click.echo(f"Wrote {path} (reply by {long_date(rendered.letter.reply_by)}).")
+        if reg is not None:
+            _record_request(reg, rendered.letter, path)
     _echo_findings(findings, err=True)
 
 
@@ -436,16 +440,26 @@ def _require_register(option: str | None, settings: Any) -> str:
     return path
 
 
-def _record_request(register: str | None, letter: Any, path: Path) -> None:
-    """Record a request letter just written, when a register is in use."""
-    if not register:
+@contextlib.contextmanager
+def _register_to_write(path: str | None) -> Any:
+    """The register at ``path`` opened to write (None without one), closed afterwards."""
+    if not path:
+        yield None
         return
-    from letters.register import record_letter_file
+    from letters.register import open_register
 
-    entry, created = record_letter_file(register, letter.case, kind="request",
-                                        letter_date=letter.date, reply_by=letter.reply_by,
-                                        output_path=path)
-    _echo_recorded(register, entry.id, created)
+    with open_register(path) as reg:
+        yield reg
+
+
+def _record_request(register: Any, letter: Any, path: Path) -> None:
+    """Record a request letter just written in the (open) register."""
+    from letters.register import entry_for_case
+
+    entry, created = register.record_letter(entry_for_case(
+        letter.case, kind="request", letter_date=letter.date, reply_by=letter.reply_by,
+        output_path=path))
+    _echo_recorded(str(register.path), entry.id, created)
 
 
 def _echo_recorded(register: str, letter_id: int, created: bool) -> None:
@@ -525,7 +539,7 @@ def _statuses(register_path: str | None, settings: Any, as_of: Any,
     from letters.register import open_register
 
     today = _as_date(as_of) or dt.date.today()
-    with open_register(_require_register(register_path, settings), create=False) as reg:
+    with open_register(_require_register(register_path, settings), read_only=True) as reg:
         statuses = reg.statuses(today)
     return [s for s in statuses if s.is_overdue] if overdue else statuses
 

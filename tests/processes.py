@@ -128,3 +128,45 @@ def cleaned_up(folder: Path) -> Iterator[None]:
         for pid in marked(folder):
             with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------------------------
+# Running swletter bound by file permissions, even as root
+
+_PR_CAPBSET_DROP = 24
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
+
+
+def _drop_permission_override() -> None:
+    """In the child, before exec: take away the capabilities that let root ignore file
+    permissions, from the bounding set, so the program it runs never has them."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, ctypes.c_ulong(capability), 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+    _default_signals()
+
+
+def run_bound_by_permissions(command: Sequence[str], folder: Path
+                             ) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` so that file permissions apply to it: as this user, or, for root (who
+    may write a read-only file), as root without the power to override them (Linux).
+    """
+    if os.geteuid() != 0:
+        preexec: Callable[[], None] = _default_signals
+    elif sys.platform.startswith("linux"):
+        preexec = _drop_permission_override
+    else:  # pragma: no cover - root elsewhere
+        pytest.skip("needs a user that file permissions apply to (not root), or Linux")
+    return subprocess.run(list(command), env=swletter_env(folder), cwd=folder,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=PATIENCE, preexec_fn=preexec, check=False)
+
+
+def swletter_bound_by_permissions(args: Sequence[str], folder: Path
+                                  ) -> subprocess.CompletedProcess[str]:
+    """``swletter ARGS`` under ``run_bound_by_permissions``."""
+    return run_bound_by_permissions([sys.executable, "-c", "import cli; cli.main()", *args],
+                                    folder)
