@@ -685,7 +685,7 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     import time
 
     from letters import bulk as engine
-    from letters.signals import Interrupted, StopSignals, signal_name
+    from letters.signals import Interrupted, StopSignals
 
     fmt = fmt or (settings.format if settings.format in FORMATS else "docx")
     if fmt == "pdf":
@@ -732,16 +732,17 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
                 recorder.add(result)
                 progress.advance()
         except KeyboardInterrupt as err:
-            signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
-            stopped = ("The run was interrupted." if signum == signal.SIGINT
-                       else f"The run was stopped ({signal_name(signum)}).")
-            status = 128 + signum
+            stopped, status = _stopped_by(err.signum if isinstance(err, Interrupted)
+                                          else signal.SIGINT)
         except engine.WorkerStoppedError:
             stopped, status = "A worker process stopped unexpectedly (out of memory?).", 1
         finally:
             stop.hold()  # a signal from here on waits until the report is written
             progress.close()
             recorder.close()
+        if stopped and stop.received is not None:
+            # A signal sent to every process of the run can end a worker before this one.
+            stopped, status = _stopped_by(stop.received)
         elapsed = time.perf_counter() - started
         results = engine.with_unfinished(summary.results, planned)
         written_report = engine.write_report(report_path, results, force=force)
@@ -761,6 +762,17 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
         status = 128 + stop.received  # asked to stop while the report was being written
     if status or summary.failed:
         sys.exit(status or 1)
+
+
+def _stopped_by(signum: int) -> tuple[str, int]:
+    """What to say, and the exit status, when a bulk run is stopped by ``signum``."""
+    import signal
+
+    from letters.signals import signal_name
+
+    said = ("The run was interrupted." if signum == signal.SIGINT
+            else f"The run was stopped ({signal_name(signum)}).")
+    return said, 128 + signum
 
 
 class _Progress:
