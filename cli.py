@@ -200,13 +200,17 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
             click.echo("Not recorded in the register: the letter was printed, not saved.",
                        err=True)
         return
-    path = write_letter(rendered, case, fmt=chosen, output=output, force=force,
-                        reference_docx=settings.reference_docx,
-                        author_in_metadata=settings.author_in_metadata)
     from letters.dates import long_date
 
-    click.echo(f"Wrote {path} (reply by {long_date(rendered.document.reply_by)}).")
-    _record_request(_register_path(register_path, settings), rendered.document, path)
+    register = _register_path(register_path, settings)
+    # The register is opened (and so checked to be writable) before the letter is written.
+    with _register_to_write(register) as reg:
+        path = write_letter(rendered, case, fmt=chosen, output=output, force=force,
+                            reference_docx=settings.reference_docx,
+                            author_in_metadata=settings.author_in_metadata)
+        click.echo(f"Wrote {path} (reply by {long_date(rendered.document.reply_by)}).")
+        if reg is not None:
+            _record_request(reg, rendered.document, path)
     _echo_findings(findings, err=True)
 
 
@@ -437,16 +441,26 @@ def _require_register(option: str | None, settings: Any) -> str:
     return path
 
 
-def _record_request(register: str | None, letter: Any, path: Path) -> None:
-    """Record a request letter just written, when a register is in use."""
-    if not register:
+@contextlib.contextmanager
+def _register_to_write(path: str | None) -> Any:
+    """The register at ``path`` opened to write (None without one), closed afterwards."""
+    if not path:
+        yield None
         return
-    from letters.register import record_letter_file
+    from letters.register import open_register
 
-    entry, created = record_letter_file(register, letter.case, kind="request",
-                                        letter_date=letter.date, reply_by=letter.reply_by,
-                                        output_path=path)
-    _echo_recorded(register, entry.id, created)
+    with open_register(path) as reg:
+        yield reg
+
+
+def _record_request(register: Any, letter: Any, path: Path) -> None:
+    """Record a request letter just written in the (open) register."""
+    from letters.register import entry_for_case
+
+    entry, created = register.record_letter(entry_for_case(
+        letter.case, kind="request", letter_date=letter.date, reply_by=letter.reply_by,
+        output_path=path))
+    _echo_recorded(str(register.path), entry.id, created)
 
 
 def _echo_recorded(register: str, letter_id: int, created: bool) -> None:
@@ -526,7 +540,7 @@ def _statuses(register_path: str | None, settings: Any, as_of: Any,
     from letters.register import open_register
 
     today = _as_date(as_of) or dt.date.today()
-    with open_register(_require_register(register_path, settings), create=False) as reg:
+    with open_register(_require_register(register_path, settings), read_only=True) as reg:
         statuses = reg.statuses(today)
     return [s for s in statuses if s.is_overdue] if overdue else statuses
 
@@ -669,9 +683,11 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     be run again. Exits 0 when every case succeeded, 1 when any failed.
     """
     import os
+    import signal
     import time
 
     from letters import bulk as engine
+    from letters.signals import Interrupted, StopSignals
 
     fmt = fmt or (settings.format if settings.format in FORMATS else "docx")
     from letters.writers import pdf_needs_libreoffice
@@ -711,37 +727,57 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     options = recorder.options
     summary = engine.BulkSummary(total=len(planned))
     progress = _Progress(len(planned))
-    stopped = ""
-    try:
-        for result in engine.run_jobs(planned, options, workers=jobs or os.cpu_count() or 1):
-            summary.add(result)
-            recorder.add(result)
-            progress.advance()
-    except KeyboardInterrupt:
-        stopped = "The run was interrupted."
-    except engine.WorkerStoppedError:
-        stopped = "A worker process stopped unexpectedly (out of memory?)."
-    finally:
-        progress.close()
-        recorder.close()
-    elapsed = time.perf_counter() - started
-    results = engine.with_unfinished(summary.results, planned)
-    written_report = engine.write_report(report_path, results, force=force)
-    if combined and not stopped:
-        letters = [r.markdown for r in summary.results if r.markdown]
-        if letters:
-            path = engine.write_combined(combined, letters, force=force,
-                                         reference_docx=options.reference_docx)
-            click.echo(f"Combined {len(letters)} letters into {path}.")
-    _bulk_summary(summary, elapsed, folder, written_report)
-    recorder.echo_summary()
-    if stopped:
-        click.echo(f"{stopped} {len(planned) - len(summary.results)} cases were not done; run "
-                   "the same command again to write them (letters already written are "
-                   "skipped).", err=True)
-        sys.exit(130 if stopped.endswith("interrupted.") else 1)
-    if summary.failed:
-        sys.exit(1)
+    stopped, status = "", 0
+    # SIGTERM and SIGHUP stop the run as Ctrl-C does: the workers are stopped, and what was
+    # done is reported and recorded before swletter exits with the signal's usual status.
+    with StopSignals(redeliver=False, interrupt_anywhere=True) as stop:
+        try:
+            for result in engine.run_jobs(planned, options, workers=jobs or os.cpu_count() or 1):
+                summary.add(result)
+                recorder.add(result)
+                progress.advance()
+        except KeyboardInterrupt as err:
+            stopped, status = _stopped_by(err.signum if isinstance(err, Interrupted)
+                                          else signal.SIGINT)
+        except engine.WorkerStoppedError:
+            stopped, status = "A worker process stopped unexpectedly (out of memory?).", 1
+        finally:
+            stop.hold()  # a signal from here on waits until the report is written
+            progress.close()
+            recorder.close()
+        if stopped and stop.received is not None:
+            # A signal sent to every process of the run can end a worker before this one.
+            stopped, status = _stopped_by(stop.received)
+        elapsed = time.perf_counter() - started
+        results = engine.with_unfinished(summary.results, planned)
+        written_report = engine.write_report(report_path, results, force=force)
+        if combined and not stopped:
+            letters = [r.markdown for r in summary.results if r.markdown]
+            if letters:
+                path = engine.write_combined(combined, letters, force=force,
+                                             reference_docx=options.reference_docx)
+                click.echo(f"Combined {len(letters)} letters into {path}.")
+        _bulk_summary(summary, elapsed, folder, written_report)
+        recorder.echo_summary()
+        if stopped:
+            click.echo(f"{stopped} {len(planned) - len(summary.results)} cases were not done; "
+                       "run the same command again to write them (letters already written are "
+                       "skipped).", err=True)
+    if not status and stop.received is not None:
+        status = 128 + stop.received  # asked to stop while the report was being written
+    if status or summary.failed:
+        sys.exit(status or 1)
+
+
+def _stopped_by(signum: int) -> tuple[str, int]:
+    """What to say, and the exit status, when a bulk run is stopped by ``signum``."""
+    import signal
+
+    from letters.signals import signal_name
+
+    said = ("The run was interrupted." if signum == signal.SIGINT
+            else f"The run was stopped ({signal_name(signum)}).")
+    return said, 128 + signum
 
 
 class _Progress:

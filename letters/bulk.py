@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .case import Case, case_from_data, load_case
 from .config import CaseDefaults
@@ -43,6 +43,7 @@ from .sheets import (
     read_csv_table,
     read_workbook_tables,
 )
+from .workers import Lifeline, start_worker, stop_point, worker_task
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -449,17 +450,33 @@ def _run_in_processes(tasks: list[_Task], options: BulkOptions, workers: int,
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_warm_up,
-                             mp_context=_worker_start()) as pool:
-        try:
-            work = functools.partial(_render_chunk_or_skip, options)
-            for results in pool.map(work, chunks):
-                yield from results
-        except BrokenProcessPool as err:
-            raise WorkerStoppedError("a worker process stopped unexpectedly; the letters "
-                                     "written so far are kept.") from err
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+    lifeline = Lifeline()  # the workers end when it closes: when we say so, or when we die
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), initializer=_start_worker,
+                                 initargs=lifeline.initargs, mp_context=_worker_start()) as pool:
+            try:
+                work = functools.partial(_render_chunk_or_skip, options)
+                for results in pool.map(work, chunks):
+                    yield from results
+            except BrokenProcessPool as err:
+                raise WorkerStoppedError("a worker process stopped unexpectedly; the letters "
+                                         "written so far are kept.") from err
+            except BaseException:
+                # Interrupted (Ctrl-C, SIGTERM, SIGHUP), or the caller stopped reading: stop
+                # the workers now rather than after the chunks they are working on. Each
+                # cleans up (no half-written file, no LibreOffice left running) and ends.
+                lifeline.cut()
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        lifeline.close()
+
+
+def _start_worker(*lifeline: Any) -> None:
+    """Each worker process's first step: tie it to this run (letters/workers.py), warm up."""
+    start_worker(*lifeline)
+    _warm_up()
 
 
 def _worker_start() -> multiprocessing.context.BaseContext | None:
@@ -522,13 +539,16 @@ def _noted(result: CaseResult, replaced: bool) -> CaseResult:
 
 
 def _render_chunk_or_skip(options: BulkOptions, batch: list[_Task]) -> list[CaseResult]:
-    return list(_render_all(batch, options))
+    """One chunk, in a worker process: told to stop, the worker ends between two letters."""
+    with worker_task():
+        return list(_render_all(batch, options))
 
 
 def _render_all(tasks: Sequence[_Task], options: BulkOptions) -> Iterator[CaseResult]:
     """A result for each task as it is done: one by one, or LibreOffice's PDFs a group at once."""
     step = PDF_GROUP if _libreoffice_pdfs(options) else 1
     for start in range(0, len(tasks), step):
+        stop_point()
         yield from _render_tasks(tasks[start:start + step], options)
 
 
@@ -555,6 +575,7 @@ def _render_tasks(tasks: Sequence[_Task], options: BulkOptions) -> list[CaseResu
     waiting: list[tuple[int, _Prepared, bool]] = []
     documents: list[bytes] = []
     for position, task in enumerate(tasks):
+        stop_point()
         job, write, replace = task
         if not write:
             results[position] = _skip_or_render(task, options)

@@ -11,6 +11,11 @@ killed and run again records each letter exactly once. Writes run in ``BEGIN IMM
 transactions in WAL mode, so several processes can record into one register without losing or
 doubling a row.
 
+Opening a register to write checks that it can be written (not read-only, not held by another
+program for more than ``BUSY_TIMEOUT`` seconds) before a letter is; commands that only read open
+it read-only (SQLite's ``mode=ro``), so they work on a register the user may only read. Every
+value read back is checked, and a damaged record is named (``register_problems.py``).
+
 The schema is versioned with ``PRAGMA user_version`` and upgraded by ordered migrations when an
 older register is opened, so a later release can always read an earlier register.
 """
@@ -29,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import RegisterError
+from .register_problems import RowReader, primary_code, sqlite_problem
 
 if TYPE_CHECKING:
     from .case import Case
@@ -108,8 +114,9 @@ MIGRATIONS: tuple[str, ...] = (
 #: The schema version this swletter writes.
 SCHEMA_VERSION = len(MIGRATIONS)
 
-#: How long a writer waits for another process holding the register (seconds).
-BUSY_TIMEOUT = 30.0
+#: How long to wait for another process holding the register (seconds) before saying so. Each
+#: swletter holds it for a moment per letter, so a longer wait means something else has it.
+BUSY_TIMEOUT = 5.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,7 +322,7 @@ class Register:
             row = db.execute(f"SELECT {_LETTER_COLUMNS} FROM letters"
                              " WHERE output_path = ? AND sha256 = ?",
                              (entry.output_path, entry.sha256)).fetchone()
-        return _letter(row), created
+        return _letter(row, self.path), created
 
     def record_reply(self, letter_id: int, *, reply_date: dt.date, outcome: str,
                      reasons: str | None = None, note: str | None = None) -> Reply:
@@ -329,7 +336,7 @@ class Register:
         if reasons is not None and reasons not in REASONS:
             raise ValueError(f"unknown reasons value {reasons!r}")
         with self._write() as db:
-            letter = self._get_letter(db, letter_id)
+            letter = self._get_letter(letter_id)
             if reply_date < letter.letter_date:
                 from .dates import long_date
 
@@ -339,7 +346,7 @@ class Register:
                     f"{letter.letter_date.isoformat()}."
                 )
             # Every letter written so far, of this request included, is answered by now.
-            newest = db.execute("SELECT MAX(id) FROM letters").fetchone()[0]
+            newest = self._read("SELECT MAX(id) FROM letters")[0][0]
             cursor = db.execute(
                 "INSERT INTO replies (letter_id, recorded_at, reply_date, outcome, reasons, note,"
                 " answers_through) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -347,18 +354,19 @@ class Register:
             )
             row = db.execute(f"SELECT {_REPLY_COLUMNS} FROM replies WHERE id = ?",
                              (cursor.lastrowid,)).fetchone()
-        return _reply(row)
+        return _reply(row, self.path)
 
     # -- reading
 
     def letters(self) -> list[RegisteredLetter]:
         """Every letter recorded, oldest first."""
         rows = self._read(f"SELECT {_LETTER_COLUMNS} FROM letters ORDER BY id")
-        return [_letter(r) for r in rows]
+        return [_letter(r, self.path) for r in rows]
 
     def replies(self) -> list[Reply]:
         """Every reply recorded, oldest first (corrections included)."""
-        return [_reply(r) for r in self._read(f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id")]
+        rows = self._read(f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id")
+        return [_reply(r, self.path) for r in rows]
 
     def has_output(self, output_path: str | os.PathLike[str]) -> bool:
         """Whether any letter written to ``output_path`` (made absolute) is recorded."""
@@ -368,7 +376,7 @@ class Register:
 
     def letter(self, letter_id: int) -> RegisteredLetter:
         """Letter number ``letter_id``; ``RegisterError`` naming the register if there is none."""
-        return self._get_letter(self._db, letter_id)
+        return self._get_letter(letter_id)
 
     def find_request(self, *, children: Sequence[str], recipient_organisation: str,
                      case_reference: str | None) -> RegisteredLetter | None:
@@ -379,7 +387,7 @@ class Register:
             (json.dumps(list(children), ensure_ascii=False), recipient_organisation,
              case_reference),
         )
-        return _letter(rows[-1]) if rows else None
+        return _letter(rows[-1], self.path) if rows else None
 
     def statuses(self, today: dt.date) -> list[RequestStatus]:
         """Every request with its follow-ups and its status on ``today``, oldest first.
@@ -390,6 +398,12 @@ class Register:
         letters = self.letters()
         replies = self.replies()
         by_id = {x.id: x for x in letters}
+        for stray in (r for r in replies if r.letter_id not in by_id):
+            raise RegisterError(
+                f"the register {self.path} has a damaged record: reply {stray.id} is to letter "
+                f"{stray.letter_id}, which is not in the register. Was it changed with another "
+                "program? Use a backup copy of the register."
+            )
         newest_at_path: dict[str, int] = {}
         for letter in letters:
             if letter.kind == "request":
@@ -401,7 +415,7 @@ class Register:
             # A follow-up belongs to the request it follows; one whose first letter is not in
             # the register (written by hand, say) stands as a request of its own.
             head = by_id[letter_id].follows or letter_id
-            return current.get(head, head)
+            return current.get(head, head) if head in by_id else letter_id
 
         by_request: dict[int, list[RegisteredLetter]] = {}
         for letter in letters:
@@ -432,35 +446,43 @@ class Register:
         """One write transaction: taken up front (IMMEDIATE), so writers queue, never clash."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise RegisterError(f"{self.path} is busy or cannot be written: {err}. If another "
-                                "swletter is running, wait for it and try again.") from err
+        except sqlite3.Error as err:
+            raise self._problem(err) from err
         try:
             yield self._db
+        except sqlite3.Error as err:
+            self._rollback()
+            raise self._problem(err) from err
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self._db.execute("COMMIT")
-        except sqlite3.OperationalError as err:
+        except sqlite3.Error as err:
+            self._rollback()
+            raise self._problem(err) from err
+
+    def _rollback(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
             self._db.execute("ROLLBACK")
-            raise RegisterError(f"could not save to {self.path}: {err}.") from err
+
+    def _problem(self, err: sqlite3.Error) -> RegisterError:
+        return sqlite_problem(err, self.path, waited=BUSY_TIMEOUT)
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         try:
             return self._db.execute(sql, params).fetchall()
-        except sqlite3.DatabaseError as err:
-            raise RegisterError(f"could not read {self.path}: {err}.") from err
+        except sqlite3.Error as err:
+            raise self._problem(err) from err
 
-    def _get_letter(self, db: sqlite3.Connection, letter_id: int) -> RegisteredLetter:
-        row = db.execute(f"SELECT {_LETTER_COLUMNS} FROM letters WHERE id = ?",
-                         (letter_id,)).fetchone()
-        if row is None:
+    def _get_letter(self, letter_id: int) -> RegisteredLetter:
+        rows = self._read(f"SELECT {_LETTER_COLUMNS} FROM letters WHERE id = ?", (letter_id,))
+        if not rows:
             raise RegisterError(
                 f"there is no letter {letter_id} in the register {self.path}. "
                 "`swletter register list` shows each request's number."
             )
-        return _letter(row)
+        return _letter(rows[0], self.path)
 
 
 _LETTER_COLUMNS = ("id, recorded_at, kind, letter_date, reply_by, case_reference, children,"
@@ -469,34 +491,37 @@ _REPLY_COLUMNS = ("id, letter_id, recorded_at, reply_date, outcome, reasons, not
                   " answers_through")
 
 
-def _letter(row: sqlite3.Row) -> RegisteredLetter:
+def _letter(row: sqlite3.Row, path: Path) -> RegisteredLetter:
+    """A letter as stored, every value checked (a register can be edited by other programs)."""
+    read = RowReader(path, f"letter {row['id']}", row)
     return RegisteredLetter(
-        id=row["id"],
-        recorded_at=row["recorded_at"],
-        kind=row["kind"],
-        letter_date=dt.date.fromisoformat(row["letter_date"]),
-        reply_by=dt.date.fromisoformat(row["reply_by"]),
-        case_reference=row["case_reference"],
-        children=tuple(json.loads(row["children"])),
-        recipient_organisation=row["recipient_organisation"],
-        grounds=tuple(json.loads(row["grounds"])),
-        output_path=row["output_path"],
-        sha256=row["sha256"],
-        jurisdiction=row["jurisdiction"],
-        follows=row["follows"],
+        id=read.number("id"),
+        recorded_at=read.text("recorded_at"),
+        kind=read.choice("kind", KINDS),
+        letter_date=read.date("letter_date"),
+        reply_by=read.date("reply_by"),
+        case_reference=read.optional_text("case_reference"),
+        children=read.names("children"),
+        recipient_organisation=read.text("recipient_organisation"),
+        grounds=read.names("grounds"),
+        output_path=read.text("output_path"),
+        sha256=read.text("sha256"),
+        jurisdiction=read.text("jurisdiction"),
+        follows=read.optional_number("follows"),
     )
 
 
-def _reply(row: sqlite3.Row) -> Reply:
+def _reply(row: sqlite3.Row, path: Path) -> Reply:
+    read = RowReader(path, f"reply {row['id']} (to letter {row['letter_id']})", row)
     return Reply(
-        id=row["id"],
-        letter_id=row["letter_id"],
-        recorded_at=row["recorded_at"],
-        reply_date=dt.date.fromisoformat(row["reply_date"]),
-        outcome=row["outcome"],
-        reasons=row["reasons"],
-        note=row["note"],
-        answers_through=row["answers_through"],
+        id=read.number("id"),
+        letter_id=read.number("letter_id"),
+        recorded_at=read.text("recorded_at"),
+        reply_date=read.date("reply_date"),
+        outcome=read.choice("outcome", OUTCOMES),
+        reasons=read.optional_choice("reasons", REASONS),
+        note=read.optional_text("note"),
+        answers_through=read.number("answers_through"),
     )
 
 
@@ -508,31 +533,49 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def open_register(path: str | os.PathLike[str], *, create: bool = True,
+def open_register(path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False,
                   clock: Callable[[], dt.datetime] = _utc_now) -> Register:
     """Open the register at ``path``, creating it (owner-only) or upgrading it as needed.
 
-    With ``create=False`` a missing register is an error rather than a new empty file (for
-    commands that only read it). ``clock`` stands in for the time of recording in tests.
+    Opened to write, it is checked to be writable (not read-only, not held by another program)
+    before anything else happens, so a command that writes a letter and records it finds out
+    before the letter is written. With ``create=False`` a missing register is an error rather
+    than a new empty file. ``read_only=True`` (for commands that only read it) writes nothing:
+    a register the user may only read, or one another swletter is writing to, can be listed;
+    only a register made by an earlier swletter is upgraded first, which needs it writable.
+    ``clock`` stands in for the time of recording in tests.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise RegisterError(f"{target} is a folder; give a file name for the register, "
                             "such as letters.sqlite.")
-    if not create and not target.exists():
+    if (read_only or not create) and not target.exists():
         raise RegisterError(
             f"the register {target} does not exist yet. It is made when a letter is first "
             f"written with it, as in: swletter render CASE --register {target}"
         )
+    if folder.exists() and not folder.is_dir():
+        raise RegisterError(f"{folder} is a file, so it cannot hold the register {target}. "
+                            "Give another --register path.")
     if not folder.is_dir():
         raise RegisterError(f"the folder {folder} for the register does not exist. Create it "
                             "first, or give another --register path.")
+    if read_only:
+        db = _connect_read_only(target)
+        try:
+            version = _check_register(db, target)
+        except BaseException:
+            db.close()
+            raise
+        if version == SCHEMA_VERSION:
+            return Register(target, db, clock)
+        db.close()  # made by an earlier swletter: upgrade it below
     _create_owner_only(target)
     try:
         db = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None)
     except sqlite3.Error as err:
-        raise RegisterError(f"cannot open the register {target}: {err}.") from err
+        raise sqlite_problem(err, target, waited=BUSY_TIMEOUT) from err
     db.row_factory = sqlite3.Row
     try:
         db.execute("PRAGMA foreign_keys = ON")
@@ -541,16 +584,49 @@ def open_register(path: str | os.PathLike[str], *, create: bool = True,
         # records, which the next run of a batch records again (recording is idempotent).
         db.execute("PRAGMA synchronous = NORMAL")
         _migrate(db, target)
-    except sqlite3.DatabaseError as err:
+    except sqlite3.Error as err:
         db.close()
-        raise RegisterError(
-            f"{target} is not a swletter register ({err}). Give the path of a register "
-            "swletter made, or a new file name to start one."
-        ) from err
-    except RegisterError:
+        raise sqlite_problem(err, target, waited=BUSY_TIMEOUT) from err
+    except BaseException:
         db.close()
         raise
     return Register(target, db, clock)
+
+
+def _connect_read_only(target: Path) -> sqlite3.Connection:
+    """A connection that cannot write to the register (SQLite's ``mode=ro``).
+
+    SQLite reads a register in WAL mode through files beside it (-wal, -shm), which it must be
+    able to create. In a folder the user cannot write, a register with no unsaved changes
+    waiting in a -wal file is read as it stands (``immutable``): no one can be writing to it
+    there, for a writer would need those files too.
+    """
+    uri = target.resolve().as_uri()
+    wal = target.with_name(target.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        db = None
+        try:
+            db = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT,
+                                 isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.Error as err:
+            if db is not None:
+                db.close()
+            code = primary_code(err)
+            if query.endswith("immutable=1") or code not in (sqlite3.SQLITE_READONLY,
+                                                               sqlite3.SQLITE_CANTOPEN):
+                raise sqlite_problem(err, target, waited=BUSY_TIMEOUT) from err
+            if pending:
+                raise RegisterError(
+                    f"cannot read the register {target}: it has changes not yet saved into it "
+                    f"(in {wal.name}), and SQLite cannot finish saving them because the folder "
+                    "is read-only. Open it once where it can be written, or copy the folder "
+                    "somewhere you can write."
+                ) from err
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _create_owner_only(target: Path) -> None:
@@ -568,31 +644,43 @@ def _create_owner_only(target: Path) -> None:
     os.close(fd)
 
 
-def _migrate(db: sqlite3.Connection, target: Path) -> None:
-    """Bring the register up to ``SCHEMA_VERSION``, one migration per transaction."""
-    db.execute("BEGIN IMMEDIATE")
+def _check_register(db: sqlite3.Connection, target: Path) -> int:
+    """The register's schema version, after checking it is a register this swletter reads."""
     try:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+        version: int = db.execute("PRAGMA user_version").fetchone()[0]
         app_id = db.execute("PRAGMA application_id").fetchone()[0]
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if (version == 0 and tables) or (version > 0 and app_id != APPLICATION_ID):
-            raise RegisterError(
-                f"{target} is an SQLite file but not a swletter register. Give the path of a "
-                "register swletter made, or a new file name to start one."
-            )
-        if version > SCHEMA_VERSION:
-            raise RegisterError(
-                f"{target} was written by a newer swletter (register version {version}; this "
-                f"swletter reads up to version {SCHEMA_VERSION}). Upgrade swletter to use it."
-            )
+    except sqlite3.Error as err:
+        raise sqlite_problem(err, target, waited=BUSY_TIMEOUT) from err
+    if (version == 0 and tables) or (version > 0 and app_id != APPLICATION_ID):
+        raise RegisterError(
+            f"{target} is an SQLite file but not a swletter register. Give the path of a "
+            "register swletter made, or a new file name to start one."
+        )
+    if version > SCHEMA_VERSION:
+        raise RegisterError(
+            f"{target} was written by a newer swletter (register version {version}; this "
+            f"swletter reads up to version {SCHEMA_VERSION}). Upgrade swletter to use it."
+        )
+    return version
+
+
+def _migrate(db: sqlite3.Connection, target: Path) -> None:
+    """Bring the register up to ``SCHEMA_VERSION`` in one transaction, after proving that it
+    can be written: a read-only register is found out here, before any letter is written."""
+    db.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT for another writer
+    try:
+        version = _check_register(db, target)
+        db.execute(f"PRAGMA user_version = {version}")  # a write: fails if the file cannot be
         for number in range(version + 1, SCHEMA_VERSION + 1):
             for statement in _statements(MIGRATIONS[number - 1]):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {number}")
     except BaseException:
-        db.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
+    db.execute("COMMIT" if version < SCHEMA_VERSION else "ROLLBACK")
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -606,14 +694,3 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         raise ValueError(f"incomplete statement in a migration: {buffer.strip()[:60]}")
-
-
-def record_letter_file(register_path: str | os.PathLike[str], case: Case, *, kind: str,
-                       letter_date: dt.date, reply_by: dt.date,
-                       output_path: str | os.PathLike[str],
-                       follows: int | None = None) -> tuple[RegisteredLetter, bool]:
-    """Open the register, record one letter just written to ``output_path``, close it."""
-    entry = entry_for_case(case, kind=kind, letter_date=letter_date, reply_by=reply_by,
-                           output_path=output_path, follows=follows)
-    with open_register(register_path) as register:
-        return register.record_letter(entry)
