@@ -242,7 +242,8 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
             raise
         _echo_json({"file": case, "valid": False,
                     "problems": [{"path": p.path, "line": p.line, "message": p.message,
-                                  "example": p.example} for p in err.problems]})
+                                  "example": p.example} for p in err.problems],
+                    "more_problems": err.more})
         sys.exit(1)
     rendered = make_letter(loaded, template_dirs=settings.template_dirs)
     letter = rendered.letter

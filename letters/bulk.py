@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .case import Case, case_from_data, load_case
 from .config import CaseDefaults
-from .errors import CaseError, LettersError, OutputError, Problem
+from .errors import CaseError, LettersError, OutputError, Problem, more_problems
 from .letter import RenderedLetter, make_letter, slug
 from .output import write_atomic
 from .register import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
@@ -242,7 +242,12 @@ def _orphan_source(orphan: OrphanRow) -> _Source:
 
 def _problem_lines(err: CaseError) -> tuple[str, ...]:
     return tuple(f"{err.file}: {p.describe(with_file=False)}" if err.file else p.describe()
-                 for p in err.problems)
+                 for p in err.problems) + _more(err)
+
+
+def _more(err: CaseError) -> tuple[str, ...]:
+    """The line that counts the problems not kept (``errors.MAX_PROBLEMS``), if any."""
+    return (more_problems(err.more),) if err.more else ()
 
 
 def _name_jobs(sources: list[_Source], fmt: str, reserved: Iterable[str]) -> list[Job]:
@@ -304,7 +309,7 @@ class _Prepared:
     warnings: tuple[str, ...]
 
     def failed(self, err: LettersError) -> CaseResult:
-        problems = [p.describe(with_file=False) for p in err.problems] \
+        problems = [*(p.describe(with_file=False) for p in err.problems), *_more(err)] \
             if isinstance(err, CaseError) else [str(err)]
         return CaseResult(self.job.index, self.job.label, FAILED, problems=tuple(problems))
 
@@ -324,6 +329,7 @@ def _prepare(job: Job, options: BulkOptions) -> _Prepared | CaseResult:
                 case = case_from_data(case_data, source=sheet.label, base_dir=sheet.base_dir)
             except CaseError as err:
                 problems.extend(sheet.locate(p) for p in err.problems)
+                problems.extend(_more(err))
                 return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
             if problems:
                 return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
@@ -332,6 +338,7 @@ def _prepare(job: Job, options: BulkOptions) -> _Prepared | CaseResult:
         rendered = make_letter(case, today=options.today, template_dirs=options.template_dirs)
     except CaseError as err:
         problems.extend(p.describe(with_file=False) for p in err.problems)
+        problems.extend(_more(err))
         return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
     except LettersError as err:
         problems.append(str(err))

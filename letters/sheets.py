@@ -24,10 +24,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .case import clean_text
 from .errors import CaseError, OutputError, Problem
+from .files import FileReadError, FileTooLargeError, read_regular_file
 from .output import write_atomic
 from .registry import load_grounds
 from .schema import CASE_FIELDS, Field
@@ -235,19 +236,21 @@ class Table:
     rows: tuple[tuple[int, tuple[Cell, ...]], ...]
 
 
-def _check_size(path: Path) -> None:
+def _read_sheet(path: Path) -> bytes:
+    """The bytes of a spreadsheet: an ordinary file of at most ``MAX_SHEET_BYTES``."""
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        problem = Problem(f"the file cannot be read ({err.strerror}).")
-        raise CaseError([problem], str(path)) from None
-    if size > MAX_SHEET_BYTES:
-        raise CaseError([Problem(f"the file is {size:,} bytes; a spreadsheet may be at most "
+        return read_regular_file(path, MAX_SHEET_BYTES)
+    except FileTooLargeError as err:
+        size = f"{err.size:,} bytes" if err.size is not None else \
+            f"more than {MAX_SHEET_BYTES:,} bytes"
+        raise CaseError([Problem(f"the file is {size}; a spreadsheet may be at most "
                                  f"{MAX_SHEET_BYTES:,} bytes. Split it into smaller files.")],
-                        str(path))
+                        str(path)) from None
+    except FileReadError as err:
+        raise CaseError([Problem(err.reason)], str(path)) from None
 
 
-def _check_unpacked_size(path: Path) -> None:
+def _check_unpacked_size(path: Path, data: IO[bytes]) -> None:
     """Refuse a workbook whose parts unpack to more than ``MAX_UNPACKED_SHEET_BYTES``.
 
     The sizes are those the zip declares; Python's zipfile never returns more than that, so
@@ -257,7 +260,7 @@ def _check_unpacked_size(path: Path) -> None:
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(data) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return
@@ -271,11 +274,7 @@ def _check_unpacked_size(path: Path) -> None:
 def read_csv_table(path: str | os.PathLike[str]) -> Table:
     """A CSV file as a table named after the file. UTF-8, or Windows-1252 as Excel saves it."""
     p = Path(path)
-    _check_size(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as err:
-        raise CaseError([Problem(f"the file cannot be read ({err.strerror}).")], str(p)) from None
+    raw = _read_sheet(p)
     if b"\x00" in raw:
         raise CaseError([Problem("this is not a CSV text file. In your spreadsheet program use "
                                  "Save As, CSV UTF-8.")], str(p))
@@ -288,8 +287,15 @@ def read_csv_table(path: str | os.PathLike[str]) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
-    except csv.Error as err:
-        raise CaseError([Problem(f"this CSV cannot be read: {err}.")], str(p)) from None
+    except csv.Error:
+        # The one error left once NUL bytes are refused: a cell longer than the csv module
+        # reads, which in practice is a quotation mark that is never closed.
+        raise CaseError([Problem(
+            f"this CSV cannot be read: a cell holds more than {csv.field_size_limit():,} "
+            "characters. Usually a quotation mark (\") in a cell is not closed, so the rest of "
+            "the file reads as one cell. Check the quotation marks, or save the file again "
+            "from your spreadsheet program as CSV UTF-8.", line=reader.line_num)],
+            str(p)) from None
     if not records:
         raise CaseError([Problem("the file is empty; the first row should hold the column "
                                  "names.", example="case_id,sender_name,…")], str(p))
@@ -310,10 +316,10 @@ def read_workbook_tables(path: str | os.PathLike[str]) -> tuple[Table, Table | N
     from openpyxl.utils.exceptions import InvalidFileException
 
     p = Path(path)
-    _check_size(p)
-    _check_unpacked_size(p)
+    data = io.BytesIO(_read_sheet(p))
+    _check_unpacked_size(p, data)
     try:
-        book = openpyxl.load_workbook(p, read_only=True, data_only=False)
+        book = openpyxl.load_workbook(data, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise CaseError([Problem(f"this is not a readable .xlsx workbook ({type(err).__name__}). "
                                  "Open it in your spreadsheet program and save it again as "
