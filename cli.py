@@ -691,6 +691,11 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
         if path and Path(path).resolve() in given:
             raise click.BadParameter(f"{path} is one of the inputs; choose another file name.",
                                      param_hint=option)
+    from letters.output import check_target
+
+    for path in (report_path, combined):
+        if path:  # a report or combined file that could never be written: say so before the run
+            check_target(path, force=True)
     reserved = [Path(p).name for p in (report_path, combined)
                 if p and Path(p).resolve().parent == folder.resolve()]
     started = time.perf_counter()
@@ -1146,7 +1151,7 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
         return
     target = Path(output) if output else default_statement_path(loaded, draft, chosen)
     path = write_atomic(target, draft.to_bytes(chosen, reference_docx=settings.reference_docx),
-                        force=force)
+                        force=force, protect=(case,))
     click.echo(f"Wrote {path}: a draft statement for {draft.statement.author} to complete and "
                "sign.")
     if draft.missing:

@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import io
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from .case import Case, case_from_data, load_case
 from .config import CaseDefaults
 from .errors import CaseError, LettersError, OutputError, Problem, more_problems
 from .letter import RenderedLetter, make_letter, slug
-from .output import write_atomic
+from .output import make_folder, shown_path, write_atomic
 from .register import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
 from .sheets import (
     OrphanRow,
@@ -471,7 +472,10 @@ def is_whole_letter(path: Path, fmt: str) -> bool:
     any other letter must not be empty.
     """
     try:
-        size = path.stat().st_size
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return False  # not a letter at all: writing it will say so
+        size = info.st_size
         if fmt == "pdf":
             with path.open("rb") as fh:
                 fh.seek(max(0, size - 1024))
@@ -649,6 +653,8 @@ def write_report(path: str | os.PathLike[str], results: Iterable[CaseResult], *,
 
 def _is_report(path: Path) -> bool:
     try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False  # a named pipe would never answer; writing will refuse it
         with path.open("rb") as fh:
             first = fh.readline(200)
     except OSError:
@@ -669,10 +675,11 @@ def write_combined(path: str | os.PathLike[str], markdown_letters: Iterable[str]
 def ensure_out_dir(path: str | os.PathLike[str]) -> Path:
     """Create the output folder (owner-only) if needed; ``OutputError`` if that is impossible."""
     folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder} is a file, not a folder. Give --out a folder name.")
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return make_folder(folder)
+    except NotADirectoryError:
+        raise OutputError(f"{shown_path(folder)} is a file, not a folder. Give --out a folder "
+                          "name.") from None
     except OSError as err:
-        raise OutputError(f"cannot create the folder {folder}: {err.strerror}.") from err
-    return folder
+        raise OutputError(f"cannot create the folder {shown_path(folder)}: "
+                          f"{err.strerror or err}.") from err

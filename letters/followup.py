@@ -325,6 +325,7 @@ def _write(rendered: RenderedFollowUp, case_path: str | os.PathLike[str], fmt: s
            output: str | os.PathLike[str] | None, force: bool, settings: Settings) -> Path:
     target = Path(output) if output else Path(case_path).parent / default_followup_name(
         rendered.followup, fmt)
-    check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
+    # Checked before a slow conversion (a PDF takes seconds); never over the case file itself.
+    check_target(target, force=force, protect=(case_path,))
     data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx)
-    return write_atomic(target, data, force=force)
+    return write_atomic(target, data, force=force, protect=(case_path,))

@@ -89,6 +89,7 @@ def write_letter(rendered: RenderedLetter, case_path: str | os.PathLike[str], *,
     target = Path(output) if output else Path(case_path).parent / default_output_name(
         rendered.letter, fmt
     )
-    check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
+    # Checked before a slow conversion (a PDF takes seconds); never over the case file itself.
+    check_target(target, force=force, protect=(case_path,))
     data = rendered.to_bytes(fmt, reference_docx=reference_docx)
-    return write_atomic(target, data, force=force)
+    return write_atomic(target, data, force=force, protect=(case_path,))
