@@ -24,6 +24,7 @@ from .case_reading import MAX_VALUES as MAX_VALUES
 from .case_reading import find_lines, is_json, locate
 from .case_reading import parse_case_text as parse_case_text
 from .case_reading import read_case_text as read_case_text
+from .dates import FIRST_YEAR, LAST_YEAR
 from .errors import MAX_PROBLEMS, CaseError, Problem, shorten
 from .registry import Ground, load_grounds
 from .schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
@@ -255,12 +256,12 @@ class _Validator:
 
     def _date(self, spec: Field, raw: Any, parts: PathParts) -> dt.date | None:
         if isinstance(raw, dt.datetime):
-            return raw.date()
+            return self._in_range(spec, raw.date(), parts)
         if isinstance(raw, dt.date):
-            return raw
+            return self._in_range(spec, raw, parts)
         if isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip()):
             try:
-                return dt.date.fromisoformat(raw.strip())
+                return self._in_range(spec, dt.date.fromisoformat(raw.strip()), parts)
             except ValueError:
                 # The date is not repeated: it may be a child's date of birth, and messages
                 # end up in bulk reports. The line and field say where it is.
@@ -269,6 +270,14 @@ class _Validator:
                 return None
         self.add(parts, f"expected a date written as YYYY-MM-DD, not {_describe(raw)}.",
                  spec.example)
+        return None
+
+    def _in_range(self, spec: Field, day: dt.date, parts: PathParts) -> dt.date | None:
+        # A reply-by date counted from 9999-12-31 would fall after the last date there is.
+        if FIRST_YEAR <= day.year <= LAST_YEAR:
+            return day
+        self.add(parts, f"the year is not one a letter can use: write a year from {FIRST_YEAR} "
+                 f"to {LAST_YEAR}. Check it for a slip of the keyboard.", spec.example)
         return None
 
     def _int(self, spec: Field, raw: Any, parts: PathParts) -> int | None:

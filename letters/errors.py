@@ -129,6 +129,10 @@ class PdfError(OutputError):
     """Raised when a PDF cannot be made: LibreOffice is missing, fails, or takes too long."""
 
 
+class DateError(LettersError):
+    """Raised when a date is outside the years swletter can count working days in."""
+
+
 class RegisterError(LettersError):
     """Raised when the register of letters cannot be opened, read or written: the file is not a
     register, was made by a newer swletter, or names a letter that is not in it."""
