@@ -188,7 +188,7 @@ def _human(count: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="256K,512K,1M,2M",
+    parser.add_argument("--sizes", default="16K,64K,128K,190K,512K,2M",
                         help="file sizes to build (2M means just under the 2 MiB limit)")
     parser.add_argument("--shapes", default=",".join(s.name for s in SHAPES))
     parser.add_argument("--commands", default="check,render")
