@@ -111,7 +111,7 @@ def read_regular_file(path: str | os.PathLike[str], limit: int) -> bytes:
 
 
 def _cannot_read(err: OSError) -> str:
-    return f"the file cannot be read ({err.strerror or type(err).__name__})."
+    return f"the file cannot be read ({err.strerror or 'the system gave no reason'})."
 
 
 def is_regular_file(path: str | os.PathLike[str]) -> bool:

@@ -320,8 +320,9 @@ def read_workbook_tables(path: str | os.PathLike[str]) -> tuple[Table, Table | N
     _check_unpacked_size(p, data)
     try:
         book = openpyxl.load_workbook(data, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise CaseError([Problem(f"this is not a readable .xlsx workbook ({type(err).__name__}). "
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        # The library's own account of what is wrong inside the zip means nothing to a reader.
+        raise CaseError([Problem("this is not a readable .xlsx workbook. "
                                  "Open it in your spreadsheet program and save it again as "
                                  "Excel Workbook (.xlsx).")], str(p)) from None
     try:
