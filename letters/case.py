@@ -1,8 +1,10 @@
-"""Case files: reading YAML or JSON, validating every field, and the ``Case`` model.
+"""Case files: validating every field, and the ``Case`` model (reading the file's text into
+plain data is ``case_reading``).
 
 Validation collects every problem before raising one ``CaseError``, so a user fixes a file in one
-pass. Each problem names the file, the line (for YAML), the field path such as
-``evidence[2].date`` (items counted from 1), what is wrong and an example of what is right.
+pass: the first ``errors.MAX_PROBLEMS`` of them, and how many more. Each problem names the file,
+the line (for YAML), the field path such as ``evidence[2].date`` (items counted from 1), what is
+wrong and an example of what is right. Each pass over the data is linear in its size.
 """
 
 from __future__ import annotations
