@@ -32,7 +32,7 @@ from .case import Case, case_from_data, load_case
 from .config import CaseDefaults
 from .errors import CaseError, LettersError, OutputError, Problem, more_problems
 from .letter import RenderedLetter, make_letter, slug
-from .output import make_folder, shown_path, write_atomic
+from .output import make_folder, shown_path, temporary_prefix, write_atomic
 from .register import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
 from .sheets import (
     OrphanRow,
@@ -421,7 +421,7 @@ def remove_stale_temporaries(out_dir: Path, jobs: Sequence[Job]) -> int:
     into place; a process killed in between leaves that temporary file, which holds part of a
     letter (personal data) and would never be cleaned up. Returns how many were removed.
     """
-    prefixes = tuple(f".{job.output}." for job in jobs if job.output)
+    prefixes = tuple(temporary_prefix(job.output) for job in jobs if job.output)
     if not prefixes:
         return 0
     try:

@@ -32,6 +32,12 @@ FOLDER_MODE = 0o700
 _TEMPORARY_STEM = 100
 
 
+def temporary_prefix(name: str) -> str:
+    """How the name of the temporary file a letter called ``name`` is written to begins
+    (``.NAME.``, the name cut short so the temporary file's own name is never too long)."""
+    return f".{name[:_TEMPORARY_STEM]}."
+
+
 def shown_path(path: str | os.PathLike[str], limit: int = 80) -> str:
     """A path for a message, shortened in the middle when it is very long."""
     text = os.fspath(path)
@@ -109,7 +115,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     target = check_target(path, force=force, protect=protect)
     folder = target.parent
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name[:_TEMPORARY_STEM]}.",
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=temporary_prefix(target.name),
                                    suffix=".tmp")
     except OSError as err:
         raise OutputError(f"cannot write in {shown_path(folder)}: {err.strerror}.") from err

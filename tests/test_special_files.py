@@ -22,7 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from letters.bulk import Job, remove_stale_temporaries
 from letters.files import FileTooLargeError, read_regular_file
+from letters.output import temporary_prefix, write_atomic
 
 from .conftest import MINIMAL, write_case
 from .processes import hang_guard, run_swletter
@@ -276,3 +278,19 @@ def test_the_template_cache_folders_are_owner_only_whatever_the_umask(
     assert list((cache / "swletter" / "templates").glob("*.cache"))
     modes = _modes_under(cache)
     assert set(modes.values()) == {0o700}, modes
+
+
+def test_a_killed_runs_partial_copy_of_a_long_named_letter_is_removed(tmp_path: Path) -> None:
+    # The temporary file beside a letter repeats only the start of a long name; bulk's clean-up
+    # of what a killed run left must look for that same start.
+    name = "letter-" + "a" * 180 + ".docx"
+    out = tmp_path / "out"
+    out.mkdir()
+    partial = out / f"{temporary_prefix(name)}k1ll3d.tmp"
+    partial.write_bytes(b"PK part of a letter")
+    other = out / ".someone-elses.k1ll3d.tmp"
+    other.write_bytes(b"not ours")
+    assert remove_stale_temporaries(out, [Job(0, "case.yaml", name, "case.yaml")]) == 1
+    assert sorted(p.name for p in out.iterdir()) == [other.name]
+    # …and a letter with that name can be written beside it.
+    assert write_atomic(out / name, b"letter").read_bytes() == b"letter"
