@@ -251,14 +251,15 @@ def _build(text: str) -> tuple[Any, list[tuple[str, int]], int]:
     except yaml.YAMLError as err:
         # A library that gives up on a file this deep has hit a nesting limit of its own; the
         # user hears swletter's words. libyaml reads up to 1,024 characters ahead in brackets,
-        # so it can give up before it has passed on a single level: count the brackets too.
+        # so it can give up on "[[[[…" before it has passed on a single level: there, count
+        # the brackets up to where it stopped.
         if len(containers) >= _SUSPICIOUSLY_DEEP:
             raise _NotPlainDataError(_TOO_DEEP, last_start) from None
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         if mark is not None:
             end = text.find("\n", mark.index)
             depth, at = _flow_depth(text[: len(text) if end < 0 else end])
-            if depth >= _SUSPICIOUSLY_DEEP:
+            if depth > MAX_NESTING:
                 raise _NotPlainDataError(_TOO_DEEP, None,
                                          line=text.count("\n", 0, at) + 1) from None
         raise
