@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 
 class FileReadError(Exception):
@@ -113,11 +112,3 @@ def read_regular_file(path: str | os.PathLike[str], limit: int) -> bytes:
 def _cannot_read(err: OSError) -> str:
     return f"the file cannot be read ({err.strerror or 'the system gave no reason'})."
 
-
-def is_regular_file(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a regular file (not following a final symbolic link); False when it
-    cannot be looked at."""
-    try:
-        return stat.S_ISREG(Path(path).lstat().st_mode)
-    except (OSError, ValueError):
-        return False
