@@ -8,7 +8,9 @@ file and field); 2 a usage error. Heavy modules are imported inside the commands
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -25,6 +27,23 @@ _EXTENSIONS = {".docx": "docx", ".md": "md", ".markdown": "md", ".html": "html",
 class _Group(click.Group):
     """The one place where engine errors become messages: no user ever sees a traceback."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # A terminal or pipe whose encoding lacks a character of the letter ("’", "—", a
+        # name's accent) shows "?" for it rather than ending the command (stderr already
+        # escapes what it cannot show).
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):
+                sys.stdout.reconfigure(errors="replace")
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as err:
+            if not _is_output_failure(err):
+                raise
+            # Output to a full disk, or to /dev/full (click's own help text included).
+            _silence_stdout()
+            _fail(f"the output could not be written ({err.strerror or err}). If it goes to a "
+                  "file, is the disk full?")
+
     def invoke(self, ctx: click.Context) -> Any:
         from letters.errors import LettersError
 
@@ -37,17 +56,35 @@ class _Group(click.Group):
         except BrokenPipeError:
             # The reader went away (`swletter render case.yaml -o - | head`): stop quietly, and
             # point stdout at nothing so Python's own flush at exit cannot fail again.
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _silence_stdout()
             sys.exit(1)
         except MemoryError:
             _fail("swletter ran out of memory. Is the input file much larger than a case file?")
         except Exception as err:  # the CLI's single boundary: anything else is a bug
+            if isinstance(err, OSError) and _is_output_failure(err):
+                raise  # said in main(), which also sees click's own output fail
             _fail(
                 f"swletter hit an unexpected problem ({type(err).__name__}). This is a bug in "
                 "swletter, not in your file. Please report it with the command you ran "
                 "(but not your case file: it holds personal details)."
             )
+
+
+#: What writing to a stream that cannot take more raises: a full disk, a quota, a file
+#: size limit, a device error.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _is_output_failure(err: OSError) -> bool:
+    """Whether ``err`` is printing failing. The engine turns every OSError of its own files
+    into a message, and those name a file; writing to stdout names none."""
+    return err.errno in _OUTPUT_ERRNOS and err.filename is None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at nothing, so Python's own flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _fail(message: str) -> NoReturn:
@@ -247,7 +284,8 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
             raise
         _echo_json({"file": case, "valid": False,
                     "problems": [{"path": p.path, "line": p.line, "message": p.message,
-                                  "example": p.example} for p in err.problems]})
+                                  "example": p.example} for p in err.problems],
+                    "more_problems": err.more})
         sys.exit(1)
     rendered = make_letter(loaded, template_dirs=settings.template_dirs)
     letter = rendered.document
@@ -416,7 +454,20 @@ def templates_check(folder: str) -> None:
 # --------------------------------------------------------------------------------------------
 # The register of letters sent, and the follow-up letters (issue 8)
 
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+class _DateOption(click.DateTime):
+    """A date option, YYYY-MM-DD, in the years a letter's dates may fall in."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from letters.dates import FIRST_YEAR, LAST_YEAR
+
+        day = super().convert(value, param, ctx)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.fail(f"{day:%Y-%m-%d} is not in a year a letter can use: give a date from "
+                      f"{FIRST_YEAR} to {LAST_YEAR}.", param, ctx)
+        return day
+
+
+_DATE = _DateOption(formats=["%Y-%m-%d"])
 
 
 def _register_path(option: str | None, settings: Any = None) -> str | None:
@@ -710,6 +761,11 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
         if path and Path(path).resolve() in given:
             raise click.BadParameter(f"{path} is one of the inputs; choose another file name.",
                                      param_hint=option)
+    from letters.output import check_target
+
+    for path in (report_path, combined):
+        if path:  # a report or combined file that could never be written: say so before the run
+            check_target(path, force=True)
     reserved = [Path(p).name for p in (report_path, combined)
                 if p and Path(p).resolve().parent == folder.resolve()]
     started = time.perf_counter()
@@ -1211,7 +1267,7 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     target = Path(output) if output else Path(loaded.base_dir or ".") / draft.file_name(chosen)
     data = draft.to_bytes(chosen, reference_docx=settings.reference_docx,
                           author_in_metadata=settings.author_in_metadata)
-    path = write_atomic(target, data, force=force)
+    path = write_atomic(target, data, force=force, protect=(case,))
     click.echo(f"Wrote {path}: a draft statement for {draft.document.statement.author} to "
                "complete and sign.")
     if draft.document.missing:

@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import io
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 from .case import Case, case_from_data, load_case
 from .config import CaseDefaults
 from .documents import Rendered, slug
-from .errors import CaseError, LettersError, OutputError, Problem
+from .errors import CaseError, LettersError, OutputError, Problem, more_problems
 from .letter import make_letter
-from .output import write_atomic
+from .output import make_folder, shown_path, temporary_prefix, write_atomic
 from .register import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
 from .sheets import (
     OrphanRow,
@@ -250,7 +251,12 @@ def _orphan_source(orphan: OrphanRow) -> _Source:
 
 def _problem_lines(err: CaseError) -> tuple[str, ...]:
     return tuple(f"{err.file}: {p.describe(with_file=False)}" if err.file else p.describe()
-                 for p in err.problems)
+                 for p in err.problems) + _more(err)
+
+
+def _more(err: CaseError) -> tuple[str, ...]:
+    """The line that counts the problems not kept (``errors.MAX_PROBLEMS``), if any."""
+    return (more_problems(err.more),) if err.more else ()
 
 
 def _name_jobs(sources: list[_Source], fmt: str, reserved: Iterable[str]) -> list[Job]:
@@ -313,7 +319,7 @@ class _Prepared:
     warnings: tuple[str, ...]
 
     def failed(self, err: LettersError) -> CaseResult:
-        problems = [p.describe(with_file=False) for p in err.problems] \
+        problems = [*(p.describe(with_file=False) for p in err.problems), *_more(err)] \
             if isinstance(err, CaseError) else [str(err)]
         return CaseResult(self.job.index, self.job.label, FAILED, problems=tuple(problems))
 
@@ -333,6 +339,7 @@ def _prepare(job: Job, options: BulkOptions) -> _Prepared | CaseResult:
                 case = case_from_data(case_data, source=sheet.label, base_dir=sheet.base_dir)
             except CaseError as err:
                 problems.extend(sheet.locate(p) for p in err.problems)
+                problems.extend(_more(err))
                 return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
             if problems:
                 return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
@@ -341,6 +348,7 @@ def _prepare(job: Job, options: BulkOptions) -> _Prepared | CaseResult:
         rendered = make_letter(case, today=options.today, template_dirs=options.template_dirs)
     except CaseError as err:
         problems.extend(p.describe(with_file=False) for p in err.problems)
+        problems.extend(_more(err))
         return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
     except LettersError as err:
         problems.append(str(err))
@@ -422,7 +430,7 @@ def remove_stale_temporaries(out_dir: Path, jobs: Sequence[Job]) -> int:
     into place; a process killed in between leaves that temporary file, which holds part of a
     letter (personal data) and would never be cleaned up. Returns how many were removed.
     """
-    prefixes = tuple(f".{job.output}." for job in jobs if job.output)
+    prefixes = tuple(temporary_prefix(job.output) for job in jobs if job.output)
     if not prefixes:
         return 0
     try:
@@ -507,7 +515,10 @@ def is_whole_letter(path: Path, fmt: str) -> bool:
     any other letter must not be empty.
     """
     try:
-        size = path.stat().st_size
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return False  # not a letter at all: writing it will say so
+        size = info.st_size
         if fmt == "pdf":
             with path.open("rb") as fh:
                 fh.seek(max(0, size - 1024))
@@ -700,6 +711,8 @@ def write_report(path: str | os.PathLike[str], results: Iterable[CaseResult], *,
 
 def _is_report(path: Path) -> bool:
     try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False  # a named pipe would never answer; writing will refuse it
         with path.open("rb") as fh:
             first = fh.readline(200)
     except OSError:
@@ -724,10 +737,11 @@ def write_combined(path: str | os.PathLike[str], markdown_letters: Iterable[str]
 def ensure_out_dir(path: str | os.PathLike[str]) -> Path:
     """Create the output folder (owner-only) if needed; ``OutputError`` if that is impossible."""
     folder = Path(path)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder} is a file, not a folder. Give --out a folder name.")
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return make_folder(folder)
+    except NotADirectoryError:
+        raise OutputError(f"{shown_path(folder)} is a file, not a folder. Give --out a folder "
+                          "name.") from None
     except OSError as err:
-        raise OutputError(f"cannot create the folder {folder}: {err.strerror}.") from err
-    return folder
+        raise OutputError(f"cannot create the folder {shown_path(folder)}: "
+                          f"{err.strerror or err}.") from err

@@ -1,8 +1,10 @@
-"""Case files: reading YAML or JSON, validating every field, and the ``Case`` model.
+"""Case files: validating every field, and the ``Case`` model (reading the file's text into
+plain data is ``case_reading``).
 
 Validation collects every problem before raising one ``CaseError``, so a user fixes a file in one
-pass. Each problem names the file, the line (for YAML), the field path such as
-``evidence[2].date`` (items counted from 1), what is wrong and an example of what is right.
+pass: the first ``errors.MAX_PROBLEMS`` of them, and how many more. Each problem names the file,
+the line (for YAML), the field path such as ``evidence[2].date`` (items counted from 1), what is
+wrong and an example of what is right. Each pass over the data is linear in its size.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
-import json
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -18,26 +20,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+# The limits and readers were long defined here, and are still imported from here.
+from .case_reading import MAX_CASE_BYTES as MAX_CASE_BYTES
+from .case_reading import MAX_NESTING as MAX_NESTING
+from .case_reading import MAX_VALUES as MAX_VALUES
+from .case_reading import find_lines, is_json, locate
+from .case_reading import parse_case_text as parse_case_text
+from .case_reading import read_case_text as read_case_text
 from .date_input import read_date
-from .errors import CaseError, Problem
+from .dates import FIRST_YEAR, LAST_YEAR
+from .errors import MAX_PROBLEMS, CaseError, Problem, shorten
 from .nations import CaseNation, settle_nation
 from .registry import Ground, load_grounds
 from .schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
 
 if TYPE_CHECKING:
     from .config import CaseDefaults
-
-#: Case files larger than this are refused before they are parsed.
-MAX_CASE_BYTES = 2 * 1024 * 1024
-
-#: Lists and fields nested deeper than this are refused before the YAML is built. A case file
-#: needs about six levels (grounds, a ground, its incidents, an incident, its evidence). The
-#: limit sits far below any YAML library's own (libyaml stops at 1,000 since PyYAML 6.0.4; the
-#: pure-Python reader has none and libyaml's older composer crashed the process), so swletter's
-#: check always speaks first and in its own words.
-MAX_NESTING = 100
 
 PathParts = tuple[str | int, ...]
 
@@ -157,295 +155,7 @@ class Case:
 
 
 # --------------------------------------------------------------------------------------------
-# Reading files
-
-
-class _CaseLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """Safe YAML loading that keeps every value as the user typed it.
-
-    Only null and true/false are interpreted; numbers and dates stay text so that a phone number
-    keeps its leading zero and ``2026-02-30`` becomes a clear validation error rather than a
-    crash. ``_plain_data`` turns its nodes into data, refusing duplicate keys and aliases
-    (``&a``/``*a``, the "billion laughs" bomb).
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicates: list[tuple[str, int]] = []
-
-
-class _NotPlainDataError(Exception):
-    """YAML that is valid but uses what a case file may not (aliases, tags, complex keys)."""
-
-    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = mark.line + 1 if mark else None
-
-
-_NULL_TAG, _BOOL_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-def _plain_data(node: yaml.Node, seen: set[int], duplicates: list[tuple[str, int]]) -> Any:
-    """Plain Python data from a YAML node tree: text, true/false, null, lists and mappings.
-
-    This does what ``_CaseLoader``'s constructor methods describe, in one pass over the nodes
-    libyaml built, which takes a third of the time of PyYAML's general constructor: bulk runs
-    read thousands of case files. A node met twice is an alias; any other tag is refused.
-    """
-    if id(node) in seen:
-        raise _NotPlainDataError("aliases (*name) are not allowed in a case file", node.start_mark)
-    seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _STR_TAG:
-            return node.value
-        if node.tag == _NULL_TAG:
-            return None
-        if node.tag == _BOOL_TAG:
-            return node.value.lower() == "true"
-        raise _NotPlainDataError(f"YAML tags such as {node.tag} are not allowed in a case file",
-                                 node.start_mark)
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain_data(item, seen, duplicates) for item in node.value]
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _NotPlainDataError("a field name must be a plain word, not a list or a set of "
-                                     "fields", key_node.start_mark)
-        key = _plain_data(key_node, seen, duplicates)
-        if key in mapping:
-            duplicates.append((str(key), key_node.start_mark.line + 1))
-        mapping[key] = _plain_data(value_node, seen, duplicates)
-    return mapping
-
-
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-
-
-def _plain_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """YAML's implicit types cut down to null and true/false (not yes/no/on/off)."""
-    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
-        kept = [(tag, rx) for tag, rx in resolvers if tag == _NULL_TAG]
-        if first in "tTfF":
-            kept.append((_BOOL_TAG, _BOOL))
-        if kept:
-            table[first] = kept
-    return table
-
-
-_CaseLoader.yaml_implicit_resolvers = _plain_resolvers()
-
-
-def read_case_text(path: Path) -> str:
-    """The text of a case file, or a ``CaseError`` saying why it cannot be read as text."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_CASE_BYTES:
-            raise CaseError(
-                [Problem(f"the file is {size:,} bytes; a case file may be at most "
-                         f"{MAX_CASE_BYTES:,} bytes (2 MiB). Is this the right file?")],
-                name,
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CaseError([Problem("the file does not exist.")], name) from None
-    except IsADirectoryError:
-        raise CaseError([Problem("this is a folder, not a case file.")], name) from None
-    except OSError as err:
-        raise CaseError([Problem(f"the file cannot be read ({err.strerror}).")], name) from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CaseError([Problem("the file is saved as UTF-16 text. Save it again as UTF-8 "
-                                 "(in most editors: Save As, Encoding: UTF-8).")], name)
-    if b"\x00" in raw:
-        raise CaseError([Problem("this is not a text file. A case file is YAML or JSON text.",
-                                 example="sender: {name: Jane Doe}")], name)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise CaseError(
-            [Problem("the file is not UTF-8 text. Save it again as UTF-8 "
-                     "(in most editors: Save As, Encoding: UTF-8).", line=line)],
-            name,
-        ) from None
-    if not text.strip():
-        raise CaseError([Problem("the file is empty.", example=GROUNDS_EXAMPLE)], name)
-    return text
-
-
-def _is_json(path: Path, text: str) -> bool:
-    return path.suffix.lower() == ".json" or (
-        path.suffix.lower() not in (".yaml", ".yml") and text.lstrip().startswith("{")
-    )
-
-
-def parse_case_text(text: str, name: str, *, as_json: bool = False) -> Any:
-    """Parse case text as JSON or YAML into plain data; ``CaseError`` on syntax problems."""
-    if as_json:
-        return _parse_json(text, name)
-    _check_nesting(text, name)
-    loader = _CaseLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = None if node is None else _plain_data(node, set(), loader.duplicates)
-    except _NotPlainDataError as err:
-        raise CaseError([Problem(f"{err.message}.", line=err.line)], name) from None
-    except yaml.YAMLError as err:
-        raise CaseError([_yaml_problem(err, text)], name) from None
-    except RecursionError:
-        raise CaseError([Problem(_TOO_DEEP)], name) from None
-    finally:
-        loader.dispose()
-    if loader.duplicates:
-        raise CaseError(
-            [Problem(f'"{key}" appears more than once in the same place; the second would '
-                     "silently replace the first. Keep one.", line=line)
-             for key, line in loader.duplicates],
-            name,
-        )
-    return data
-
-
-_TOO_DEEP = (f"lists or fields are nested more than {MAX_NESTING:,} levels deep; a case file "
-             "needs only a few. Is this the right file?")
-_NESTING_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-#: A YAML library that gives up on a file already this deeply nested is taken to have hit its
-#: own nesting limit: no real case file comes near it, and the user hears swletter's words.
-_SUSPICIOUSLY_DEEP = 32
-#: What starts a line, before its content: indentation and block markers ("- ", "? ", ": ").
-_LINE_LEAD = re.compile(r"^[ \-?:]*", re.M)
-_BRACKETS = re.compile(r"[\[\]{}]")
-
-
-def _flow_depth(text: str) -> tuple[int, int]:
-    """How deeply brackets nest in ``text``, and where they first nest deepest (an index).
-
-    Counted on the characters alone, quotes ignored, so a bracket inside a quoted value can
-    only make the figure larger. Only a file with many brackets pays for the count.
-    """
-    if text.count("[") + text.count("{") <= MAX_NESTING:
-        return text.count("[") + text.count("{"), 0
-    depth = deepest = at = 0
-    for match in _BRACKETS.finditer(text):
-        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
-        if depth > deepest:
-            deepest, at = depth, match.start()
-            if deepest > MAX_NESTING:
-                break
-    return deepest, at
-
-
-def _check_nesting(text: str, name: str) -> None:
-    """Refuse YAML nested deeper than ``MAX_NESTING`` before a library builds it, so memory and
-    stack stay bounded and the user hears swletter's words whatever limit the library has.
-
-    Flow nesting (brackets) is counted on the characters. A block level needs a deeper
-    indentation, except that at one column a mapping may hold a sequence and a "- " may start a
-    compact level, so two levels per leading column (spaces and markers) bounds it; only a file
-    past that bound is scanned event by event.
-    """
-    flow, at = _flow_depth(text)
-    if flow > MAX_NESTING:
-        raise CaseError([Problem(_TOO_DEEP, line=text.count("\n", 0, at) + 1)], name)
-    lead = max(map(len, _LINE_LEAD.findall(text)), default=0)
-    if flow + 2 * (lead + 1) <= MAX_NESTING:
-        return
-    depth = 0
-    mark: Any = None
-    try:
-        for event in yaml.parse(text, Loader=_CaseLoader):
-            if isinstance(event, _NESTING_EVENTS):
-                depth += 1
-                mark = event.start_mark
-                if depth > MAX_NESTING:
-                    break
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-        else:
-            return
-    except yaml.YAMLError:
-        if depth < _SUSPICIOUSLY_DEEP:
-            return  # an ordinary syntax error: parsing proper reports it with its line
-    raise CaseError([Problem(_TOO_DEEP, line=mark.line + 1 if mark else None)], name)
-
-
-#: The reading problems people meet in hand-edited YAML, each as (what the library's own report
-#: contains, what swletter says). A report not listed gets the general advice alone, so a new
-#: library wording can only make the message less specific, never wrong.
-_YAML_TROUBLE = (
-    ("mapping values are not allowed",
-     "a colon (:) appears where a new field cannot start. If a value contains a colon followed "
-     'by a space, put the whole value in quotes, as in summary: "Visits: none since May"'),
-    ("quoted scalar", "a quotation mark is opened but not closed"),
-    ("flow", "a bracket [ or { is opened but not closed, or a value inside it needs quotes"),
-    ("could not find expected ':'",
-     "a line has no colon after its field name, or a quotation mark is not closed"),
-    ("alias", "* or & starts a value; put the value in quotes"),
-    ("anchor", "* or & starts a value; put the value in quotes"),
-    ("block", "the indentation does not line up with the lines around it"),
-)
-
-
-def _yaml_problem(err: yaml.YAMLError, text: str) -> Problem:
-    """A YAML library's error as swletter's own advice, with the line where it is known."""
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    line = mark.line + 1 if mark else None
-    report = f"{getattr(err, 'context', '')} {getattr(err, 'problem', '')}" \
-        if isinstance(err, yaml.MarkedYAMLError) else ""
-    if line is not None and "\t" in _leading_space(text, line):
-        what = "a tab is used to indent this line; YAML needs spaces"
-    else:
-        what = next((says for sign, says in _YAML_TROUBLE if sign in report), "")
-    where = f" (column {mark.column + 1})" if mark else ""
-    advice = (f": {what}." if what else ". Check the indentation and that every value after a "
-              "colon is on the same line or indented below it.")
-    return Problem(f"this is not valid YAML{where}{advice}", line=line,
-                   example="children:\n    - name: Sam Doe")
-
-
-def _leading_space(text: str, line: int) -> str:
-    """The white space that starts line ``line`` (1-based) of ``text``."""
-    lines = text.split("\n", line)
-    here = lines[line - 1] if len(lines) >= line else ""
-    return here[: len(here) - len(here.lstrip(" \t"))]
-
-
-def _parse_json(text: str, name: str) -> Any:
-    duplicates: list[str] = []
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in items:
-            if key in out:
-                duplicates.append(key)
-            out[key] = value
-        return out
-
-    try:
-        data = json.loads(text, object_pairs_hook=pairs)
-    except json.JSONDecodeError as err:
-        raise CaseError([Problem(
-            f"this is not valid JSON (column {err.colno}). Check for a missing comma between "
-            "fields, a comma after the last one, a name without double quotes, or a quotation "
-            "mark or bracket that is not closed.", line=err.lineno,
-            example='{"sender": {"name": "Jane Doe"}}')], name) from None
-    except RecursionError:
-        raise CaseError([Problem("this JSON is nested too deeply to be a case file.")],
-                        name) from None
-    except ValueError:
-        # Python refuses to read integers of more than 4,300 digits (a denial-of-service guard).
-        raise CaseError([Problem("this JSON holds a number thousands of digits long; no field "
-                                 "of a case file needs one.")], name) from None
-    if duplicates:
-        raise CaseError(
-            [Problem(f'"{key}" appears more than once in the same object; the second would '
-                     "silently replace the first. Keep one.") for key in duplicates],
-            name,
-        )
-    return data
+# Reading files (the text and its syntax: case_reading.py)
 
 
 def load_case(path: str | os.PathLike[str], *, defaults: CaseDefaults | None = None) -> Case:
@@ -457,7 +167,7 @@ def load_case(path: str | os.PathLike[str], *, defaults: CaseDefaults | None = N
     p = Path(path)
     name = str(path)
     text = read_case_text(p)
-    as_json = _is_json(p, text)
+    as_json = is_json(p, text)
     data = parse_case_text(text, name, as_json=as_json)
     if defaults is not None:
         data = defaults.apply(data)
@@ -466,29 +176,61 @@ def load_case(path: str | os.PathLike[str], *, defaults: CaseDefaults | None = N
     except CaseError as err:
         if as_json:
             raise
-        root = _yaml_lines(text)
-        located = [_locate(prob, root) for prob in err.problems]
+        lines = find_lines(text, (prob.parts for prob in err.problems))
+        located = [locate(prob, lines) for prob in err.problems]
         located.sort(key=lambda prob: prob.line if prob.line is not None else 0)
-        raise CaseError(located, name) from None
+        raise CaseError(located, name, more=err.more) from None
 
 
 # --------------------------------------------------------------------------------------------
 # Validation
 
+#: A case whose text (every value, cleaned) adds up to more than this many characters is
+#: refused, naming the field where the total passes it. The full example holds about 2,500; a
+#: case with fifty incidents and a hundred pieces of evidence, described at length, about
+#: 50,000. The limit keeps the tone advice and the letter itself within a second or so.
+MAX_TEXT = 200_000
+
 
 @dataclass
 class _Validator:
     base_dir: str
+    #: The first ``MAX_PROBLEMS`` problems found; ``found`` counts them all.
     problems: list[tuple[PathParts, str, str]] = field(default_factory=list)
+    found: int = 0
+    #: Characters of text seen so far (``MAX_TEXT``).
+    text: int = 0
 
-    def add(self, parts: PathParts, message: str, example: str = "") -> None:
-        self.problems.append((parts, message, example))
+    def count_text(self, parts: PathParts, text: str) -> None:
+        """Add ``text`` to the case's total; past ``MAX_TEXT``, say so once, here."""
+        before = self.text
+        self.text += len(text)
+        if self.text > MAX_TEXT >= before:
+            self.add(parts, f"the text of the case passes {MAX_TEXT:,} characters here (some "
+                     f"{MAX_TEXT // 6:,} words), far more than a letter can use. A manager reads "
+                     "two or three pages: shorten the longest parts to what the manager needs "
+                     "to know, and enclose the rest as evidence.")
+
+    def add(self, parts: PathParts, message: str | Callable[[], str],
+            example: str = "") -> None:
+        """Note a problem. A message that takes work to write (a "did you mean", a list of
+        ids) is passed as a function, and written only for a problem that is kept."""
+        self.found += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append((parts, message if isinstance(message, str) else message(),
+                                  example))
+
+    @property
+    def more(self) -> int:
+        """How many problems were found beyond those kept."""
+        return self.found - len(self.problems)
 
     # Each check returns the cleaned value, or None when absent or wrong. Text reaches the
     # checks already cleaned (``clean_text``).
     def value(self, spec: Field, raw: Any, parts: PathParts) -> Any:
         if isinstance(raw, str):
             raw = clean_text(raw)
+            self.count_text(parts, raw)
         if raw is None or raw == "":
             if spec.required:
                 self.add(parts, "this is required but missing.", spec.example)
@@ -512,33 +254,42 @@ class _Validator:
         for i, item in enumerate(raw):
             if isinstance(item, str):
                 text = clean_text(item)
+                self.count_text((*parts, i), text)
                 if text:
                     out.append(text)
             else:
                 self.add((*parts, i), f"expected text here, not {_describe(item)}.",
                          spec.example)
-        if spec.required and not out and len(self.problems) == 0:
+        if spec.required and not out and self.found == 0:
             self.add(parts, "this needs at least one line.", spec.example)
         return tuple(out)
 
     def _date(self, spec: Field, raw: Any, parts: PathParts) -> dt.date | None:
         if isinstance(raw, dt.datetime):
-            return raw.date()
+            return self._in_range(spec, raw.date(), parts)
         if isinstance(raw, dt.date):
-            return raw
+            return self._in_range(spec, raw, parts)
         if isinstance(raw, str):
             if _ISO_DATE.fullmatch(raw):  # the usual case, without the reader's work
                 with contextlib.suppress(ValueError):
-                    return dt.date.fromisoformat(raw)
+                    return self._in_range(spec, dt.date.fromisoformat(raw), parts)
             reading = read_date(raw)
             if reading.iso is not None:
-                return dt.date.fromisoformat(reading.iso)
+                return self._in_range(spec, dt.date.fromisoformat(reading.iso), parts)
             # The whole date is never repeated: it may be a child's date of birth, and
             # messages end up in bulk reports. The line and field say where it is.
             self.add(parts, reading.problem, spec.example)
             return None
         self.add(parts, f"expected a date such as 2026-04-03 or 3 April 2026, not "
                  f"{_describe(raw)}.", spec.example)
+        return None
+
+    def _in_range(self, spec: Field, day: dt.date, parts: PathParts) -> dt.date | None:
+        # A reply-by date counted from 9999-12-31 would fall after the last date there is.
+        if FIRST_YEAR <= day.year <= LAST_YEAR:
+            return day
+        self.add(parts, f"the year is not one a letter can use: write a year from {FIRST_YEAR} "
+                 f"to {LAST_YEAR}. Check it for a slip of the keyboard.", spec.example)
         return None
 
     def _int(self, spec: Field, raw: Any, parts: PathParts) -> int | None:
@@ -571,7 +322,7 @@ class _Validator:
         chosen = clean_text(raw).lower()
         if chosen in spec.choices:
             return chosen
-        self.add(parts, f'"{clean_text(raw)}" is not one of {_choices(spec)}.'
+        self.add(parts, lambda: f'"{shorten(clean_text(raw))}" is not one of {_choices(spec)}.'
                  + _did_you_mean(chosen, spec.choices), spec.example)
         return None
 
@@ -583,8 +334,10 @@ class _Validator:
             return ()
         out = []
         for i, item in enumerate(items):
-            if isinstance(item, str) and clean_text(item):
-                out.append(clean_text(item))
+            text = clean_text(item) if isinstance(item, str) else ""
+            if text:
+                self.count_text((*parts, i), text)
+                out.append(text)
             else:
                 self.add((*parts, i), f"expected an evidence id such as E1, not "
                          f"{_describe(item)}.", spec.example)
@@ -625,13 +378,16 @@ class _Validator:
 
     def unknown(self, key: Any, known: Mapping[str, Field], parts: PathParts) -> None:
         key_text = str(key)
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.found += 1  # only counted: spare the search for a near name
+            return
         hint = _did_you_mean(key_text, list(known))
         match = difflib.get_close_matches(key_text, list(known), n=1, cutoff=0.6)
         example = known[match[0]].example if match else ""
         if not hint:
             hint = f" The fields here are: {', '.join(known)}."
-        self.add((*parts, key_text), f'"{key_text}" is not a field swletter knows, so it would '
-                 f"be left out of the letter.{hint}", example)
+        self.add((*parts, key_text), f'"{shorten(key_text)}" is not a field swletter knows, so '
+                 f"it would be left out of the letter.{hint}", example)
 
 
 #: The check for each kind of field (schema.KINDS).
@@ -676,6 +432,13 @@ def _choices(spec: Field) -> str:
     return ", ".join(spec.choices)
 
 
+def _some(names: Sequence[str], shown: int = 12) -> str:
+    """``names`` joined with commas, the first ``shown`` of them and how many more."""
+    if len(names) <= shown:
+        return ", ".join(map(shorten, names))
+    return f"{', '.join(map(shorten, names[:shown]))} and {len(names) - shown:,} more"
+
+
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f' Did you mean "{match[0]}"?' if match else ""
@@ -706,7 +469,7 @@ def case_from_data(data: Any, *, source: str = "", base_dir: str = ".") -> Case:
         raise CaseError(
             [Problem(message=m, path=format_path(p), parts=p, file=source, example=e)
              for p, m, e in v.problems],
-            source,
+            source, more=v.more,
         )
     stated = data.get("jurisdiction")
     nation = settle_nation(core["jurisdiction"] if isinstance(stated, str) and stated.strip()
@@ -722,6 +485,7 @@ def format_path(parts: PathParts) -> str:
         if isinstance(part, int):
             out += f"[{part + 1}]"
         else:
+            part = shorten(part)  # a field name as typed may be of any length
             out += f".{part}" if out else part
     return out
 
@@ -741,9 +505,8 @@ def _validate_grounds(v: _Validator, raw: Any, registry: tuple[Ground, ...]) -> 
     for key, value in raw.items():
         ground = by_id.get(key)
         if ground is None:
-            hint = _did_you_mean(str(key), list(by_id)) or f" The grounds are: {', '.join(by_id)}."
-            v.add(("grounds", str(key)), f'"{key}" is not a ground swletter knows, so it would be '
-                  f"left out of the letter.{hint}", GROUNDS_EXAMPLE)
+            v.add(("grounds", str(key)), functools.partial(_unknown_ground, key, by_id),
+                  GROUNDS_EXAMPLE)
             continue
         record = v.value(Field(ground.id, "record", required=True, fields=ground.fields,
                                example=_ground_example(ground)), value, ("grounds", key))
@@ -751,6 +514,18 @@ def _validate_grounds(v: _Validator, raw: Any, registry: tuple[Ground, ...]) -> 
             out[key] = record
     # The letter raises grounds in the canonical order, whatever order the file gives.
     return {g.id: out[g.id] for g in registry if g.id in out}
+
+
+def _unknown_ground(key: Any, by_id: Mapping[str, Ground]) -> str:
+    hint = _did_you_mean(str(key), list(by_id)) or f" The grounds are: {', '.join(by_id)}."
+    return (f'"{shorten(str(key))}" is not a ground swletter knows, so it would be left out of '
+            f"the letter.{hint}")
+
+
+def _unknown_evidence(ref: str, ids: Mapping[str, int]) -> str:
+    known = _some(list(ids)) if ids else "none yet"
+    return (f'cites "{shorten(ref)}", but there is no evidence with that id.'
+            f"{_did_you_mean(ref, list(ids))} Evidence ids: {known}.")
 
 
 def _ground_example(ground: Ground) -> str:
@@ -764,10 +539,10 @@ def evidence_file_problem(base_dir: str, file: str) -> str:
         if Path(base_dir, file).is_file():
             return ""
     except OSError as err:  # a name too long for the file system, say: not a file we can use
-        shown = file if len(file) <= 60 else file[:60] + "…"
-        return f'"{shown}" cannot be used as a file name ({err.strerror}). Check it.'
-    return (f'"{file}" does not exist (looked for it next to the case file). Check the '
-            "spelling, or leave file out.")
+        return (f'"{shorten(file, 60)}" cannot be used as a file name ({err.strerror}). '
+                "Check it.")
+    return (f'"{shorten(file, 60)}" does not exist (looked for it next to the case file). '
+            "Check the spelling, or leave file out.")
 
 
 def check_value(spec: Field, raw: Any, *, path: PathParts = (),
@@ -779,7 +554,7 @@ def check_value(spec: Field, raw: Any, *, path: PathParts = (),
     rules and messages of a case file.
     """
     v = _Validator(base_dir=base_dir)
-    value = v.value(spec, raw, path)
+    value = v.value(spec, raw, path)  # one value: its first MAX_PROBLEMS problems are plenty
     return value, [Problem(message=m, path=format_path(p), parts=p, example=e)
                    for p, m, e in v.problems]
 
@@ -792,7 +567,7 @@ def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
         if item["id"] is None:
             continue
         if item["id"] in ids:
-            v.add(("evidence", i, "id"), f'the id "{item["id"]}" is already used by '
+            v.add(("evidence", i, "id"), f'the id "{shorten(item["id"])}" is already used by '
                   f"evidence[{ids[item['id']] + 1}]; each piece of evidence needs its own id.",
                   f"id: E{len(evidence) + 1}")
         else:
@@ -808,10 +583,8 @@ def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
             if spec.kind == "evidence":
                 for j, ref in enumerate(value):
                     if ref not in ids:
-                        known = ", ".join(ids) if ids else "none yet"
-                        v.add((*parts, j), f'cites "{ref}", but there is no evidence with that '
-                              f"id.{_did_you_mean(ref, list(ids))} Evidence ids: {known}.",
-                              f"evidence: [{{id: {ref}, date: 2026-04-03, type: email, "
+                        v.add((*parts, j), functools.partial(_unknown_evidence, ref, ids),
+                              f"evidence: [{{id: {shorten(ref)}, date: 2026-04-03, type: email, "
                               "description: …}]")
             elif spec.kind == "child" and children and value not in children:
                 # The children's names are not repeated: messages must not carry personal data.
@@ -874,39 +647,3 @@ def _build_case(core: dict[str, Any], grounds: dict[str, Any], nation: CaseNatio
         source=source,
         base_dir=base_dir,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Lines for YAML problems (worked out only when there is an error)
-
-
-def _yaml_lines(text: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, RecursionError):  # no lines then, but the problems still stand
-        return None
-
-
-def _locate(prob: Problem, root: yaml.Node | None) -> Problem:
-    parts = prob.parts
-    if root is None or not parts:
-        return prob
-    node: yaml.Node = root
-    line: int | None = None  # a missing top-level field has no line of its own
-    for part in parts:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            for key_node, value_node in node.value:
-                if key_node.value == part:
-                    line = key_node.start_mark.line + 1
-                    node = value_node
-                    break
-            else:
-                break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            break
-    return prob.located(line=line)

@@ -34,6 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problem
+from .files import (
+    FileMissingError,
+    FileReadError,
+    FileTooLargeError,
+    NotAFileError,
+    read_regular_file,
+)
 from .schema import CASE_FIELDS, Field
 from .writers import FORMATS
 
@@ -332,20 +339,20 @@ def settings_from_data(data: Mapping[str, Any], *, source: str = "", text: str =
 
 def _read_text(path: Path, name: str) -> str:
     try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise ConfigError([Problem("the file is far larger than a settings file. Is this "
-                                       "the right file?")], name)
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
+        return read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
+    except FileTooLargeError:
+        raise ConfigError([Problem("the file is far larger than a settings file. Is this "
+                                   "the right file?")], name) from None
+    except NotAFileError as err:
+        reason = "this is a folder; --config needs a .toml file." if err.kind == "a folder" \
+            else err.reason
+        raise ConfigError([Problem(reason)], name) from None
+    except FileMissingError:
         raise ConfigError([Problem("the settings file does not exist.")], name) from None
-    except IsADirectoryError:
-        raise ConfigError([Problem("this is a folder; --config needs a .toml file.")],
-                          name) from None
+    except FileReadError as err:
+        raise ConfigError([Problem(err.reason)], name) from None
     except UnicodeDecodeError:
         raise ConfigError([Problem("the file is not UTF-8 text. Save it again as UTF-8.")],
-                          name) from None
-    except OSError as err:
-        raise ConfigError([Problem(f"the file cannot be read ({err.strerror}).")],
                           name) from None
 
 

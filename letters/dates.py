@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from .errors import DateError
+
 # Month names spelt out here so the output never depends on the machine's locale.
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+
+#: The years a case's dates may fall in. Outside them a date is a slip of the keyboard (and a
+#: reply-by date counted from 9999-12-31 would fall after the last date Python has).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 #: The ``holidays`` package's code for each part of the UK.
 _SUBDIVISIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern-ireland": "NIR"}
@@ -51,11 +57,19 @@ def is_working_day(day: dt.date, jurisdiction: str) -> bool:
 
 
 def add_working_days(start: dt.date, count: int, jurisdiction: str) -> dt.date:
-    """The date ``count`` working days after ``start``, counting from the day after it."""
+    """The date ``count`` working days after ``start``, counting from the day after it.
+
+    ``DateError`` when that would fall after the last date there is (a case file's dates are
+    checked against ``LAST_YEAR``; this guards dates that come any other way).
+    """
     day = start
     remaining = count
     while remaining > 0:
-        day += dt.timedelta(days=1)
+        try:
+            day += dt.timedelta(days=1)
+        except OverflowError:
+            raise DateError(f"{long_date(start)} is too far in the future to count a reply-by "
+                            f"date from: use a date from {FIRST_YEAR} to {LAST_YEAR}.") from None
         if is_working_day(day, jurisdiction):
             remaining -= 1
     return day

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: At most this many problems are kept and shown for one file; the rest are only counted
+#: ("and 1,234 more problems"), so a file with a million mistakes costs no more memory or
+#: screen than one with fifty.
+MAX_PROBLEMS = 50
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -59,16 +64,31 @@ class LettersError(Exception):
     """Base class: something the user can fix went wrong. The message says what and where."""
 
 
-class CaseError(LettersError):
-    """Raised when a case file cannot be read or is not valid. Carries every problem found."""
+def shorten(text: str, limit: int = 40) -> str:
+    """Words a file holds, as a message quotes them: at most ``limit`` characters, so a field
+    name a megabyte long costs a message no more than a short one."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
-    def __init__(self, problems: list[Problem], file: str = "") -> None:
+
+def more_problems(more: int) -> str:
+    """The line that stands for the problems found but not kept, or "" when there are none."""
+    return f"and {more:,} more {'problem' if more == 1 else 'problems'}." if more else ""
+
+
+class CaseError(LettersError):
+    """Raised when a case file cannot be read or is not valid. Carries the problems found: the
+    first ``MAX_PROBLEMS`` of them, and how many ``more`` there were."""
+
+    def __init__(self, problems: list[Problem], file: str = "", *, more: int = 0) -> None:
         self.problems = problems
         self.file = file
-        count = len(problems)
+        self.more = more
+        count = len(problems) + more
         noun = "problem" if count == 1 else "problems"
-        head = f"{file} has {count} {noun}" if file else f"the case has {count} {noun}"
+        head = f"{file} has {count:,} {noun}" if file else f"the case has {count:,} {noun}"
         lines = [f"  - {p.describe(with_file=p.file != file)}" for p in problems]
+        if more:
+            lines.append(f"  {more_problems(more)}")
         super().__init__(head + ":\n" + "\n".join(lines))
 
 
@@ -108,6 +128,10 @@ class ConfigError(LettersError):
 class PdfError(OutputError):
     """Raised when a PDF cannot be made: Typst refuses the letter, or LibreOffice (for a
     letterhead) is missing, fails, or takes too long."""
+
+
+class DateError(LettersError):
+    """Raised when a date is outside the years swletter can count working days in."""
 
 
 class RegisterError(LettersError):

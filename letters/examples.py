@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import OutputError
-from .output import write_atomic
+from .output import make_folder, write_atomic
 
 _FILES = ("case.yaml", "evidence/2026-04-03-email.txt")
 
@@ -19,7 +19,7 @@ def write_example(folder: str | os.PathLike[str], *, force: bool = False) -> lis
     """
     root = Path(folder)
     targets = [root / name for name in _FILES]
-    existing = [str(t) for t in targets if t.exists()]
+    existing = [str(t) for t in targets if os.path.lexists(t)]
     if existing and not force:
         raise OutputError(f"{', '.join(existing)} already exists. Use --force to replace it, "
                           "or choose another folder.")
@@ -27,7 +27,7 @@ def write_example(folder: str | os.PathLike[str], *, force: bool = False) -> lis
     written = []
     for name, target in zip(_FILES, targets, strict=True):
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(target.parent)
         except OSError as err:
             raise OutputError(f"cannot create {target.parent}: {err.strerror}.") from err
         data = source.joinpath(name).read_bytes()

@@ -290,7 +290,8 @@ def _first_without_register(case: Case, first_letter_date: dt.date | None,
 def _write(rendered: Rendered, case_path: str | os.PathLike[str], fmt: str,
            output: str | os.PathLike[str] | None, force: bool, settings: Settings) -> Path:
     target = Path(output) if output else Path(case_path).parent / rendered.file_name(fmt)
-    check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
+    # Checked before a slow conversion (a PDF takes seconds); never over the case file itself.
+    check_target(target, force=force, protect=(case_path,))
     data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx,
                              author_in_metadata=settings.author_in_metadata)
-    return write_atomic(target, data, force=force)
+    return write_atomic(target, data, force=force, protect=(case_path,))

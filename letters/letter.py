@@ -59,7 +59,8 @@ def write_letter(rendered: Rendered, case_path: str | os.PathLike[str], *,
                  author_in_metadata: bool = True) -> Path:
     """Write a rendered letter to ``output``, or next to its case file by default."""
     target = Path(output) if output else Path(case_path).parent / rendered.file_name(fmt)
-    check_target(target, force=force)  # before a slow conversion (a PDF takes seconds)
+    # Checked before a slow conversion (a PDF takes seconds); never over the case file itself.
+    check_target(target, force=force, protect=(case_path,))
     data = rendered.to_bytes(fmt, reference_docx=reference_docx,
                              author_in_metadata=author_in_metadata)
-    return write_atomic(target, data, force=force)
+    return write_atomic(target, data, force=force, protect=(case_path,))

@@ -28,6 +28,7 @@ from typing import Any
 
 from .case import clean_text
 from .errors import CaseError, OutputError, Problem
+from .files import FileReadError, FileTooLargeError, read_regular_file
 from .output import write_atomic
 from .registry import load_grounds
 from .schema import CASE_FIELDS, Field
@@ -236,26 +237,24 @@ class Table:
     rows: tuple[tuple[int, tuple[Cell, ...]], ...]
 
 
-def _check_size(path: Path) -> None:
+def _read_sheet(path: Path) -> bytes:
+    """The bytes of a spreadsheet: an ordinary file of at most ``MAX_SHEET_BYTES``."""
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        problem = Problem(f"the file cannot be read ({err.strerror}).")
-        raise CaseError([problem], str(path)) from None
-    if size > MAX_SHEET_BYTES:
-        raise CaseError([Problem(f"the file is {size:,} bytes; a spreadsheet may be at most "
+        return read_regular_file(path, MAX_SHEET_BYTES)
+    except FileTooLargeError as err:
+        size = f"{err.size:,} bytes" if err.size is not None else \
+            f"more than {MAX_SHEET_BYTES:,} bytes"
+        raise CaseError([Problem(f"the file is {size}; a spreadsheet may be at most "
                                  f"{MAX_SHEET_BYTES:,} bytes. Split it into smaller files.")],
-                        str(path))
+                        str(path)) from None
+    except FileReadError as err:
+        raise CaseError([Problem(err.reason)], str(path)) from None
 
 
 def read_csv_table(path: str | os.PathLike[str]) -> Table:
     """A CSV file as a table named after the file. UTF-8, or Windows-1252 as Excel saves it."""
     p = Path(path)
-    _check_size(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as err:
-        raise CaseError([Problem(f"the file cannot be read ({err.strerror}).")], str(p)) from None
+    raw = _read_sheet(p)
     if b"\x00" in raw:
         raise CaseError([Problem("this is not a CSV text file. In your spreadsheet program use "
                                  "Save As, CSV UTF-8.")], str(p))
@@ -268,8 +267,15 @@ def read_csv_table(path: str | os.PathLike[str]) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
-    except csv.Error as err:
-        raise CaseError([Problem(f"this CSV cannot be read: {err}.")], str(p)) from None
+    except csv.Error:
+        # The one error left once NUL bytes are refused: a cell longer than the csv module
+        # reads, which in practice is a quotation mark that is never closed.
+        raise CaseError([Problem(
+            f"this CSV cannot be read: a cell holds more than {csv.field_size_limit():,} "
+            "characters. Usually a quotation mark (\") in a cell is not closed, so the rest of "
+            "the file reads as one cell. Check the quotation marks, or save the file again "
+            "from your spreadsheet program as CSV UTF-8.", line=reader.line_num)],
+            str(p)) from None
     if not records:
         raise CaseError([Problem("the file is empty; the first row should hold the column "
                                  "names.", example="case_id,sender_name,…")], str(p))
@@ -287,8 +293,7 @@ def read_workbook_tables(path: str | os.PathLike[str]) -> tuple[Table, Table | N
     from .workbook_file import open_workbook, reading_sheet
 
     p = Path(path)
-    _check_size(p)
-    book = open_workbook(p, max_bytes=MAX_SHEET_BYTES, max_unpacked=MAX_UNPACKED_SHEET_BYTES)
+    book = open_workbook(p, _read_sheet(p), max_unpacked=MAX_UNPACKED_SHEET_BYTES)
     try:
         by_name = {name.strip().lower(): name for name in book.sheetnames}
         if CASES_SHEET in by_name:

@@ -30,6 +30,8 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
+from .output import make_folder
+
 #: Bump when the file layout below changes.
 _FORMAT = b"swletter-template-cache 1\n"
 
@@ -114,7 +116,7 @@ class TemplateCache(BytecodeCache):
             return
         data = _header(bucket) + marshal.dumps(bucket.code)
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_folder(folder)
             if not _private_folder(folder):
                 return
             # Written beside its name, then moved into place: two runs at once (bulk --jobs)

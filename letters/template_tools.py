@@ -36,7 +36,7 @@ from .case import Case, case_from_data, parse_case_text
 from .compose import compose_letter
 from .documents import document_kind
 from .errors import CaseError, ConfigError, LettersError, OutputError, Problem, TemplateError
-from .output import write_atomic
+from .output import make_folder, write_atomic
 from .registry import load_grounds
 from .render import LETTER_TEMPLATE, get_environment, render_markdown, template_context
 from .schema import CASE_FIELDS, Field
@@ -97,12 +97,12 @@ def export_templates(folder: str | os.PathLike[str], *, force: bool = False) -> 
     root = Path(folder)
     names = builtin_template_names()
     targets = [root / n for n in [*names, README_NAME]]
-    existing = [str(t) for t in targets if t.exists()]
+    existing = [t.name for t in targets if os.path.lexists(t)]
     if existing and not force:
-        raise OutputError(f"{root} already holds {', '.join(t.name for t in targets if t.exists())}"
+        raise OutputError(f"{root} already holds {', '.join(existing)}"
                           ". Use --force to replace them, or choose another folder.")
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        make_folder(root)
     except OSError as err:
         raise OutputError(f"cannot create {root}: {err.strerror}.") from err
     source = resources.files("letters.templates")

@@ -16,6 +16,7 @@ and plain-English hints (passive voice, jargon), which are often right as they a
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import tomllib
@@ -219,12 +220,22 @@ def word_lists() -> _Lists:
 # --------------------------------------------------------------------------------------------
 # Checking one text
 
-_TITLE_BEFORE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord|Prof|Professor|Cllr)\.?\s+)$"
-)
+_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord|Prof|Professor|Cllr)\.?$")
+_LONGEST_TITLE = len("Professor.")
+
+
+def _title_before(text: str, start: int) -> bool:
+    """Whether a title ("Mr", "Dr." …) and white space come right before ``start``."""
+    end = start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    # The search starts just far enough back to hold the longest title; \b still sees the
+    # character before it.
+    return end < start and _TITLE.search(text, max(0, end - _LONGEST_TITLE), end) is not None
 _QUOTED = re.compile(r'"[^"]+"|“[^”]+”|‘[^’]+’|(?<!\w)\'[^\']+\'(?!\w)')
 _REPEATED_MARKS = re.compile(r"[!?]*(?:!!|\?\?|\?!|!\?)[!?]*")
 _TOKEN = re.compile(r"[\w&'’./-]+")
+_RUN_GAP = re.compile(r"[\s,;:-]*")
 _VOWELS = frozenset("AEIOUY")
 
 
@@ -284,12 +295,23 @@ def _as_note(finding: Finding) -> Finding:
 
 
 def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(a <= start and end <= b for a, b in spans)
+    """Whether ``start:end`` lies within one of ``spans`` (in order and not overlapping, as
+    ``finditer`` gives them): a binary search, so many quotations cost no more than a few."""
+    i = bisect.bisect_right(spans, start, key=_span_start) - 1
+    return i >= 0 and end <= spans[i][1]
+
+
+def _span_start(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\n\"“‘'(")
-    return not before or before[-1] in ".!?:;"
+    # Looks back only over the spaces and quotation marks before the word, never at the whole
+    # text before it: a long text with many matches must not cost its length for each.
+    i = start
+    while i > 0 and text[i - 1] in " \t\n\"“‘'(":
+        i -= 1
+    return i == 0 or text[i - 1] in ".!?:;"
 
 
 def _is_name(text: str, start: int, end: int, name_words: set[str]) -> bool:
@@ -302,7 +324,7 @@ def _is_name(text: str, start: int, end: int, name_words: set[str]) -> bool:
     word = text[start:end]
     if " " in word.strip():
         return False
-    if _TITLE_BEFORE.search(text[:start]) and word[:1].isupper():
+    if _title_before(text, start) and word[:1].isupper():
         return True
     capitalised = word[:1].isupper() and not word.isupper()
     if capitalised and word.lower() in name_words:
@@ -312,14 +334,21 @@ def _is_name(text: str, start: int, end: int, name_words: set[str]) -> bool:
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)[ \t]+$")
-_WORD_AFTER = re.compile(r"^[ \t]+([^\W\d_][\w'’-]*)")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_][\w'’-]*)")
 
 
 def _beside_capitalised(text: str, start: int, end: int) -> bool:
     """Whether the word at ``start:end`` has a capitalised word right before or after it,
     as the parts of a name do ("Lily Never", "Never Smith")."""
-    before = _WORD_BEFORE.search(text[:start])
-    after = _WORD_AFTER.match(text[end:])
+    # Each expression is run over the few characters around the word, never the whole text.
+    space = start
+    while space > 0 and text[space - 1] in " \t":
+        space -= 1
+    run = space
+    while run > 0 and (text[run - 1].isalnum() or text[run - 1] in "_'’-"):
+        run -= 1
+    before = _WORD_BEFORE.search(text, run, start)
+    after = _WORD_AFTER.match(text, end)
     return any(m is not None and m.group(1)[:1].isupper() and not m.group(1).isupper()
                for m in (before, after))
 
@@ -329,6 +358,7 @@ def _tone_findings(text: str, path: str, quoted: Sequence[tuple[int, int]],
     """Tone findings outside quotation marks, and the hostile words found inside them."""
     findings: list[Finding] = []
     in_quotes: list[str] = []
+    in_quotes_seen: set[str] = set()
     for cat in lists.tone:
         if cat.name == "shouting":
             findings.extend(_shouting(text, path, quoted, name_words, lists, cat))
@@ -339,15 +369,19 @@ def _tone_findings(text: str, path: str, quoted: Sequence[tuple[int, int]],
         seen: set[str] = set()
         for m in cat.pattern.finditer(text):
             start, end = m.span()
+            words = " ".join(m.group().split())
+            key = words.lower()
+            quoted_here = _inside(start, end, quoted)
+            # A word already reported (or already heard in quotes) adds nothing: skip it
+            # before the slower checks, so a text repeating one word costs little.
+            if (key in seen) if not quoted_here else (cat.name == "absolute"
+                                                       or words in in_quotes_seen):
+                continue
             if _inside(start, end, allowed) or _is_name(text, start, end, name_words):
                 continue
-            words = " ".join(m.group().split())
-            if _inside(start, end, quoted):
-                if cat.name != "absolute":
-                    in_quotes.append(words)
-                continue
-            key = words.lower()
-            if key in seen:
+            if quoted_here:
+                in_quotes.append(words)
+                in_quotes_seen.add(words)
                 continue
             seen.add(key)
             findings.append(Finding(
@@ -367,10 +401,13 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
     """Words in capitals for emphasis (runs of them reported together) and repeated ! or ?."""
     runs: list[list[tuple[int, int]]] = []
     for m in _TOKEN.finditer(text):
-        start, end = m.span()
-        if _inside(start, end, quoted) or not _is_shouted(m.group(), name_words, lists):
+        token = m.group()
+        if token.islower() or token[1:].islower():  # at most one capital: not shouted
             continue
-        if runs and re.fullmatch(r"[\s,;:-]*", text[runs[-1][-1][1]:start]):
+        start, end = m.span()
+        if _inside(start, end, quoted) or not _is_shouted(token, name_words, lists):
+            continue
+        if runs and _RUN_GAP.fullmatch(text, runs[-1][-1][1], start):
             runs[-1].append((start, end))
         else:
             runs.append([(start, end)])
@@ -437,6 +474,7 @@ _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "mx", "dr", "st", "prof", "no", "
                             "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’.@-][A-Za-z0-9]+)*")
+_NEXT_CHARACTER = re.compile(r"\s*(\S?)")
 _PASSIVE = re.compile(
     r"\b(?:am|is|are|was|were|be|been|being|get|gets|got|getting)\s+(?:\w+ly\s+|not\s+)?"
     r"(\w+ed|made|done|told|given|taken|seen|written|known|shown|sent|kept|left|put|held|"
@@ -461,10 +499,15 @@ def sentences(text: str) -> list[str]:
     out = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
-        before = re.findall(r"[\w.]+$", text[start:m.start()])
-        word = before[0].lower().rstrip(".") if before else ""
-        number_follows = text[m.end():].lstrip()[:1].isdigit()
-        if m.group()[0] == "." and word in _ABBREVIATIONS and (word != "no" or number_follows):
+        # The word before the full stop, found by looking back from it (never by searching
+        # the whole sentence so far, which "Mr. Mr. Mr. …" would make quadratic).
+        word_start = m.start()
+        while word_start > start and (text[word_start - 1].isalnum()
+                                      or text[word_start - 1] in "_."):
+            word_start -= 1
+        word = text[word_start:m.start()].lower().rstrip(".")
+        if m.group()[0] == "." and word in _ABBREVIATIONS and (
+                word != "no" or _digit_follows(text, m.end())):
             continue  # "Mr. Smith", "e.g. a call", "No. 5" — but "He said no. Then …" ends
         out.append(text[start:m.end()].strip())
         start = m.end()
@@ -472,6 +515,12 @@ def sentences(text: str) -> list[str]:
     if rest:
         out.append(rest)
     return [s for s in out if _WORD.search(s)]
+
+
+def _digit_follows(text: str, pos: int) -> bool:
+    """Whether the first character after white space from ``pos`` on is a digit."""
+    m = _NEXT_CHARACTER.match(text, pos)
+    return m is not None and m.group(1).isdigit()
 
 
 def word_count(text: str) -> int:
@@ -592,6 +641,9 @@ def case_names(case: Case) -> tuple[str, ...]:
     return tuple(names)
 
 
+_PATH_BREAK = re.compile(r"[.\[]")
+
+
 def check_case(case: Case) -> list[Finding]:
     """Every finding for a case: the tone and readability of each piece of text the user wrote,
     then the evidence behind the claims (including evidence that no ground cites)."""
@@ -607,12 +659,16 @@ def check_case(case: Case) -> list[Finding]:
         findings.extend(check_text(text, path=path, kind=kind, names=names))
     findings.extend(check_evidence(case))
 
-    def place(finding: Finding) -> int:
-        # Evidence findings sit with the text they are about, so each field reads as one group.
-        return next((i for i, p in enumerate(order) if p == finding.path
-                     or p.startswith((finding.path + ".", finding.path + "["))), len(order))
-
-    return sorted(findings, key=place)
+    # Evidence findings sit with the text they are about, so each field reads as one group: a
+    # finding goes where the first text at or under its path ("evidence[2]" holds
+    # "evidence[2].description") was checked. Every path's own prefixes are noted once, so
+    # placing each finding is a look-up, not a search through every path.
+    first: dict[str, int] = {}
+    for i, path in enumerate(order):
+        first.setdefault(path, i)
+        for m in _PATH_BREAK.finditer(path):
+            first.setdefault(path[:m.start()], i)
+    return sorted(findings, key=lambda finding: first.get(finding.path, len(order)))
 
 
 def review_letter(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:

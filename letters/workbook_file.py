@@ -35,12 +35,12 @@ WORKBOOK_FAILURES: tuple[type[BaseException], ...] = (
 _SAVE_AGAIN = "Open it in your spreadsheet program and save it again as Excel Workbook (.xlsx)."
 
 
-def open_workbook(path: Path, *, max_bytes: int, max_unpacked: int) -> Any:
-    """The workbook at ``path``, read-only, formulas as text; ``CaseError`` if it cannot be."""
+def open_workbook(path: Path, data: bytes, *, max_unpacked: int) -> Any:
+    """The workbook read from ``path`` (its bytes, ``data``), read-only, formulas as text;
+    ``CaseError`` if it cannot be."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
-    data = _read_capped(path, max_bytes)
     _check_zip(path, data, max_unpacked)
     try:
         with warnings.catch_warnings():
@@ -65,18 +65,6 @@ def reading_sheet(path: Path, sheet: str) -> Iterator[None]:
 
 def _error(path: Path, message: str) -> CaseError:
     return CaseError([Problem(message)], str(path))
-
-
-def _read_capped(path: Path, max_bytes: int) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as err:
-        raise _error(path, f"the file cannot be read ({err.strerror}).") from None
-    if len(data) > max_bytes:
-        raise _error(path, f"the file is larger than {max_bytes:,} bytes, the most a "
-                           "spreadsheet may be. Split it into smaller files.")
-    return data
 
 
 def _check_zip(path: Path, data: bytes, max_unpacked: int) -> None:

@@ -1,4 +1,5 @@
-"""Helpers for tests that run swletter as a separate process and stop it with a signal.
+"""Helpers for tests that run swletter as a process of its own: to stop it with a signal, to
+limit its memory, to guard against a hang, and to make even root obey file permissions.
 
 Every process such a test starts carries a marker — the test's own temporary folder, in its
 TMPDIR — in its environment, and so do their children (LibreOffice, bulk workers). The tests
@@ -9,6 +10,7 @@ LibreOffices among them, are never looked at twice, let alone killed.
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -16,8 +18,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: How long a test waits for something that should take a moment; only a hang guard.
 PATIENCE = 60.0
@@ -170,3 +175,64 @@ def swletter_bound_by_permissions(args: Sequence[str], folder: Path
     """``swletter ARGS`` under ``run_bound_by_permissions``."""
     return run_bound_by_permissions([sys.executable, "-c", "import cli; cli.main()", *args],
                                     folder)
+
+
+# --------------------------------------------------------------------------------------------
+# Running swletter with its memory limited, or bound by file permissions, with a hang guard
+
+#: Seconds after which a run is taken to hang. Far longer than any run takes (a second or
+#: two); only a hang, or work that grows with the square of the input, reaches it.
+HANG_GUARD = 60
+
+
+def _memory_limit(limit: int) -> Callable[[], None]:
+    def apply() -> None:  # pragma: no cover - runs in the child
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def run_swletter(args: Sequence[str], *, cwd: Path | None = None, memory: int | None = None,
+                 obey_file_modes: bool = False, stdout: IO[Any] | int = subprocess.PIPE,
+                 env: dict[str, str] | None = None,
+                 timeout: float = HANG_GUARD) -> subprocess.CompletedProcess[bytes]:
+    """``swletter ARGS`` as a process: its exit code, stdout (unless redirected) and stderr.
+
+    ``memory`` limits its address space (bytes); ``obey_file_modes`` makes even root subject
+    to file permissions. A run that takes longer than ``timeout`` fails the test.
+    """
+    steps = []
+    if memory is not None:
+        steps.append(_memory_limit(memory))
+    if obey_file_modes and os.geteuid() == 0:
+        steps.append(_drop_permission_override)
+
+    def before_exec() -> None:  # pragma: no cover - runs in the child
+        for step in steps:
+            step()
+
+    command = [sys.executable, "-c", "import cli; cli.main()", *args]
+    try:
+        return subprocess.run(command, cwd=cwd or ROOT, stdout=stdout, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, env=env, timeout=timeout,
+                              preexec_fn=before_exec if steps else None, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"swletter {' '.join(args)} was still running after {timeout} s")
+
+
+@contextmanager
+def hang_guard(seconds: int = HANG_GUARD) -> Iterator[None]:
+    """Fail the test, rather than hang the suite, if the block is still running after
+    ``seconds`` (it interrupts a blocked system call too, such as opening a FIFO)."""
+
+    def stop(signum: int, frame: Any) -> None:
+        pytest.fail(f"still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

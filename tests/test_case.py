@@ -202,7 +202,7 @@ def test_user_text_is_folded_and_stripped_of_control_characters(tmp_path: Path) 
         (b"name: caf\xe9\n", "line 1: the file is not UTF-8 text."),
         (b"sender: [unclosed\n", "line 2: this is not valid YAML (column 1): a bracket [ or { is "
                                  "opened but not closed"),
-        (b"a: &x [1]\nb: *x\n", "line 1: aliases (*name) are not allowed in a case file."),
+        (b"a: &x [1]\nb: *x\n", "line 2: aliases (*name) are not allowed in a case file."),
         (b"sender: 1\nsender: 2\n", 'line 2: "sender" appears more than once in the same place'),
         (b'{"sender": 1, "sender": 2}', '"sender" appears more than once in the same object'),
         (b'{"sender": ', "line 1: this is not valid JSON (column 12). Check for a missing comma"),

@@ -160,7 +160,7 @@ def test_billion_laughs_is_refused_with_memory_bounded(runner: CliRunner, tmp_pa
     # Expanded, the nine levels would be 387 million strings; refused, it costs next to nothing.
     assert peak < 5 * 1024 * 1024
     assert err.value.problems[0].describe(with_file=False) == (
-        "line 1: aliases (*name) are not allowed in a case file.")
+        "line 2: aliases (*name) are not allowed in a case file.")
     assert "aliases (*name) are not allowed" in _error(runner, tmp_path, BILLION_LAUGHS.encode())
 
 
