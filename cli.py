@@ -220,9 +220,9 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
     Tone, readability and evidence warnings (as `swletter check` gives them) follow on the
     screen; with --strict a letter with any warning is not written.
     """
-    from letters.case import load_case
-    from letters.letter import make_letter, write_letter
-    from letters.tone import review_letter
+    from letters.advice.tone import review_letter
+    from letters.api import make_letter, write_letter
+    from letters.case.validate import load_case
 
     chosen = _choose_format(fmt, output, settings.format)
     rendered = make_letter(load_case(case, defaults=settings.case_defaults),
@@ -271,11 +271,11 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
     letter), 1 when it is not, or with --strict when there is any warning. Notes (a child's own
     words, quoted words, plain-English hints) never count as warnings.
     """
-    from letters.case import load_case
+    from letters.advice.tone import faults, review_letter
+    from letters.api import make_letter
+    from letters.case.validate import load_case
     from letters.dates import long_date
     from letters.errors import CaseError
-    from letters.letter import make_letter
-    from letters.tone import faults, review_letter
 
     try:
         loaded = load_case(case, defaults=settings.case_defaults)
@@ -364,7 +364,7 @@ def _echo_json(data: Any) -> None:
 @click.argument("ground_id", required=False, metavar="[ID]")
 def grounds(ground_id: str | None) -> None:
     """List the grounds a letter can raise, or show how to write one (ID)."""
-    from letters.registry import get_ground, load_grounds
+    from letters.case.grounds import get_ground, load_grounds
 
     if ground_id is None:
         for g in load_grounds():
@@ -405,7 +405,7 @@ def _indent(text: str) -> str:
 @click.option("--force", is_flag=True, help="Replace files already in FOLDER.")
 def example(folder: str, force: bool) -> None:
     """Write a complete example case file (and its evidence folder) into FOLDER to start from."""
-    from letters.examples import write_example
+    from letters.example import write_example
 
     written = write_example(folder, force=force)
     click.echo(f"Wrote {written[0]}. Edit it, then run:\n  swletter render {written[0]}")
@@ -425,7 +425,7 @@ def templates() -> None:
 @click.option("--force", is_flag=True, help="Replace templates already in FOLDER.")
 def templates_export(folder: str, force: bool) -> None:
     """Copy every built-in template into FOLDER, with a README listing what they can use."""
-    from letters.template_tools import export_templates
+    from letters.templating.house import export_templates
 
     written = export_templates(folder, force=force)
     click.echo(f"Wrote {len(written) - 1} templates and {written[-1]} to {folder}. Edit the "
@@ -439,7 +439,7 @@ def templates_export(folder: str, force: bool) -> None:
 def templates_check(folder: str) -> None:
     """Check every template in FOLDER: syntax, variable names, file names, and a trial letter
     from the example cases. Exits 1 if there is any problem."""
-    from letters.template_tools import check_templates
+    from letters.templating.house import check_templates
 
     problems = check_templates(folder)
     for problem in problems:
@@ -498,7 +498,7 @@ def _register_to_write(path: str | None) -> Any:
     if not path:
         yield None
         return
-    from letters.register import open_register
+    from letters.register.store import open_register
 
     with open_register(path) as reg:
         yield reg
@@ -506,7 +506,7 @@ def _register_to_write(path: str | None) -> Any:
 
 def _record_request(register: Any, letter: Any, path: Path) -> None:
     """Record a request letter just written in the (open) register."""
-    from letters.register import entry_for_case
+    from letters.register.store import entry_for_case
 
     entry, created = register.record_letter(entry_for_case(
         letter.case, kind="request", letter_date=letter.date, reply_by=letter.reply_by,
@@ -552,8 +552,8 @@ def followup(case: str, kind: str, register_path: str | None, first_letter_date:
     It cites your first letter by its date and case reference: from the register when the
     letter is there, otherwise from --first-letter-date or the case file's date.
     """
+    from letters.compose.followup import write_followup
     from letters.dates import long_date
-    from letters.followup import write_followup
 
     if output == "-":
         raise click.BadParameter("a follow-up is written to a file so that it can be recorded; "
@@ -588,7 +588,7 @@ def _statuses(register_path: str | None, settings: Any, as_of: Any,
               overdue: bool) -> list[Any]:
     import datetime as dt
 
-    from letters.register import open_register
+    from letters.register.store import open_register
 
     today = _as_date(as_of) or dt.date.today()
     with open_register(_require_register(register_path, settings), read_only=True) as reg:
@@ -607,7 +607,7 @@ def register_list(register_path: str | None, overdue: bool, fmt: str, as_of: Any
                   settings: Any) -> None:
     """List every request with its status: awaiting reply, overdue, granted, partly granted,
     refused, refused without reasons, complaint open or complaint overdue."""
-    from letters.register_export import rows_csv, rows_json, rows_table, status_rows
+    from letters.register.export import rows_csv, rows_json, rows_table, status_rows
 
     rows = status_rows(_statuses(register_path, settings, as_of, overdue))
     if fmt == "json":
@@ -637,8 +637,8 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
 
     Recording a reply again corrects it: the latest counts, and both are kept.
     """
-    from letters.case import clean_text
-    from letters.register import open_register
+    from letters.case.validate import clean_text
+    from letters.register.store import open_register
 
     if reasons and outcome == "granted":
         raise click.BadParameter("--reasons is for a refusal or a partial outcome.",
@@ -664,7 +664,7 @@ def register_export(file: str, register_path: str | None, overdue: bool, as_of: 
                     force: bool, settings: Any) -> None:
     """Write every request and its status to FILE.csv or FILE.xlsx, for reports."""
     from letters.output import write_atomic
-    from letters.register_export import rows_csv, rows_xlsx, status_rows
+    from letters.register.export import rows_csv, rows_xlsx, status_rows
 
     suffix = Path(file).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -690,7 +690,7 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
     import datetime as dt
 
     from letters.output import write_atomic
-    from letters.register_export import reminders_ics
+    from letters.register.export import reminders_ics
 
     statuses = [s for s in _statuses(register_path, settings, as_of, False) if s.is_open]
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -737,7 +737,7 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
     import signal
     import time
 
-    from letters import bulk as engine
+    from letters.bulk import run as engine
     from letters.signals import Interrupted, StopSignals
 
     fmt = fmt or (settings.format if settings.format in FORMATS else "docx")
@@ -874,7 +874,7 @@ class _BulkRecorder:
         self.path, self.new, self.register = path, 0, None
         self.options = options
         if path:
-            from letters.register import open_register
+            from letters.register.store import open_register
 
             self.register = open_register(path)
             self.options = dataclasses.replace(options, record=True)
@@ -882,7 +882,7 @@ class _BulkRecorder:
 
     def add(self, result: Any) -> None:
         if self.register is not None:
-            from letters.bulk import record_result
+            from letters.bulk.run import record_result
 
             self.new += record_result(self.register, result, self.jobs[result.index],
                                       self.options)
@@ -930,7 +930,7 @@ def bulk_template(file: str, force: bool) -> None:
     sheets) or FILE.csv (plus FILE-evidence.csv), with the column names, a row of notes
     explaining each column, and one filled example row.
     """
-    from letters.sheets import write_template
+    from letters.bulk.sheets import write_template
 
     if Path(file).suffix.lower() not in (".xlsx", ".csv"):
         raise click.BadParameter("give a name ending .xlsx or .csv, such as cases.xlsx.",
@@ -1180,10 +1180,10 @@ class _Interviewer:
         return str(click.prompt("  Your new answer", prompt_suffix=": "))
 
     def _finish(self) -> None:
-        from letters.case import load_case
+        from letters.api import render_case_file
+        from letters.case.validate import load_case
         from letters.dates import long_date
         from letters.errors import CaseError, OutputError
-        from letters.letter import render_case_file
 
         path = self._save(finished=True)
         click.echo("")
@@ -1251,9 +1251,9 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     change is in the child's best interests, whether the child agreed to it being shared) are
     marked as prompts in [square brackets] for them to complete before signing.
     """
-    from letters.case import load_case
+    from letters.case.validate import load_case
+    from letters.compose.statement import StatementChoiceError, draft_statement
     from letters.output import write_atomic
-    from letters.statement import StatementChoiceError, draft_statement
 
     chosen = _choose_format(fmt, output, settings.format)
     loaded = load_case(case, defaults=settings.case_defaults)
@@ -1278,7 +1278,7 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
 def _echo_statement_todo(case: Any, case_path: str) -> None:
     """`check`'s list of what each supporting statement's author still has to give (advice only:
     it never makes a case invalid or fails --strict)."""
-    from letters.statement import statement_todo
+    from letters.compose.statement import statement_todo
 
     for _, st, parts in statement_todo(case):
         click.echo(f"Still to complete in the supporting statement by {st.author}:")

@@ -36,11 +36,11 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from letters.bulk import BulkOptions, plan_bulk, run_jobs
-from letters.case import load_case
-from letters.compose import compose_letter
+from letters.bulk.run import BulkOptions, plan_bulk, run_jobs
+from letters.case.validate import load_case
+from letters.compose.request import compose_letter
 from letters.output import write_atomic
-from letters.render import render_markdown
+from letters.templating.environment import render_markdown
 from letters.writers.docx import build_docx
 
 FIRST = ["Sam", "Lily", "Noah", "Ava", "Leo", "Isla", "Alfie", "Maya", "Theo", "Ruby"]
@@ -211,7 +211,7 @@ def one_core(work: Path, count: int, text: str, kind: str, templates: dict[str, 
 
 def stages(cases: Path, out: Path) -> dict[str, float]:
     """Milliseconds per letter in each step of ``render_job``, over the cases in ``cases``."""
-    from letters.letter import make_letter
+    from letters.api import make_letter
 
     spent = dict.fromkeys(("read and validate the case", "compose and word the letter",
                            "the .docx", "write the file"), 0.0)

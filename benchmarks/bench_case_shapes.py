@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LIMIT = 2 * 1024 * 1024  # letters.case.MAX_CASE_BYTES, without importing the engine here
+LIMIT = 2 * 1024 * 1024  # letters.case.validate.MAX_CASE_BYTES, without importing the engine here
 
 HEAD = """\
 date: 2026-11-23
@@ -168,7 +168,7 @@ def run_command(command: list[str], timeout: float) -> Run:
 
 
 def swletter() -> list[str]:
-    return [sys.executable, "-c", "import cli; cli.main()"]
+    return [sys.executable, "-c", "from swletter.cli import main; main()"]
 
 
 def commands(case: Path, which: list[str]) -> Iterator[tuple[str, list[str]]]:

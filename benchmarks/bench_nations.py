@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from letters import nations
+from letters.case import nations
 
 LOOKUPS = {
     "exact name": ("Cyngor Caerdydd", ["County Hall", "Cardiff", "CF10 4UW"]),

@@ -27,11 +27,16 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from letters import template_worker
-from letters.compose import compose_letter
+from letters.compose.request import compose_letter
 from letters.errors import TemplateError
-from letters.render import LETTER_TEMPLATE, render_limited, render_markdown, template_context
-from letters.template_tools import example_case, export_templates
+from letters.templating import worker as template_worker
+from letters.templating.environment import (
+    LETTER_TEMPLATE,
+    render_limited,
+    render_markdown,
+    template_context,
+)
+from letters.templating.house import example_case, export_templates
 
 _RENDER = ("from cli import main; import sys; "
            "sys.argv = ['swletter', *sys.argv[1:]]; main()")

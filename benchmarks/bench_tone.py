@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from letters.tone import check_text, reading_scores, word_lists
+from letters.advice.tone import check_text, reading_scores, word_lists
 
 ANSWERS = [
     "Since April my emails and calls about contact arrangements have mostly gone unanswered.",

@@ -33,16 +33,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Problem
-from .files import (
+from letters.case.schema import CASE_FIELDS, Field
+from letters.errors import ConfigError, Problem
+from letters.files import (
     FileMissingError,
     FileReadError,
     FileTooLargeError,
     NotAFileError,
     read_regular_file,
 )
-from .schema import CASE_FIELDS, Field
-from .writers import FORMATS
+from letters.writers import FORMATS
 
 #: The settings file swletter looks for in the working folder.
 CONFIG_NAME = "swletter.toml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from .errors import DateError
+from letters.errors import DateError
 
 # Month names spelt out here so the output never depends on the machine's locale.
 _MONTHS = (

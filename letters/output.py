@@ -19,8 +19,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import OutputError
-from .files import describe_kind
+from letters.errors import OutputError
+from letters.files import describe_kind
 
 #: Letters hold sensitive facts about children: only their owner may read them.
 FILE_MODE = 0o600

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import holidays
 
+from letters.case.schema import JURISDICTIONS
 from letters.dates import package_holidays
-from letters.schema import JURISDICTIONS
 
 TABLE = Path(__file__).resolve().parent.parent / "letters" / "bank_holiday_table.py"
 

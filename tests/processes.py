@@ -23,6 +23,8 @@ from typing import IO, Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The command that runs swletter, as the installed console script does.
+SWLETTER = (sys.executable, "-c", "from swletter.cli import main; main()")
 
 #: How long a test waits for something that should take a moment; only a hang guard.
 PATIENCE = 60.0
@@ -49,7 +51,7 @@ def start_swletter(args: Sequence[str], folder: Path, *,
     Its stop signals start at their defaults, as from a terminal, whatever the test runner's
     are (a runner started in the background ignores Ctrl-C, and its children would too).
     """
-    return subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", *args],
+    return subprocess.Popen([*SWLETTER, *args],
                             env=env or swletter_env(folder), cwd=folder,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, preexec_fn=_default_signals)
@@ -173,7 +175,7 @@ def run_bound_by_permissions(command: Sequence[str], folder: Path
 def swletter_bound_by_permissions(args: Sequence[str], folder: Path
                                   ) -> subprocess.CompletedProcess[str]:
     """``swletter ARGS`` under ``run_bound_by_permissions``."""
-    return run_bound_by_permissions([sys.executable, "-c", "import cli; cli.main()", *args],
+    return run_bound_by_permissions([*SWLETTER, *args],
                                     folder)
 
 
@@ -212,7 +214,7 @@ def run_swletter(args: Sequence[str], *, cwd: Path | None = None, memory: int | 
         for step in steps:
             step()
 
-    command = [sys.executable, "-c", "import cli; cli.main()", *args]
+    command = [*SWLETTER, *args]
     try:
         return subprocess.run(command, cwd=cwd or ROOT, stdout=stdout, stderr=subprocess.PIPE,
                               stdin=subprocess.DEVNULL, env=env, timeout=timeout,

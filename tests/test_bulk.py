@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.bulk import neutralise_cell, plan_bulk
-from letters.case import parse_case_text
-from letters.sheets import all_headers, csv_bytes, flatten_case, workbook_bytes
+from letters.bulk.run import neutralise_cell, plan_bulk
+from letters.bulk.sheets import all_headers, csv_bytes, flatten_case, workbook_bytes
+from letters.case.validate import parse_case_text
 
 from .conftest import MINIMAL, write_case
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from letters.case import load_case
+from letters.case.validate import load_case
 from letters.errors import CaseError
 
 from .conftest import MINIMAL, write_case

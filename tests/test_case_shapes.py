@@ -19,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.case import (
+from letters.advice.tone import check_case
+from letters.case.validate import (
     MAX_CASE_BYTES,
     MAX_VALUES,
     Case,
@@ -33,7 +34,6 @@ from letters.case import (
     parse_case_text,
 )
 from letters.errors import MAX_PROBLEMS, CaseError
-from letters.tone import check_case
 
 from .conftest import MINIMAL, write_case
 from .processes import hang_guard, run_swletter

@@ -130,12 +130,12 @@ def test_check_invalid_case_exits_1(runner: CliRunner, tmp_path: Path) -> None:
 def test_unexpected_failure_is_a_short_message_not_a_traceback(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import letters.letter
+    import letters.api
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom with Mia Green's details")
 
-    monkeypatch.setattr(letters.letter, "compose_letter", broken)
+    monkeypatch.setattr(letters.api, "compose_letter", broken)
     case = write_case(tmp_path, MINIMAL)
     result = runner.invoke(main, ["render", str(case)])
     assert result.exit_code == 1
@@ -192,12 +192,12 @@ def test_a_reader_that_stops_early_is_not_reported_as_a_bug(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `swletter render case.yaml -o - | head` closes the pipe while swletter is still writing.
-    import letters.letter
+    import letters.api
 
     def reader_gone(*args: object, **kwargs: object) -> None:
         raise BrokenPipeError(32, "Broken pipe")
 
-    monkeypatch.setattr(letters.letter, "make_letter", reader_gone)
+    monkeypatch.setattr(letters.api, "make_letter", reader_gone)
     result = runner.invoke(main, ["render", str(write_case(tmp_path, MINIMAL)), "-o", "-"])
     assert result.exit_code == 1
     assert result.stderr == ""

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from letters.case import load_case
-from letters.compose import compose_letter
+from letters.api import make_letter
+from letters.case.validate import load_case
+from letters.compose.request import compose_letter
 from letters.dates import add_working_days, long_date
-from letters.letter import make_letter
 
 from .conftest import CASES, MINIMAL, TODAY, write_case
 
@@ -73,7 +73,7 @@ evidence:
 )
 def test_salutation_and_sign_off_match(title: str | None, name: str | None,
                                        expected: tuple[str, str]) -> None:
-    from letters.language import language
+    from letters.compose.language import language
 
     assert language("en").salutation(title, name) == expected
 
@@ -137,8 +137,8 @@ def test_a_letter_without_the_writers_relationship_is_flagged(minimal_case: Path
     ],
 )
 def test_user_sentences_end_with_their_citation(text: str, ids: list[str], expected: str) -> None:
-    from letters.language import language
-    from letters.render import with_citation
+    from letters.compose.language import language
+    from letters.templating.environment import with_citation
 
     assert with_citation(text, language("en").enclosure_label([1] if ids else [])) == expected
 

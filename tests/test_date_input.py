@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from letters.date_input import read_date
+from letters.case.typed_dates import read_date
 
 from .conftest import TODAY
 

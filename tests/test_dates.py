@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from letters import bank_holiday_table as table
+from letters.case.schema import JURISDICTIONS
 from letters.dates import add_working_days, bank_holidays, package_holidays
-from letters.schema import JURISDICTIONS
 
 YEARS = range(table.FIRST_YEAR, table.LAST_YEAR + 1)
 

@@ -12,7 +12,6 @@ import errno
 import os
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -25,6 +24,7 @@ import letters.output
 from cli import main
 
 from .conftest import MINIMAL, write_case
+from .processes import SWLETTER
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -194,8 +194,7 @@ def test_killed_mid_batch_then_rerun_completes(runner: CliRunner, tmp_path: Path
     total = 400
     cases = _cases(tmp_path, total)
     out = tmp_path / "out"
-    command = [sys.executable, "-c", "import cli; cli.main()", "bulk", str(cases), "--out",
-               str(out), "--jobs", "1"]
+    command = [*SWLETTER, "bulk", str(cases), "--out", str(out), "--jobs", "1"]
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:

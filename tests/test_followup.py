@@ -16,16 +16,16 @@ from pathlib import Path
 import docx
 import pytest
 
-from letters.case import Case, load_case
-from letters.dates import add_working_days
-from letters.errors import FollowUpError
-from letters.followup import (
+from letters.case.validate import Case, load_case
+from letters.compose.followup import (
     KINDS,
     FirstLetter,
     complaint_routes,
     make_followup,
     write_followup,
 )
+from letters.dates import add_working_days
+from letters.errors import FollowUpError
 
 from .conftest import GOLDEN
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from letters.case import load_case
-from letters.letter import make_letter
+from letters.api import make_letter
+from letters.case.validate import load_case
 
 from .conftest import CASES, GOLDEN, SHARED_EXAMPLES, TODAY
 from .docx_dump import dump_docx

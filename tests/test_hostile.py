@@ -24,9 +24,9 @@ from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
 from cli import main
-from letters.case import MAX_CASE_BYTES, MAX_NESTING, case_from_data, clean_text, load_case
+from letters.api import make_letter
+from letters.case.validate import MAX_CASE_BYTES, MAX_NESTING, case_from_data, clean_text, load_case
 from letters.errors import CaseError
-from letters.letter import make_letter
 
 from .conftest import MINIMAL, TODAY, write_case
 
@@ -548,11 +548,11 @@ def test_workbook_that_unpacks_to_gigabytes_is_refused_unread(
         runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import zipfile
 
-    import letters.sheets
+    import letters.bulk.sheets
 
     # A "zip bomb": a small file that unpacks to far more than any workbook of cases. The limit
     # is lowered for the test so the bomb can be small too.
-    monkeypatch.setattr(letters.sheets, "MAX_UNPACKED_SHEET_BYTES", 1024 * 1024)
+    monkeypatch.setattr(letters.bulk.sheets, "MAX_UNPACKED_SHEET_BYTES", 1024 * 1024)
     book = tmp_path / "cases.xlsx"
     with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b" " * (2 * 1024 * 1024))
@@ -566,7 +566,7 @@ def test_workbook_that_unpacks_to_gigabytes_is_refused_unread(
 
 
 def test_oversized_spreadsheet_is_refused_unread(runner: CliRunner, tmp_path: Path) -> None:
-    from letters.sheets import MAX_SHEET_BYTES
+    from letters.bulk.sheets import MAX_SHEET_BYTES
 
     sheet = tmp_path / "cases.csv"
     with sheet.open("wb") as fh:

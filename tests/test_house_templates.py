@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.case import load_case
-from letters.compose import compose_letter
+from letters.api import make_letter
+from letters.case.validate import load_case
+from letters.compose.request import compose_letter
 from letters.errors import TemplateError
-from letters.letter import make_letter
-from letters.render import template_context
-from letters.template_tools import (
+from letters.templating.environment import template_context
+from letters.templating.house import (
     FIELD_HELP,
     VARIABLE_HELP,
     builtin_template_names,
@@ -223,7 +223,7 @@ def test_the_readme_lists_every_variable_the_letter_templates_receive() -> None:
 
 
 def test_field_help_names_real_fields() -> None:
-    from letters import compose
+    from letters.compose import request as compose
 
     for class_name, field in FIELD_HELP:
         assert hasattr(getattr(compose, class_name), field) or field in {
@@ -354,7 +354,7 @@ def test_check_of_a_template_that_would_fill_memory(runner: CliRunner, tmp_path:
 
 def test_check_of_a_template_that_keeps_the_processor_busy(
         runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from letters import template_worker
+    from letters.templating import worker as template_worker
 
     monkeypatch.setattr(template_worker, "WALL_LIMIT_SECONDS", 120)  # the processor limit first
     folder = tmp_path / "wording"

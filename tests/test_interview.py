@@ -22,8 +22,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cli import main
-from letters.case import load_case, parse_case_text
-from letters.casefile import case_to_yaml
+from letters.case.grounds import load_grounds
+from letters.case.schema import CASE_FIELDS
+from letters.case.validate import load_case, parse_case_text
+from letters.case.writing import case_to_yaml
 from letters.interview import (
     Accepted,
     Interview,
@@ -34,8 +36,6 @@ from letters.interview import (
     load_questions,
     tone_notes,
 )
-from letters.registry import load_grounds
-from letters.schema import CASE_FIELDS
 
 from .conftest import TODAY
 
@@ -315,7 +315,7 @@ def test_tone_suggestion_accept_edit_or_keep(runner: CliRunner, folder: Path,
 
 @dataclass(frozen=True)
 class _Finding:
-    """The fields of ``letters.tone.Finding`` the interview reads."""
+    """The fields of ``letters.advice.tone.Finding`` the interview reads."""
 
     category: str
     words: str

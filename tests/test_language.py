@@ -8,14 +8,14 @@ import re
 
 import pytest
 
-from letters.case import load_case
-from letters.documents import document_kinds, file_name
+from letters.api import make_letter
+from letters.case.validate import load_case
+from letters.compose.documents import document_kinds, file_name
+from letters.compose.followup import KINDS, FirstLetter, make_followup
+from letters.compose.language import language
+from letters.compose.statement import draft_statement
 from letters.errors import LettersError
-from letters.followup import KINDS, FirstLetter, make_followup
-from letters.language import language
-from letters.letter import make_letter
-from letters.render import localised
-from letters.statement import draft_statement
+from letters.templating.environment import localised
 
 from .conftest import CASES, TODAY
 

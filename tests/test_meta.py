@@ -9,9 +9,9 @@ import click
 from click.testing import CliRunner
 
 from cli import main
-from letters.registry import load_grounds
-from letters.render import get_environment
-from letters.schema import CASE_FIELDS
+from letters.case.grounds import load_grounds
+from letters.case.schema import CASE_FIELDS
+from letters.templating.environment import get_environment
 
 from .conftest import ROOT
 

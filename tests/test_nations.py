@@ -13,11 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.case import load_case
-from letters.compose import compose_letter
-from letters.dates import add_working_days
-from letters.followup import FirstLetter, make_followup
-from letters.nations import (
+from letters.case.grounds import read_shared_data
+from letters.case.nations import (
     authorities_named,
     find_postcode,
     load_authorities,
@@ -25,8 +22,11 @@ from letters.nations import (
     nation_for_postcode,
     nation_for_recipient,
 )
-from letters.registry import read_shared_data
-from letters.schema import JURISDICTIONS
+from letters.case.schema import JURISDICTIONS
+from letters.case.validate import load_case
+from letters.compose.followup import FirstLetter, make_followup
+from letters.compose.request import compose_letter
+from letters.dates import add_working_days
 
 from .conftest import CASES, MINIMAL, SHARED_EXAMPLES, write_case
 

@@ -53,3 +53,25 @@ def test_wheel_installs_and_renders_a_letter(tmp_path: Path) -> None:
     located = subprocess.run([str(python), "-c", "import letters; print(letters.__file__)"],
                              cwd=work, capture_output=True, text=True, check=True)
     assert str(env_dir) in located.stdout
+
+
+def test_every_subpackage_is_in_the_wheels_list() -> None:
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(path.parent.relative_to(ROOT).parts)
+             for path in (ROOT / "letters").rglob("__init__.py")}
+    assert found <= listed, f"add to pyproject.toml's packages: {sorted(found - listed)}"
+
+
+def test_the_front_door_is_installed_inside_the_distributions_own_name(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
+                    str(ROOT)], check=True, capture_output=True)
+    (wheel,) = wheels.glob("swletter-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    assert "swletter/cli.py" in names
+    assert "cli.py" not in names  # no top-level module another distribution could also own
+    assert not [n for n in names if n.startswith("swletter/") and n != "swletter/cli.py"]

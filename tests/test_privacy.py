@@ -22,9 +22,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import letters.letter
+import letters.api
 from cli import main
-from letters.case import load_case
+from letters.case.validate import load_case
 from letters.errors import CaseError
 
 #: Invented personal details (unlike any example text in swletter's messages) that no message,
@@ -177,7 +177,7 @@ def test_an_unexpected_failure_reports_no_personal_data(runner: CliRunner, tmp_p
     def broken(case: Any, **kwargs: Any) -> Any:
         raise RuntimeError(f"internal failure while writing for {case.children[0].name}")
 
-    monkeypatch.setattr(letters.letter, "make_letter", broken)
+    monkeypatch.setattr(letters.api, "make_letter", broken)
     result = runner.invoke(main, ["render", str(full_case), "-o", str(tmp_path / "x.md")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: swletter hit an unexpected problem (RuntimeError).")

@@ -21,9 +21,9 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from letters.case import case_from_data, clean_text, load_case
+from letters.api import make_letter
+from letters.case.validate import case_from_data, clean_text, load_case
 from letters.errors import CaseError
-from letters.letter import make_letter
 
 from .conftest import SHARED_EXAMPLES, TODAY
 from .test_hostile import (

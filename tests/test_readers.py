@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from letters.case import load_case
+from letters.api import make_letter
+from letters.case.validate import load_case
+from letters.compose.documents import Rendered
 from letters.dates import long_date
-from letters.documents import Rendered
-from letters.examples import write_example
-from letters.letter import make_letter
+from letters.example import write_example
 from letters.writers.pdf import docxs_to_pdfs
 
 from .conftest import CASES, SHARED_EXAMPLES, TODAY
@@ -69,7 +69,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
 
 def _followups(folder: Path) -> dict[str, tuple[bytes, Converted]]:
     """Each follow-up with a golden letter, in the same nations (see tests/test_followup.py)."""
-    from letters.followup import KINDS, make_followup
+    from letters.compose.followup import KINDS, make_followup
 
     from .test_followup import FOLLOWUP_DATE, NATIONS, first_letter_for, full_case_in
 
@@ -91,7 +91,7 @@ def _followups(folder: Path) -> dict[str, tuple[bytes, Converted]]:
 
 def _statements(folder: Path) -> dict[str, tuple[bytes, Converted]]:
     """The advocate's supporting statement for every case that has one."""
-    from letters.statement import draft_statement
+    from letters.compose.statement import draft_statement
 
     out = {}
     for path in CASE_FILES:
@@ -132,7 +132,7 @@ def _facts(rendered: Rendered) -> list[str]:
 
 
 def _names() -> list[str]:
-    from letters.followup import KINDS
+    from letters.compose.followup import KINDS
 
     from .test_followup import NATIONS
 

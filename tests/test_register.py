@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from letters.errors import RegisterError
-from letters.register import (
+from letters.register.store import (
     SCHEMA_VERSION,
     LetterEntry,
     entry_for_case,
@@ -274,7 +274,7 @@ def _run_batch(register_path: Path, out: Path, names: list[str], *,
                kill_after_writing: int | None = None) -> None:
     """A batch as `swletter bulk` runs it: skip letters already written, record each letter
     after its file is in place (an existing file is recorded too, from its contents)."""
-    from letters.case import case_from_data
+    from letters.case.validate import case_from_data
     from letters.output import write_atomic
 
     with open_register(register_path) as register:

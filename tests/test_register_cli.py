@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.register import open_register
+from letters.register.store import open_register
 
 from .conftest import MINIMAL, write_case
 

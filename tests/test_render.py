@@ -10,9 +10,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from letters.case import load_case
-from letters.letter import make_letter
-from letters.render import escape_markdown
+from letters.api import make_letter
+from letters.case.validate import load_case
+from letters.templating.environment import escape_markdown
 
 from .conftest import MINIMAL, TODAY, write_case
 
@@ -111,7 +111,7 @@ def test_enclosures_list_stays_on_one_page_with_its_heading(full_case: Path) -> 
 
     from docx.oxml.ns import qn
 
-    from letters.case import load_case as load
+    from letters.case.validate import load_case as load
 
     data = make_letter(load(full_case), today=TODAY).to_bytes("docx")
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")

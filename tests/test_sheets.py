@@ -12,10 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.bulk import FAILED, BulkOptions, plan_bulk, render_job
-from letters.case import case_from_data
-from letters.registry import load_grounds
-from letters.sheets import (
+from letters.bulk.run import FAILED, BulkOptions, plan_bulk, render_job
+from letters.bulk.sheets import (
     case_columns,
     cases_from_tables,
     column_notes,
@@ -23,6 +21,8 @@ from letters.sheets import (
     read_workbook_tables,
     template_headers,
 )
+from letters.case.grounds import load_grounds
+from letters.case.validate import case_from_data
 
 from .conftest import TODAY
 

@@ -144,7 +144,7 @@ def _many_cases(folder: Path, count: int) -> Path:
 
 
 def _workers_of(pid: int) -> list[int]:
-    return [child for child in children(pid) if "cli.main()" in command_line(child)]
+    return [child for child in children(pid) if "swletter.cli" in command_line(child)]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])

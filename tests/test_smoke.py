@@ -7,8 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from letters.case import load_case
-from letters.letter import make_letter
+from letters.api import make_letter
+from letters.case.validate import load_case
 
 from .conftest import TODAY
 

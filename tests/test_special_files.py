@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.bulk import Job, remove_stale_temporaries
+from letters.bulk.run import Job, remove_stale_temporaries
 from letters.files import FileTooLargeError, read_regular_file
 from letters.output import temporary_prefix, write_atomic
 

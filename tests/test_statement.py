@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.case import load_case
-from letters.statement import draft_statement, statement_todo
+from letters.case.validate import load_case
+from letters.compose.statement import draft_statement, statement_todo
 
 from .conftest import CASES, MINIMAL, write_case
 

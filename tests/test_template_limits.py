@@ -24,14 +24,14 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.case import load_case
+from letters.api import make_letter
+from letters.case.validate import load_case
 from letters.errors import TemplateError
-from letters.letter import make_letter
 
 from .conftest import ROOT, TODAY
 
 if TYPE_CHECKING:
-    from letters import template_worker
+    from letters.templating import worker as template_worker
 
 SECRET = "Invented secret: the sort code 12-34-56"
 
@@ -149,7 +149,7 @@ def test_a_template_larger_than_the_limit_is_refused(minimal_case: Path, tmp_pat
 
 def test_the_loader_never_follows_a_link_anywhere_in_the_path(tmp_path: Path,
                                                              secret: Path) -> None:
-    from letters.template_loader import TemplateFileError, read_template_bytes
+    from letters.templating.loader import TemplateFileError, read_template_bytes
 
     folder = tmp_path / "t"
     (folder / "a" / "b").mkdir(parents=True)
@@ -162,7 +162,7 @@ def test_the_loader_never_follows_a_link_anywhere_in_the_path(tmp_path: Path,
 
 def test_a_file_swapped_for_a_link_after_it_was_looked_at_is_refused(
         tmp_path: Path, secret: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from letters import template_loader
+    from letters.templating import loader as template_loader
 
     folder = tmp_path / "t"
     folder.mkdir()
@@ -187,7 +187,7 @@ def test_a_file_swapped_for_a_link_after_it_was_looked_at_is_refused(
 
 def test_a_template_that_cannot_be_read_is_named(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from letters import template_loader
+    from letters.templating import loader as template_loader
 
     folder = skeleton_with(tmp_path / "t", "Words")
     real_open = os.open
@@ -288,7 +288,7 @@ def test_ordinary_widths_and_formats_still_work(minimal_case: Path, tmp_path: Pa
 
 
 def _worker_pid() -> int:
-    from letters import template_worker
+    from letters.templating import worker as template_worker
 
     pid = template_worker.run_limited(os.getpid, label="test")
     assert isinstance(pid, int) and pid != os.getpid()
@@ -312,7 +312,7 @@ def _gone(pid: int) -> bool:
 ], ids=["loops inside loops", "a macro that calls itself twice"])
 def test_a_template_that_keeps_the_processor_busy_is_stopped(
         line: str, minimal_case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from letters import template_worker
+    from letters.templating import worker as template_worker
 
     # The clock limit has its own test: here it must not fire first on a busy machine.
     monkeypatch.setattr(template_worker, "WALL_LIMIT_SECONDS", 120)
@@ -354,7 +354,7 @@ def test_a_macro_that_never_stops_calling_itself(minimal_case: Path, tmp_path: P
 
 def test_a_render_that_does_not_finish_by_the_clock_is_stopped(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from letters import template_worker
+    from letters.templating import worker as template_worker
 
     # The clock is the last guard, for a system without processor limits or a process stuck
     # waiting: the parent never waits longer.
@@ -368,7 +368,7 @@ def test_a_render_that_does_not_finish_by_the_clock_is_stopped(
 
 
 def test_a_process_that_dies_is_reported_and_replaced() -> None:
-    from letters import template_worker
+    from letters.templating import worker as template_worker
 
     before = _worker_pid()
     with pytest.raises(template_worker.TemplateLimitError) as caught:
@@ -381,7 +381,7 @@ def test_a_process_that_dies_is_reported_and_replaced() -> None:
 
 def test_the_process_ends_when_swletter_is_killed(tmp_path: Path) -> None:
     script = ("import os, sys\n"
-              "from letters import template_worker\n"
+              "from letters.templating import worker as template_worker\n"
               "print(template_worker.run_limited(os.getpid, label='x'), flush=True)\n"
               "os.kill(os.getpid(), 9)\n")
     parent = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -395,7 +395,7 @@ def test_the_process_ends_when_swletter_is_killed(tmp_path: Path) -> None:
 
 @contextlib.contextmanager
 def counting_workers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    from letters import template_worker
+    from letters.templating import worker as template_worker
 
     started: list[int] = []
     real = template_worker._Worker.__init__

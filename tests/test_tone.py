@@ -18,12 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import main
-from letters import tone
-from letters.case import case_from_data, load_case
-from letters.errors import GroundDefinitionError
-from letters.letter import make_letter
-from letters.registry import read_shared_data
-from letters.tone import (
+from letters.advice import tone
+from letters.advice.tone import (
     MAX_GRADE,
     MAX_SENTENCE_WORDS,
     MIN_READING_EASE,
@@ -37,6 +33,10 @@ from letters.tone import (
     sentences,
     word_count,
 )
+from letters.api import make_letter
+from letters.case.grounds import read_shared_data
+from letters.case.validate import case_from_data, load_case
+from letters.errors import GroundDefinitionError
 
 from .conftest import TODAY, write_case
 

@@ -30,8 +30,8 @@ from markdown_it import MarkdownIt
 
 import letters.writers.blocks as blocks
 from cli import main
-from letters.case import case_from_data, clean_text, load_case
-from letters.letter import make_letter
+from letters.api import make_letter
+from letters.case.validate import case_from_data, clean_text, load_case
 from letters.writers import letter_bytes
 from letters.writers.blocks import letter_blocks
 from letters.writers.pdf import SOFFICE_ENV
@@ -317,7 +317,7 @@ def test_bulk_workers_start_in_a_process_that_has_typeset_a_pdf(tmp_path: Path) 
     write_case(cases, MINIMAL.replace("Mia Green", "Noah Green"), name="noah.yaml")
     out = tmp_path / "out"
     script = textwrap.dedent(f"""
-        from letters import bulk
+        from letters.bulk import run as bulk
         from letters.writers.typst_pdf import markdown_to_pdf
 
         markdown_to_pdf("Dear Ms Patel\\n", title="A letter typeset first")

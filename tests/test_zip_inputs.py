@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from cli import main
 from letters import safe_zip
-from letters.bulk import plan_bulk
+from letters.bulk.run import plan_bulk
 from letters.safe_zip import MAX_ENTRIES
 
 from .conftest import ROOT

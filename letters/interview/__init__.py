@@ -5,7 +5,7 @@
 suggestions; ``files`` reads and saves case files for it.
 """
 
-from .engine import (
+from letters.interview.engine import (
     STATE_VERSION,
     Accepted,
     Interview,
@@ -16,9 +16,17 @@ from .engine import (
     ToneConcern,
     summary_sections,
 )
-from .files import load_answers, save_answers
-from .questions import CITES, GROUNDS, YESNO, Choice, Question, Section, load_questions
-from .wording import ToneCheck, ToneNote, default_tone_check, tone_notes
+from letters.interview.files import load_answers, save_answers
+from letters.interview.questions import (
+    CITES,
+    GROUNDS,
+    YESNO,
+    Choice,
+    Question,
+    Section,
+    load_questions,
+)
+from letters.interview.wording import ToneCheck, ToneNote, default_tone_check, tone_notes
 
 __all__ = [
     "CITES",

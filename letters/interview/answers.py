@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..dates import long_date
+from letters.dates import long_date
 
 
 def answer_text(value: Any, kind: str) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import GroundDefinitionError
-from ..registry import Ground, load_grounds
-from ..schema import CASE_FIELDS, Field
-from .answers import answer_text
-from .questions import PathParts, label_for
+from letters.case.grounds import Ground, load_grounds
+from letters.case.schema import CASE_FIELDS, Field
+from letters.errors import GroundDefinitionError
+from letters.interview.answers import answer_text
+from letters.interview.questions import PathParts, label_for
 
 
 def core_field(dotted: str) -> Field:

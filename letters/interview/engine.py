@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..case import check_value, clean_text, evidence_file_problem
-from ..casefile import prune_empty
-from ..date_input import read_date
-from ..dates import long_date
-from ..errors import Problem
-from .answers import answer_text, numbers_in
-from .plan import Step, build_plan
-from .questions import CITES, GROUNDS, YESNO, Question, Questions, load_questions
-from .wording import ToneCheck, ToneNote
+from letters.case.typed_dates import read_date
+from letters.case.validate import check_value, clean_text, evidence_file_problem
+from letters.case.writing import prune_empty
+from letters.dates import long_date
+from letters.errors import Problem
+from letters.interview.answers import answer_text, numbers_in
+from letters.interview.plan import Step, build_plan
+from letters.interview.questions import CITES, GROUNDS, YESNO, Question, Questions, load_questions
+from letters.interview.wording import ToneCheck, ToneNote
 
 #: The version of ``Interview.state()``'s shape, so a saved state from a later swletter is
 #: refused rather than misread.

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..casefile import case_to_yaml
-from ..errors import CaseError, Problem
-from ..output import write_atomic
+from letters.case.writing import case_to_yaml
+from letters.errors import CaseError, Problem
+from letters.output import write_atomic
 
 
 def load_answers(path: str | Path) -> dict[str, Any]:
     """An existing case file's data, unchecked, to edit with ``--from`` (even if unfinished)."""
-    from ..case import parse_case_text, read_case_text
+    from letters.case.validate import parse_case_text, read_case_text
 
     p = Path(path)
     text = read_case_text(p)

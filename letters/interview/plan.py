@@ -18,12 +18,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..case import check_value, evidence_file_problem, format_path
-from ..errors import GroundDefinitionError, Problem
-from ..registry import Ground, load_grounds
-from ..schema import Field
-from .answers import answer_text
-from .casedata import (
+from letters.case.grounds import Ground, load_grounds
+from letters.case.schema import Field
+from letters.case.validate import check_value, evidence_file_problem, format_path
+from letters.errors import GroundDefinitionError, Problem
+from letters.interview.answers import answer_text
+from letters.interview.casedata import (
     child_names,
     cite_targets,
     container_of,
@@ -33,7 +33,7 @@ from .casedata import (
     next_evidence_id,
     target_refs,
 )
-from .questions import (
+from letters.interview.questions import (
     CITES,
     GROUNDS,
     YESNO,

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..case import format_path
-from ..errors import GroundDefinitionError
-from ..registry import read_shared_data
+from letters.case.grounds import read_shared_data
+from letters.case.validate import format_path
+from letters.errors import GroundDefinitionError
 
 PathParts = tuple[str | int, ...]
 

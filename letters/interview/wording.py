@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..case import clean_text
+from letters.case.validate import clean_text
 
 
 @dataclass(frozen=True)
@@ -25,9 +25,9 @@ ToneCheck = Callable[[str, str, str, Sequence[str]], tuple[tuple[ToneNote, ...],
 
 
 def default_tone_check() -> ToneCheck | None:
-    """The tone checker from ``letters.tone``, adapted for the interview; None if absent."""
+    """The tone checker from ``letters.advice.tone``, adapted for the interview; None if absent."""
     try:
-        tone = importlib.import_module("letters.tone")
+        tone = importlib.import_module("letters.advice.tone")
     except ImportError:
         return None
     check_text = getattr(tone, "check_text", None)

@@ -6,7 +6,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .docx import DocxBase
+    from letters.writers.docx import DocxBase
 
 FORMATS = ("docx", "md", "html", "pdf")
 
@@ -25,21 +25,21 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
     if fmt == "md":
         return markdown.encode("utf-8")
     if fmt == "html":
-        from .html import markdown_to_html
+        from letters.writers.html import markdown_to_html
 
         return markdown_to_html(markdown, title=title).encode("utf-8")
     if fmt == "docx":
-        from .docx import build_docx
+        from letters.writers.docx import build_docx
 
         return build_docx([markdown], base=docx_base(reference_docx), title=title,
                           author=author)
     if fmt == "pdf":
         if not pdf_needs_libreoffice(reference_docx):
-            from .typst_pdf import markdown_to_pdf
+            from letters.writers.typst_pdf import markdown_to_pdf
 
             return markdown_to_pdf(markdown, title=title, author=author)
-        from .docx import build_docx
-        from .pdf import docx_to_pdf
+        from letters.writers.docx import build_docx
+        from letters.writers.pdf import docx_to_pdf
 
         return docx_to_pdf(build_docx([markdown], base=docx_base(reference_docx), title=title,
                                       author=author))
@@ -56,6 +56,6 @@ def docx_base(reference_docx: str | os.PathLike[str] | None) -> DocxBase | None:
     """The base document for ``reference_docx`` (read once per process), or None for ours."""
     if reference_docx is None:
         return None
-    from .reference import reference_base
+    from letters.writers.reference import reference_base
 
     return reference_base(reference_docx)

@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .fastmd import fast_tokens
+from letters.writers.fastmd import fast_tokens
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .fastmd import fast_tokens
+from letters.writers.fastmd import fast_tokens
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -195,7 +195,7 @@ def prepare_base(data: bytes) -> DocxBase:
     The document properties are swletter's: each letter writes its own title and author
     (``build_docx``), and the extended properties say only which program wrote the file.
     """
-    from .properties import APP, APP_XML, CORE
+    from letters.writers.properties import APP, APP_XML, CORE
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
@@ -399,7 +399,7 @@ def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None, *,
     of M" counts that letter's pages, so a printed letter never says "Page 4 of 9".
     ``title`` and ``author`` are the document's properties (see properties.py).
     """
-    from .properties import CORE, core_xml
+    from letters.writers.properties import CORE, core_xml
 
     base = base or default_base()
     paragraphs: list[str] = []

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..errors import ConfigError, Problem
-from .letterhead_fields import neutralise_fields, safe_address
+from letters.errors import ConfigError, Problem
+from letters.writers.letterhead_fields import neutralise_fields, safe_address
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -27,8 +27,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import PdfError
-from ..signals import StopSignals
+from letters.errors import PdfError
+from letters.signals import StopSignals
 
 #: Seconds one LibreOffice run may take before it is stopped (its first start builds a profile).
 DEFAULT_TIMEOUT = 180.0

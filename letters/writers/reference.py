@@ -34,10 +34,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import safe_zip
-from ..errors import ConfigError, Problem
-from .docx import DOCUMENT, DocxBase, default_base, prepare_base
-from .letterhead_parts import CONTENT_TYPES, Letterhead, parse_part, select_parts
+from letters import safe_zip
+from letters.errors import ConfigError, Problem
+from letters.writers.docx import DOCUMENT, DocxBase, default_base, prepare_base
+from letters.writers.letterhead_parts import CONTENT_TYPES, Letterhead, parse_part, select_parts
 
 #: A letterhead is a few hundred kilobytes; anything far larger is probably the wrong file.
 MAX_REFERENCE_BYTES = 20 * 1024 * 1024

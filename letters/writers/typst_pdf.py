@@ -23,8 +23,8 @@ import threading
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
-from ..errors import PdfError
-from .blocks import letter_blocks
+from letters.errors import PdfError
+from letters.writers.blocks import letter_blocks
 
 if TYPE_CHECKING:
     import typst

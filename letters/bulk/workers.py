@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from .signals import STOP_SIGNALS
+from letters.signals import STOP_SIGNALS
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

@@ -31,17 +31,27 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from . import template_worker
-from .case import Case, case_from_data, parse_case_text
-from .compose import compose_letter
-from .documents import document_kind
-from .errors import CaseError, ConfigError, LettersError, OutputError, Problem, TemplateError
-from .output import make_folder, write_atomic
-from .registry import load_grounds
-from .render import LETTER_TEMPLATE, get_environment, render_markdown, template_context
-from .schema import CASE_FIELDS, Field
-from .template_loader import TemplateFileError, decode_template, read_template_bytes, unusable_entry
-from .template_worker import TemplateLimitError, run_limited
+from letters.case.grounds import load_grounds
+from letters.case.schema import CASE_FIELDS, Field
+from letters.case.validate import Case, case_from_data, parse_case_text
+from letters.compose.documents import document_kind
+from letters.compose.request import compose_letter
+from letters.errors import CaseError, ConfigError, LettersError, OutputError, Problem, TemplateError
+from letters.output import make_folder, write_atomic
+from letters.templating import worker as template_worker
+from letters.templating.environment import (
+    LETTER_TEMPLATE,
+    get_environment,
+    render_markdown,
+    template_context,
+)
+from letters.templating.loader import (
+    TemplateFileError,
+    decode_template,
+    read_template_bytes,
+    unusable_entry,
+)
+from letters.templating.worker import TemplateLimitError, run_limited
 
 README_NAME = "README.md"
 
@@ -313,7 +323,8 @@ def _nested_types(cls: type) -> Iterator[type]:
     for hint in typing.get_type_hints(cls).values():
         for candidate in (hint, *typing.get_args(hint)):
             if dataclasses.is_dataclass(candidate) and isinstance(candidate, type) \
-                    and candidate.__module__ in ("letters.case", "letters.compose"):
+                    and candidate.__module__ in ("letters.case.validate",
+                                                 "letters.compose.request"):
                 yield candidate
 
 
@@ -455,7 +466,7 @@ class TemplateFamily:
 
 def template_families() -> list[TemplateFamily]:
     """Every kind of document swletter writes from templates. Add a kind here."""
-    from . import followup, statement
+    from letters.compose import followup, statement
 
     def request(case: Case, dirs: tuple[str, ...]) -> object:
         return render_markdown(compose_letter(case), template_dirs=dirs)

@@ -21,17 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .case import Case, load_case
-from .config import Settings
-from .dates import add_working_days, long_date
-from .documents import Rendered, document_kind
-from .errors import FollowUpError, GroundDefinitionError, Problem
-from .language import DEFAULT as DEFAULT_LANGUAGE
-from .language import language
-from .output import check_target, write_atomic
-from .register import RegisteredLetter, RequestStatus, entry_for_case, open_register
-from .registry import read_shared_data
-from .render import case_context, render_template
+from letters.case.grounds import read_shared_data
+from letters.case.validate import Case, load_case
+from letters.compose.documents import Rendered, document_kind
+from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
+from letters.compose.language import language
+from letters.config import Settings
+from letters.dates import add_working_days, long_date
+from letters.errors import FollowUpError, GroundDefinitionError, Problem
+from letters.output import check_target, write_atomic
+from letters.register.store import RegisteredLetter, RequestStatus, entry_for_case, open_register
+from letters.templating.environment import case_context, render_template
 
 KINDS = ("chaser", "reasons", "complaint")
 

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .case import clean_text
-from .errors import CaseError, OutputError, Problem
-from .files import FileReadError, FileTooLargeError, read_regular_file
-from .output import write_atomic
-from .registry import load_grounds
-from .schema import CASE_FIELDS, Field
+from letters.case.grounds import load_grounds
+from letters.case.schema import CASE_FIELDS, Field
+from letters.case.validate import clean_text
+from letters.errors import CaseError, OutputError, Problem
+from letters.files import FileReadError, FileTooLargeError, read_regular_file
+from letters.output import write_atomic
 
 CASES_SHEET = "cases"
 EVIDENCE_SHEET = "evidence"
@@ -290,7 +290,7 @@ def read_workbook_tables(path: str | os.PathLike[str]) -> tuple[Table, Table | N
 
     A workbook with a single sheet may call it anything; it is taken as the cases sheet.
     """
-    from .workbook_file import open_workbook, reading_sheet
+    from letters.bulk.workbook import open_workbook, reading_sheet
 
     p = Path(path)
     book = open_workbook(p, _read_sheet(p), max_unpacked=MAX_UNPACKED_SHEET_BYTES)
@@ -814,7 +814,7 @@ def _template_rows() -> tuple[list[str], dict[str, Any], dict[str, str],
                               list[str], list[dict[str, Any]], dict[str, str]]:
     from importlib import resources
 
-    from .case import parse_case_text
+    from letters.case.validate import parse_case_text
 
     text = resources.files("letters.example").joinpath("case.yaml").read_text("utf-8")
     example = parse_case_text(text, "example")

@@ -37,7 +37,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .errors import LettersError, TemplateError
+from letters.errors import LettersError, TemplateError
 
 try:
     import resource
@@ -157,7 +157,7 @@ def _disarm_cpu_limit() -> None:
 
 
 def _location(err: BaseException, template_dirs: Sequence[str], label: str) -> str:
-    from .render import _template_location
+    from letters.templating.environment import _template_location
 
     return _template_location(err.__traceback__, template_dirs) or label
 
@@ -199,7 +199,7 @@ def serve() -> None:
     os.close(devnull)
     # Ctrl-C is the parent's to handle; the child ends when the parent closes the pipe.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from . import render  # noqa: F401 — what every render needs, loaded before the limits
+    from letters.templating import environment as render  # noqa: F401 — what every render needs, loaded before the limits
 
     _set_limits()
     _write_frame(replies, b'{"ready": true}')
@@ -279,7 +279,7 @@ def _read_frame(fd: int, deadline: float | None = None, limit: int | None = None
 # ---------------------------------------------------------------------------------------------
 # The parent's side
 
-_BOOT = "import sys; sys.path[:] = {path!r}; from letters.template_worker import serve; serve()"
+_BOOT = "import sys; sys.path[:] = {path!r}; from letters.templating.worker import serve; serve()"
 
 
 class _Worker:

@@ -29,14 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .case import Case, case_from_data, load_case
-from .config import CaseDefaults
-from .documents import Rendered, slug
-from .errors import CaseError, LettersError, OutputError, Problem, more_problems
-from .letter import make_letter
-from .output import make_folder, shown_path, temporary_prefix, write_atomic
-from .register import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
-from .sheets import (
+from letters.api import make_letter
+from letters.bulk.sheets import (
     OrphanRow,
     SheetCase,
     Table,
@@ -44,7 +38,13 @@ from .sheets import (
     read_csv_table,
     read_workbook_tables,
 )
-from .workers import Lifeline, start_worker, stop_point, worker_task
+from letters.bulk.workers import Lifeline, start_worker, stop_point, worker_task
+from letters.case.validate import Case, case_from_data, load_case
+from letters.compose.documents import Rendered, slug
+from letters.config import CaseDefaults
+from letters.errors import CaseError, LettersError, OutputError, Problem, more_problems
+from letters.output import make_folder, shown_path, temporary_prefix, write_atomic
+from letters.register.store import LetterEntry, Register, entry_for_case, entry_for_earlier_letter
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -389,7 +389,7 @@ def _describe_warning(warning: Problem, sheet: SheetCase | None) -> str:
 
 def _warm_up() -> None:
     """Load what every letter needs once per worker process, before the first case."""
-    from .registry import load_grounds
+    from letters.case.grounds import load_grounds
 
     load_grounds()
 
@@ -573,7 +573,7 @@ def _libreoffice_pdfs(options: BulkOptions) -> bool:
 
     swletter's own PDFs are typeset in the process, letter by letter, like every other format.
     """
-    from .writers import pdf_needs_libreoffice
+    from letters.writers import pdf_needs_libreoffice
 
     return options.fmt == "pdf" and pdf_needs_libreoffice(options.reference_docx)
 
@@ -615,7 +615,7 @@ def _pdfs(documents: Sequence[bytes]) -> list[bytes | LettersError]:
     All are converted with one start of LibreOffice; if that fails, each is tried on its own, so
     a letter LibreOffice cannot convert fails alone rather than taking the others with it.
     """
-    from .writers.pdf import docx_to_pdf, docxs_to_pdfs
+    from letters.writers.pdf import docx_to_pdf, docxs_to_pdfs
 
     if not documents:
         return []
@@ -726,8 +726,8 @@ def write_combined(path: str | os.PathLike[str], markdown_letters: Iterable[str]
 
     Its properties name no author: the letters may be from different senders.
     """
-    from .writers import docx_base
-    from .writers.docx import build_docx
+    from letters.writers import docx_base
+    from letters.writers.docx import build_docx
 
     data = build_docx(markdown_letters, base=docx_base(reference_docx),
                       title="Requests for a change of social worker")

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from .dates import long_date
-from .registry import load_grounds
-from .schema import CASE_FIELDS
+from letters.case.grounds import load_grounds
+from letters.case.schema import CASE_FIELDS
+from letters.dates import long_date
 
 #: Text longer than this is written as a folded block (``>-``), wrapped for an editor.
 _FOLD_AT = 72

@@ -20,22 +20,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from letters.case.grounds import Ground, load_grounds
+from letters.case.nations import CaseNation, settle_nation
+
 # The limits and readers were long defined here, and are still imported from here.
-from .case_reading import MAX_CASE_BYTES as MAX_CASE_BYTES
-from .case_reading import MAX_NESTING as MAX_NESTING
-from .case_reading import MAX_VALUES as MAX_VALUES
-from .case_reading import find_lines, is_json, locate
-from .case_reading import parse_case_text as parse_case_text
-from .case_reading import read_case_text as read_case_text
-from .date_input import read_date
-from .dates import FIRST_YEAR, LAST_YEAR
-from .errors import MAX_PROBLEMS, CaseError, Problem, shorten
-from .nations import CaseNation, settle_nation
-from .registry import Ground, load_grounds
-from .schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
+from letters.case.reading import MAX_CASE_BYTES as MAX_CASE_BYTES
+from letters.case.reading import MAX_NESTING as MAX_NESTING
+from letters.case.reading import MAX_VALUES as MAX_VALUES
+from letters.case.reading import find_lines, is_json, locate
+from letters.case.reading import parse_case_text as parse_case_text
+from letters.case.reading import read_case_text as read_case_text
+from letters.case.schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
+from letters.case.typed_dates import read_date
+from letters.dates import FIRST_YEAR, LAST_YEAR
+from letters.errors import MAX_PROBLEMS, CaseError, Problem, shorten
 
 if TYPE_CHECKING:
-    from .config import CaseDefaults
+    from letters.config import CaseDefaults
 
 PathParts = tuple[str | int, ...]
 

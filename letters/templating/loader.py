@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 import jinja2
 from jinja2.loaders import split_template_path
 
-from .errors import TemplateError
+from letters.errors import TemplateError
 
 #: The largest template file read. swletter's own are a few kilobytes; a letter's wording is
 #: a few pages at most.

@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import GroundDefinitionError, Problem
-from .registry import read_shared_data
-from .schema import JURISDICTIONS
+from letters.case.grounds import read_shared_data
+from letters.case.schema import JURISDICTIONS
+from letters.errors import GroundDefinitionError, Problem
 
 DATA_FILE = "_authorities.toml"
 

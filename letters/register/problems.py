@@ -16,7 +16,7 @@ import os
 import sqlite3
 from collections.abc import Collection
 
-from .errors import RegisterError
+from letters.errors import RegisterError
 
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 _READ_ONLY = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_AUTH)

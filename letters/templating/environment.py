@@ -28,15 +28,15 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from . import template_worker
-from .case import Case
-from .compose import Letter
-from .errors import TemplateError
-from .language import DEFAULT as DEFAULT_LANGUAGE
-from .language import Language, language, surname
-from .template_cache import TemplateCache
-from .template_loader import FolderLoader
-from .template_sandbox import LetterSandbox, TemplateRefusal
+from letters.case.validate import Case
+from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
+from letters.compose.language import Language, language, surname
+from letters.compose.request import Letter
+from letters.errors import TemplateError
+from letters.templating import worker as template_worker
+from letters.templating.cache import TemplateCache
+from letters.templating.loader import FolderLoader
+from letters.templating.sandbox import LetterSandbox, TemplateRefusal
 
 #: The letter skeleton; it includes one template per ground.
 LETTER_TEMPLATE = "change_request.md.j2"
@@ -472,7 +472,7 @@ _NOT_DEFINED = re.compile(r"^'([^']*)' is undefined$")
 
 
 def _explain_undefined(message: str, known: Sequence[str]) -> str:
-    """Jinja2's "'letters.case.Sender object' has no attribute 'nmae'" in a letter-writer's
+    """Jinja2's "'letters.case.validate.Sender object' has no attribute 'nmae'" in a letter-writer's
     words, with the nearest right name."""
     match = _NOT_DEFINED.match(message)
     if match:
@@ -501,7 +501,7 @@ def _nearest(word: str, options: Iterable[str]) -> str:
 
 def _ground_words() -> list[str]:
     """Ground ids and their field names: the keys of ``grounds`` and of ``g``."""
-    from .registry import load_grounds
+    from letters.case.grounds import load_grounds
 
     words: list[str] = []
     for ground in load_grounds():

@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import RegisterError
-from .register_problems import RowReader, primary_code, sqlite_problem
+from letters.errors import RegisterError
+from letters.register.problems import RowReader, primary_code, sqlite_problem
 
 if TYPE_CHECKING:
-    from .case import Case
+    from letters.case.validate import Case
 
 #: ``PRAGMA application_id``: marks an SQLite file as a swletter register ("SWLR").
 APPLICATION_ID = 0x53574C52
@@ -229,7 +229,7 @@ def entry_for_earlier_letter(case: Case, output_path: str | os.PathLike[str]) ->
 
     A case without a date was dated the day it was written: the file's modification date.
     """
-    from .dates import add_working_days
+    from letters.dates import add_working_days
 
     path = Path(output_path)
     try:
@@ -338,7 +338,7 @@ class Register:
         with self._write() as db:
             letter = self._get_letter(letter_id)
             if reply_date < letter.letter_date:
-                from .dates import long_date
+                from letters.dates import long_date
 
                 raise RegisterError(
                     f"the reply date {long_date(reply_date)} is before letter {letter_id}'s date "

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .case import Case, SupportingStatement
-from .documents import Rendered, document_kind
-from .errors import CaseError, LettersError, Problem
-from .language import DEFAULT as DEFAULT_LANGUAGE
-from .language import Language, language
-from .render import first_name, render_template
+from letters.case.validate import Case, SupportingStatement
+from letters.compose.documents import Rendered, document_kind
+from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
+from letters.compose.language import Language, language
+from letters.errors import CaseError, LettersError, Problem
+from letters.templating.environment import first_name, render_template
 
 
 class StatementChoiceError(LettersError):

@@ -13,13 +13,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .case import Case, Evidence, SupportingStatement
-from .dates import add_working_days
-from .errors import Problem
-from .language import DEFAULT as DEFAULT_LANGUAGE
-from .language import language
-from .registry import Ground, get_ground
-from .schema import Field
+from letters.case.grounds import Ground, get_ground
+from letters.case.schema import Field
+from letters.case.validate import Case, Evidence, SupportingStatement
+from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
+from letters.compose.language import language
+from letters.dates import add_working_days
+from letters.errors import Problem
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from jinja2 import filters as jinja_filters
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import generate_lorem_ipsum
 
-from .template_worker import OUTPUT_LIMIT_CHARS
+from letters.templating.worker import OUTPUT_LIMIT_CHARS
 
 #: The largest power (``x ** 100``) and the most bits a number may have (about 3,000 digits).
 MAX_POWER, MAX_INT_BITS = 100, 10_000

@@ -3,8 +3,8 @@
 One data file per language, ``grounds/_language_<code>.toml``, gives dates, lists, possessives,
 salutations and closes, enclosure labels, the page header and footer, the document language tag
 and each document's subject line. ``language("en")`` reads it once per process. Templates are
-chosen by language as well (see ``letters.render``): a new language is a data file and
-templates, not Python.
+chosen by language as well (see ``letters.templating.environment``): a new language is a data
+file and templates, not Python.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import GroundDefinitionError, LettersError
-from .registry import read_shared_data
+from letters.case.grounds import read_shared_data
+from letters.errors import GroundDefinitionError, LettersError
 
 #: The languages a document can be written in, and ``cy+en``: Welsh then English.
 LANGUAGES = ("en", "cy")

@@ -15,8 +15,8 @@ import json
 import re
 from collections.abc import Sequence
 
-from .dates import long_date
-from .register import RequestStatus
+from letters.dates import long_date
+from letters.register.store import RequestStatus
 
 #: (key, heading) for every column of a status row, in order.
 COLUMNS: tuple[tuple[str, str], ...] = (

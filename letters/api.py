@@ -7,14 +7,14 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .case import Case, load_case
-from .compose import compose_letter
-from .config import Settings
-from .documents import Rendered, document_kind
-from .language import DEFAULT as DEFAULT_LANGUAGE
-from .language import language
-from .output import check_target, write_atomic
-from .render import render_markdown
+from letters.case.validate import Case, load_case
+from letters.compose.documents import Rendered, document_kind
+from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
+from letters.compose.language import language
+from letters.compose.request import compose_letter
+from letters.config import Settings
+from letters.output import check_target, write_atomic
+from letters.templating.environment import render_markdown
 
 
 def make_letter(case: Case, *, today: dt.date | None = None,

@@ -1,0 +1,2 @@
+"""Advice on a letter before it is sent: tone, readability and evidence.
+"""

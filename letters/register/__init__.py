@@ -1,0 +1,2 @@
+"""The register of letters sent (SQLite), its checks and its exports.
+"""
