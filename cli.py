@@ -220,14 +220,11 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
     Tone, readability and evidence warnings (as `swletter check` gives them) follow on the
     screen; with --strict a letter with any warning is not written.
     """
-    from letters.advice.tone import review_letter
-    from letters.api import make_letter, write_letter
-    from letters.case.validate import load_case
+    from letters import api
 
     chosen = _choose_format(fmt, output, settings.format)
-    rendered = make_letter(load_case(case, defaults=settings.case_defaults),
-                           template_dirs=settings.template_dirs)
-    findings = review_letter(rendered, whole_letter=strict)
+    rendered = api.render_request(api.read_case(case, settings=settings), settings=settings)
+    findings = api.review(rendered, whole_letter=strict)
     if strict:
         _refuse_with_findings(findings)
     if output == "-":
@@ -242,9 +239,9 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
     register = _register_path(register_path, settings)
     # The register is opened (and so checked to be writable) before the letter is written.
     with _register_to_write(register) as reg:
-        path = write_letter(rendered, case, fmt=chosen, output=output, force=force,
-                            reference_docx=settings.reference_docx,
-                            author_in_metadata=settings.author_in_metadata)
+        target = output or Path(case).parent / rendered.file_name(chosen)
+        path = api.write_document(rendered, chosen, target, settings=settings, force=force,
+                                  protect=(case,))
         click.echo(f"Wrote {path} (reply by {long_date(rendered.document.reply_by)}).")
         if reg is not None:
             _record_request(reg, rendered.document, path)
@@ -271,44 +268,40 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
     letter), 1 when it is not, or with --strict when there is any warning. Notes (a child's own
     words, quoted words, plain-English hints) never count as warnings.
     """
-    from letters.advice.tone import faults, review_letter
-    from letters.api import make_letter
-    from letters.case.validate import load_case
-    from letters.dates import long_date
+    from letters import api
     from letters.errors import CaseError
 
     try:
-        loaded = load_case(case, defaults=settings.case_defaults)
+        report = api.check(api.read_case(case, settings=settings), settings=settings)
     except CaseError as err:
         if fmt != "json":
             raise
-        _echo_json({"file": case, "valid": False,
-                    "problems": [{"path": p.path, "line": p.line, "message": p.message,
-                                  "example": p.example} for p in err.problems],
-                    "more_problems": err.more})
+        _echo_json(api.problems_as_data(err, case))
         sys.exit(1)
-    rendered = make_letter(loaded, template_dirs=settings.template_dirs)
-    letter = rendered.document
-    findings = review_letter(rendered)
-    warnings = len(faults(findings))
-    notes = len(findings) - warnings
     if fmt == "json":
-        _echo_json({"file": case, "valid": True, "grounds": list(letter.ground_ids),
-                    "enclosures": len(letter.enclosures),
-                    "reply_by": letter.reply_by.isoformat(), "warnings": warnings,
-                    "notes": notes, "findings": [f.to_dict() for f in findings]})
+        _echo_json(report.as_data(case))
     else:
-        _echo_findings(findings, summary=False)
-        click.echo(
-            f"{case} is valid: {_plural(len(letter.grounds), 'ground')}, "
-            f"{_plural(len(letter.enclosures), 'enclosure')}, "
-            f"reply by {long_date(letter.reply_by)}. {_count_findings(warnings, notes)}"
-        )
-        _echo_statement_todo(loaded, case)
-    if strict and warnings:
+        _echo_check(report, case)
+    if strict and report.warnings:
         raise click.ClickException(
-            f"--strict: {_plural(warnings, 'warning')} to resolve before the letter is sent."
-        )
+            f"--strict: {_plural(report.warnings, 'warning')} to resolve before the letter is "
+            "sent.")
+
+
+def _echo_check(report: Any, case: str) -> None:
+    """`check`'s findings, its one-line verdict, and the statements still to complete."""
+    from letters.dates import long_date
+
+    letter = report.rendered.document
+    _echo_findings(report.findings, summary=False)
+    click.echo(f"{case} is valid: {_plural(len(letter.grounds), 'ground')}, "
+               f"{_plural(len(letter.enclosures), 'enclosure')}, reply by "
+               f"{long_date(letter.reply_by)}. {_count_findings(report.warnings, report.notes)}")
+    for author, parts in report.statements_to_complete:
+        click.echo(f"Still to complete in the supporting statement by {author}:")
+        for part in parts:
+            click.echo(f"  - {part.what} ({part.field})")
+        click.echo(f"  `swletter statement {case}` drafts it with these parts marked.")
 
 
 def _plural(count: int, noun: str) -> str:
@@ -637,7 +630,7 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
 
     Recording a reply again corrects it: the latest counts, and both are kept.
     """
-    from letters.case.validate import clean_text
+    from letters.case.model import clean_text
     from letters.register.store import open_register
 
     if reasons and outcome == "granted":
@@ -1180,15 +1173,14 @@ class _Interviewer:
         return str(click.prompt("  Your new answer", prompt_suffix=": "))
 
     def _finish(self) -> None:
-        from letters.api import render_case_file
-        from letters.case.validate import load_case
+        from letters import api
         from letters.dates import long_date
         from letters.errors import CaseError, OutputError
 
         path = self._save(finished=True)
         click.echo("")
         try:
-            case = load_case(path)
+            case = api.read_case(path)
         except CaseError as err:
             self._save(finished=False)
             click.echo(f"Saved {path}, but it is not finished yet:", err=True)
@@ -1202,8 +1194,10 @@ class _Interviewer:
         if not write_now:
             click.echo(f"When you are ready, run:\n  swletter render {path}")
             return
+        rendered = api.render_request(case)
         try:
-            letter_path, rendered = render_case_file(path)
+            letter_path = api.write_document(rendered, "docx", path.parent / rendered.file_name(
+                "docx"), protect=(path,))
         except OutputError as err:
             raise click.ClickException(f"{err}\n(your case is saved in {path}: run swletter "
                                        f"render {path} --force to replace the letter)") from err
@@ -1273,15 +1267,3 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     if draft.document.missing:
         click.echo("Still to complete (marked in [square brackets]): "
                    + "; ".join(m.what for m in draft.document.missing) + ".")
-
-
-def _echo_statement_todo(case: Any, case_path: str) -> None:
-    """`check`'s list of what each supporting statement's author still has to give (advice only:
-    it never makes a case invalid or fails --strict)."""
-    from letters.compose.statement import statement_todo
-
-    for _, st, parts in statement_todo(case):
-        click.echo(f"Still to complete in the supporting statement by {st.author}:")
-        for part in parts:
-            click.echo(f"  - {part.what} ({part.field})")
-        click.echo(f"  `swletter statement {case_path}` drafts it with these parts marked.")

@@ -211,7 +211,7 @@ def one_core(work: Path, count: int, text: str, kind: str, templates: dict[str, 
 
 def stages(cases: Path, out: Path) -> dict[str, float]:
     """Milliseconds per letter in each step of ``render_job``, over the cases in ``cases``."""
-    from letters.api import make_letter
+    from letters.compose.request import make_letter
 
     spent = dict.fromkeys(("read and validate the case", "compose and word the letter",
                            "the .docx", "write the file"), 0.0)

@@ -47,7 +47,7 @@ def full_example_markdown() -> str:
     """The full example's letter, dated as the golden letter is."""
     import datetime as dt
 
-    from letters.api import make_letter
+    from letters.compose.request import make_letter
     from letters.case.validate import load_case
 
     with resources.as_file(resources.files("letters.example")) as folder:

@@ -1,10 +1,63 @@
-"""swletter's engine: from a case file to a letter asking for a change of social worker.
+"""swletter's engine: from a case to a letter asking for a change of social worker.
 
-The public API a charity's own script can use::
+The public API, for a charity's own script or another front door::
 
-    from letters import load_case, compose_letter, render_markdown, write_letter
+    import letters
 
-    case = load_case("case.yaml")
-    letter = compose_letter(case)
-    write_letter(letter, "letter.docx")
+    case = letters.read_case("case.yaml")                 # or letters.read_case_data({...})
+    rendered = letters.render_request(case)
+    print(rendered.title, rendered.document.reply_by)
+    letters.write_document(rendered, "docx", "letter.docx")
+
+Everything here comes from ``letters.api`` (one function per thing a person does) and the types
+those functions return; the subpackages behind them may change between versions.
 """
+
+from importlib.metadata import PackageNotFoundError, version
+
+from letters.api import (
+    CheckReport,
+    FirstLetter,
+    check,
+    document_bytes,
+    draft_statement_for,
+    problems_as_data,
+    read_case,
+    read_case_data,
+    render_followup,
+    render_request,
+    review,
+    write_document,
+)
+from letters.case.model import Case
+from letters.compose.documents import Rendered
+from letters.config import Settings, load_settings
+from letters.errors import CaseError, LettersError, Problem
+
+try:
+    __version__ = version("swletter")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Case",
+    "CaseError",
+    "CheckReport",
+    "FirstLetter",
+    "LettersError",
+    "Problem",
+    "Rendered",
+    "Settings",
+    "__version__",
+    "check",
+    "document_bytes",
+    "draft_statement_for",
+    "load_settings",
+    "problems_as_data",
+    "read_case",
+    "read_case_data",
+    "render_followup",
+    "render_request",
+    "review",
+    "write_document",
+]

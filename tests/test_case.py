@@ -216,3 +216,15 @@ def test_unreadable_files_get_a_clear_problem(tmp_path: Path, content: bytes,
     path.write_bytes(content)
     (found,) = problems(path)
     assert found.startswith(expected)
+
+
+def test_validation_touches_no_files_unless_the_caller_says_where_they_are(tmp_path: Path) -> None:
+    from letters.case.reading import parse_case_text
+    from letters.case.validate import case_from_data, files_beside
+
+    data = parse_case_text(MINIMAL + "evidence:\n  - {id: E1, date: 2026-04-03, type: email, "
+                           "description: An email., file: evidence/missing.pdf}\n", "case.yaml")
+    # A web upload has no files beside it: the name is taken as given, nothing is looked up.
+    assert case_from_data(data, source="upload").evidence[0].file == "evidence/missing.pdf"
+    with pytest.raises(CaseError, match="does not exist"):
+        case_from_data(data, source="case.yaml", evidence_files=files_beside(str(tmp_path)))

@@ -20,19 +20,15 @@ from click.testing import CliRunner
 
 from cli import main
 from letters.advice.tone import check_case
+from letters.case.model import Case, Child, Evidence, Recipient, Sender, SocialWorker
 from letters.case.validate import (
     MAX_CASE_BYTES,
     MAX_VALUES,
-    Case,
-    Child,
-    Evidence,
-    Recipient,
-    Sender,
-    SocialWorker,
     case_from_data,
     load_case,
     parse_case_text,
 )
+from letters.compose.request import compose_letter
 from letters.errors import MAX_PROBLEMS, CaseError
 
 from .conftest import MINIMAL, write_case
@@ -219,6 +215,6 @@ def test_tone_advice_for_30000_evidence_items(tmp_path: Path) -> None:
                                                      "impact": None, "evidence": ("E1",)}},
                 evidence=evidence)
     with hang_guard():
-        findings = check_case(case)
+        findings = check_case(case, compose_letter(case).warnings)
     uncited = [f.path for f in findings if f.path.startswith("evidence[")]
     assert uncited == [f"evidence[{i}]" for i in range(2, count + 1)]

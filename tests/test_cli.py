@@ -131,11 +131,12 @@ def test_unexpected_failure_is_a_short_message_not_a_traceback(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import letters.api
+    import letters.compose.request
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom with Mia Green's details")
 
-    monkeypatch.setattr(letters.api, "compose_letter", broken)
+    monkeypatch.setattr(letters.compose.request, "compose_letter", broken)
     case = write_case(tmp_path, MINIMAL)
     result = runner.invoke(main, ["render", str(case)])
     assert result.exit_code == 1
@@ -193,6 +194,7 @@ def test_a_reader_that_stops_early_is_not_reported_as_a_bug(
 ) -> None:
     # `swletter render case.yaml -o - | head` closes the pipe while swletter is still writing.
     import letters.api
+    import letters.compose.request
 
     def reader_gone(*args: object, **kwargs: object) -> None:
         raise BrokenPipeError(32, "Broken pipe")

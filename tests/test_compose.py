@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from letters.api import make_letter
 from letters.case.validate import load_case
-from letters.compose.request import compose_letter
+from letters.compose.request import compose_letter, make_letter
 from letters.dates import add_working_days, long_date
 
 from .conftest import CASES, MINIMAL, TODAY, write_case

@@ -16,7 +16,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from letters.case.validate import Case, load_case
+from letters.case.model import Case
+from letters.case.validate import load_case
 from letters.compose.followup import (
     KINDS,
     FirstLetter,

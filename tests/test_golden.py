@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from letters.api import make_letter
 from letters.case.validate import load_case
+from letters.compose.request import make_letter
 
 from .conftest import CASES, GOLDEN, SHARED_EXAMPLES, TODAY
 from .docx_dump import dump_docx

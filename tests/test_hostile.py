@@ -24,8 +24,9 @@ from click.testing import CliRunner, Result
 from markdown_it import MarkdownIt
 
 from cli import main
-from letters.api import make_letter
-from letters.case.validate import MAX_CASE_BYTES, MAX_NESTING, case_from_data, clean_text, load_case
+from letters.case.model import clean_text
+from letters.case.validate import MAX_CASE_BYTES, MAX_NESTING, case_from_data, load_case
+from letters.compose.request import make_letter
 from letters.errors import CaseError
 
 from .conftest import MINIMAL, TODAY, write_case

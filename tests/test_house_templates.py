@@ -9,9 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.api import make_letter
 from letters.case.validate import load_case
-from letters.compose.request import compose_letter
+from letters.compose.request import compose_letter, make_letter
 from letters.errors import TemplateError
 from letters.templating.environment import template_context
 from letters.templating.house import (

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from letters.api import make_letter
 from letters.case.validate import load_case
 from letters.compose.documents import document_kinds, file_name
 from letters.compose.followup import KINDS, FirstLetter, make_followup
 from letters.compose.language import language
+from letters.compose.request import make_letter
 from letters.compose.statement import draft_statement
 from letters.errors import LettersError
 from letters.templating.environment import localised

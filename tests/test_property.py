@@ -21,8 +21,9 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from letters.api import make_letter
-from letters.case.validate import case_from_data, clean_text, load_case
+from letters.case.model import clean_text
+from letters.case.validate import case_from_data, load_case
+from letters.compose.request import make_letter
 from letters.errors import CaseError
 
 from .conftest import SHARED_EXAMPLES, TODAY

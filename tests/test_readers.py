@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from letters.api import make_letter
 from letters.case.validate import load_case
 from letters.compose.documents import Rendered
+from letters.compose.request import make_letter
 from letters.dates import long_date
 from letters.example import write_example
 from letters.writers.pdf import docxs_to_pdfs

@@ -10,8 +10,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from letters.api import make_letter
 from letters.case.validate import load_case
+from letters.compose.request import make_letter
 from letters.templating.environment import escape_markdown
 
 from .conftest import MINIMAL, TODAY, write_case

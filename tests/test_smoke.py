@@ -7,8 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from letters.api import make_letter
 from letters.case.validate import load_case
+from letters.compose.request import make_letter
 
 from .conftest import TODAY
 

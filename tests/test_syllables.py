@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from letters.advice import syllables
 from letters.advice.tone import letter_prose, reading_scores
-from letters.api import make_letter
-from letters.case.validate import iter_user_text, load_case
+from letters.case.model import iter_user_text
+from letters.case.validate import load_case
+from letters.compose.request import make_letter
 from letters.templating.house import example_case
 
 from .conftest import TODAY

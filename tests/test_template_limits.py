@@ -24,8 +24,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.api import make_letter
 from letters.case.validate import load_case
+from letters.compose.request import make_letter
 from letters.errors import TemplateError
 
 from .conftest import ROOT, TODAY

@@ -33,9 +33,9 @@ from letters.advice.tone import (
     sentences,
     word_count,
 )
-from letters.api import make_letter
 from letters.case.grounds import read_shared_data
 from letters.case.validate import case_from_data, load_case
+from letters.compose.request import compose_letter, make_letter
 from letters.errors import GroundDefinitionError
 
 from .conftest import TODAY, write_case
@@ -592,7 +592,8 @@ def test_findings_follow_the_order_of_the_case() -> None:
         "unprofessional_conduct": {"incidents": [
             {"date": "2026-03-12", "what": "He NEVER came."}]},
     }, [E1])
-    paths = list(dict.fromkeys(f.path for f in check_case(case)))  # type: ignore[arg-type]
+    uncited = compose_letter(case).warnings  # type: ignore[arg-type]
+    paths = list(dict.fromkeys(f.path for f in check_case(case, uncited)))  # type: ignore[arg-type]
     assert paths == ["grounds.communication_breakdown.summary",
                      "grounds.unprofessional_conduct.incidents[1].what",
                      "grounds.unprofessional_conduct.incidents[1]", "evidence[1]"]

@@ -30,8 +30,9 @@ from markdown_it import MarkdownIt
 
 import letters.writers.blocks as blocks
 from cli import main
-from letters.api import make_letter
-from letters.case.validate import case_from_data, clean_text, load_case
+from letters.case.model import clean_text
+from letters.case.validate import case_from_data, load_case
+from letters.compose.request import make_letter
 from letters.writers import letter_bytes
 from letters.writers.blocks import letter_blocks
 from letters.writers.pdf import SOFFICE_ENV

@@ -22,17 +22,13 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from letters.case.grounds import get_ground, read_shared_data
+from letters.case.model import Case, format_path, iter_user_text
 from letters.case.schema import Field
-from letters.case.validate import Case, format_path, iter_user_text
-from letters.compose.request import compose_letter
 from letters.dates import long_date
-from letters.errors import GroundDefinitionError
-
-if TYPE_CHECKING:
-    from letters.compose.documents import Rendered
+from letters.errors import GroundDefinitionError, Problem
 
 #: The word-list file in ``grounds/``.
 WORD_LIST_FILE = "_tone.toml"
@@ -646,9 +642,10 @@ def case_names(case: Case) -> tuple[str, ...]:
 _PATH_BREAK = re.compile(r"[.\[]")
 
 
-def check_case(case: Case) -> list[Finding]:
+def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Finding]:
     """Every finding for a case: the tone and readability of each piece of text the user wrote,
-    then the evidence behind the claims (including evidence that no ground cites)."""
+    then the evidence behind the claims, then ``letter_warnings`` (what composing the letter
+    found, such as evidence that no ground cites) as findings."""
     names = case_names(case)
     findings: list[Finding] = []
     order: list[str] = []
@@ -660,6 +657,7 @@ def check_case(case: Case) -> list[Finding]:
         kind = "child_views" if field_name in _CHILD_VIEW_FIELDS else "prose"
         findings.extend(check_text(text, path=path, kind=kind, names=names))
     findings.extend(check_evidence(case))
+    findings.extend(_letter_warnings(letter_warnings))
 
     # Evidence findings sit with the text they are about, so each field reads as one group: a
     # finding goes where the first text at or under its path ("evidence[2]" holds
@@ -673,29 +671,14 @@ def check_case(case: Case) -> list[Finding]:
     return sorted(findings, key=lambda finding: first.get(finding.path, len(order)))
 
 
-def review_letter(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
-    """Everything ``swletter check`` reports for a rendered letter.
-
-    ``whole_letter=False`` leaves out the reading scores of the finished letter (0.15–0.3 s:
-    every word is looked up in the pronouncing dictionary, and names it lacks are hyphenated),
-    which mostly measure our own wording, held to the thresholds by the tests: ``render``
-    reports only what the user's own words need.
-    """
-    findings = check_case(rendered.document.case)
-    return findings + check_letter_text(rendered.markdown) if whole_letter else findings
-
-
 def check_evidence(case: Case) -> list[Finding]:
-    """Claims without evidence, and evidence no ground cites.
-
-    An incident with no evidence, or a serious claim (a false or inaccurate record, an
-    assessment without evidence) where neither the text nor its ground cites any, weakens the
-    letter. Evidence that no ground cites comes from ``compose_letter``'s warnings: one source.
-    """
+    """Claims without evidence: an incident with no evidence, or a serious claim (a false or
+    inaccurate record, an assessment without evidence) where neither the text nor its ground
+    cites any, weakens the letter. (Evidence that no ground cites is the composed letter's
+    warning, passed to ``check_case``: one source.)"""
     findings: list[Finding] = []
     for gid, data in case.grounds.items():
         findings.extend(_support(get_ground(gid).fields, data, ("grounds", gid), ()))
-    findings.extend(_letter_warnings(case))
     return findings
 
 
@@ -757,9 +740,9 @@ def _serious_finding(path: str, words: Sequence[str]) -> Finding:
     )
 
 
-def _letter_warnings(case: Case) -> Iterator[Finding]:
-    """``compose_letter``'s warnings (evidence no ground cites) as findings."""
-    for problem in compose_letter(case).warnings:
+def _letter_warnings(warnings: Sequence[Problem]) -> Iterator[Finding]:
+    """A composed letter's warnings (evidence no ground cites, say) as findings."""
+    for problem in warnings:
         about_evidence = problem.path.startswith("evidence")
         if not problem.example:
             suggestion = "See the message above."

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from letters.api import make_letter
 from letters.bulk.sheets import (
     OrphanRow,
     SheetCase,
@@ -39,8 +38,10 @@ from letters.bulk.sheets import (
     read_workbook_tables,
 )
 from letters.bulk.workers import Lifeline, start_worker, stop_point, worker_task
-from letters.case.validate import Case, case_from_data, load_case
+from letters.case.model import Case
+from letters.case.validate import case_from_data, files_beside, load_case
 from letters.compose.documents import Rendered, slug
+from letters.compose.request import make_letter
 from letters.config import CaseDefaults
 from letters.errors import CaseError, LettersError, OutputError, Problem, more_problems
 from letters.output import make_folder, shown_path, temporary_prefix, write_atomic
@@ -336,7 +337,8 @@ def _prepare(job: Job, options: BulkOptions) -> _Prepared | CaseResult:
             try:
                 case_data = options.case_defaults.apply(sheet.data) if options.case_defaults \
                     else sheet.data
-                case = case_from_data(case_data, source=sheet.label, base_dir=sheet.base_dir)
+                case = case_from_data(case_data, source=sheet.label, base_dir=sheet.base_dir,
+                                      evidence_files=files_beside(sheet.base_dir))
             except CaseError as err:
                 problems.extend(sheet.locate(p) for p in err.problems)
                 problems.extend(_more(err))

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from letters.case.grounds import load_grounds
+from letters.case.model import clean_text
 from letters.case.schema import CASE_FIELDS, Field
-from letters.case.validate import clean_text
 from letters.errors import CaseError, OutputError, Problem
 from letters.files import FileReadError, FileTooLargeError, read_regular_file
 from letters.output import write_atomic

@@ -1,5 +1,5 @@
-"""Case files: validating every field, and the ``Case`` model (reading the file's text into
-plain data is ``case_reading``).
+"""Case files: validating every field of plain case data and building the ``Case``
+(``letters.case.model``); reading a file's text into plain data is ``letters.case.reading``.
 
 Validation collects every problem before raising one ``CaseError``, so a user fixes a file in one
 pass: the first ``errors.MAX_PROBLEMS`` of them, and how many more. Each problem names the file,
@@ -15,12 +15,26 @@ import difflib
 import functools
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from letters.case.grounds import Ground, load_grounds
+from letters.case.model import (
+    Case,
+    Child,
+    CopyTo,
+    Evidence,
+    PathParts,
+    Recipient,
+    Sender,
+    SocialWorker,
+    SupportingStatement,
+    clean_text,
+    format_path,
+    walk_fields,
+)
 from letters.case.nations import CaseNation, settle_nation
 
 # The limits and readers were long defined here, and are still imported from here.
@@ -37,123 +51,6 @@ from letters.errors import MAX_PROBLEMS, CaseError, Problem, shorten
 
 if TYPE_CHECKING:
     from letters.config import CaseDefaults
-
-PathParts = tuple[str | int, ...]
-
-# Characters that must never reach a document: C0/C1 controls (XML 1.0 forbids most of them),
-# bidirectional overrides that can reorder the text around them, non-characters and lone
-# surrogates. Tabs and line breaks are folded into spaces by ``clean_text``.
-_UNWANTED = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
-)
-
-
-def clean_text(value: str) -> str:
-    """User text as it will appear in a letter: control characters removed, white space folded.
-
-    Line breaks inside a field join into one paragraph; nothing else is changed.
-    """
-    # Most text needs no change: every unwanted character and every white space but " " is
-    # unprintable, so printable text without doubled or outer spaces is already clean.
-    if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
-        return value
-    return " ".join(_UNWANTED.sub("", value).split())
-
-
-# --------------------------------------------------------------------------------------------
-# The model
-
-
-@dataclass(frozen=True)
-class Sender:
-    name: str
-    address: tuple[str, ...]
-    relationship: str | None = None
-    email: str | None = None
-    phone: str | None = None
-
-
-@dataclass(frozen=True)
-class Recipient:
-    organisation: str
-    address: tuple[str, ...]
-    title: str | None = None
-    name: str | None = None
-    role: str | None = None
-    team: str | None = None
-    email: str | None = None
-
-
-@dataclass(frozen=True)
-class SocialWorker:
-    name: str
-    title: str | None = None
-    allocated_since: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Child:
-    name: str
-    date_of_birth: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Evidence:
-    id: str
-    date: dt.date
-    type: str
-    description: str
-    file: str | None = None
-
-
-@dataclass(frozen=True)
-class SupportingStatement:
-    author: str
-    role: str | None = None
-    organisation: str | None = None
-    date: dt.date | None = None
-    summary: str | None = None
-    # The author's own parts, which `swletter statement` drafts and `check` lists when missing.
-    relationship: str | None = None
-    child_views: str | None = None
-    opinion: str | None = None
-    child_consent: str | None = None
-
-
-@dataclass(frozen=True)
-class CopyTo:
-    name: str
-    role: str | None = None
-
-
-@dataclass(frozen=True)
-class Case:
-    """A validated case: everything a letter needs, user text already cleaned.
-
-    ``grounds`` maps each raised ground's id to its fields (every declared field present, absent
-    ones as None). ``source`` is the file it came from, for messages. ``jurisdiction_source``
-    says where the part of the UK came from: ``"case file"``, ``"recipient"`` (the file does not
-    say; found from the recipient's council or postcode) or ``"default"`` (England: neither
-    tells). ``warnings`` are advice about the case itself that every letter from it repeats.
-    """
-
-    sender: Sender
-    recipient: Recipient
-    social_worker: SocialWorker
-    children: tuple[Child, ...]
-    grounds: dict[str, dict[str, Any]]
-    date: dt.date | None = None
-    jurisdiction: str = "england"
-    case_reference: str | None = None
-    evidence: tuple[Evidence, ...] = ()
-    supporting_statements: tuple[SupportingStatement, ...] = ()
-    copy_to: tuple[CopyTo, ...] = ()
-    response_within_working_days: int = 10
-    jurisdiction_source: str = "case file"
-    source: str = ""
-    base_dir: str = field(default="", compare=False)
-    warnings: tuple[Problem, ...] = field(default=(), compare=False)
-
 
 # --------------------------------------------------------------------------------------------
 # Reading files (the text and its syntax: case_reading.py)
@@ -173,7 +70,8 @@ def load_case(path: str | os.PathLike[str], *, defaults: CaseDefaults | None = N
     if defaults is not None:
         data = defaults.apply(data)
     try:
-        return case_from_data(data, source=name, base_dir=str(p.parent))
+        return case_from_data(data, source=name, base_dir=str(p.parent),
+                              evidence_files=files_beside(str(p.parent)))
     except CaseError as err:
         if as_json:
             raise
@@ -193,9 +91,16 @@ def load_case(path: str | os.PathLike[str], *, defaults: CaseDefaults | None = N
 MAX_TEXT = 200_000
 
 
+#: Says why an evidence ``file:`` cannot be used ("" when it can). Validation itself never
+#: touches the file system: the caller that knows where files are passes one of these
+#: (``files_beside`` for a case file on disk), and a web upload, which has no files, passes none.
+EvidenceFiles = Callable[[str], str]
+
+
 @dataclass
 class _Validator:
     base_dir: str
+    evidence_files: EvidenceFiles | None = None
     #: The first ``MAX_PROBLEMS`` problems found; ``found`` counts them all.
     problems: list[tuple[PathParts, str, str]] = field(default_factory=list)
     found: int = 0
@@ -445,12 +350,15 @@ def _did_you_mean(word: str, options: Sequence[str]) -> str:
     return f' Did you mean "{match[0]}"?' if match else ""
 
 
-def case_from_data(data: Any, *, source: str = "", base_dir: str = ".") -> Case:
+def case_from_data(data: Any, *, source: str = "", base_dir: str = ".",
+                   evidence_files: EvidenceFiles | None = None) -> Case:
     """Validate plain data (as parsed from a case file) and build a ``Case``.
 
-    Raises ``CaseError`` with every problem found; problems carry field paths but no lines.
+    ``evidence_files`` checks each evidence ``file:`` (see ``EvidenceFiles``); without it the
+    names are taken as given. Raises ``CaseError`` with every problem found; problems carry
+    field paths but no lines.
     """
-    v = _Validator(base_dir=base_dir)
+    v = _Validator(base_dir=base_dir, evidence_files=evidence_files)
     if not isinstance(data, dict):
         raise CaseError(
             [Problem(f"a case file is a set of fields such as sender: and children:, not "
@@ -477,18 +385,6 @@ def case_from_data(data: Any, *, source: str = "", base_dir: str = ".") -> Case:
                            else None, core["recipient"]["organisation"],
                            core["recipient"]["address"], file=source)
     return _build_case(core, grounds, nation, source=source, base_dir=base_dir)
-
-
-def format_path(parts: PathParts) -> str:
-    """``("evidence", 1, "date")`` → ``evidence[2].date`` (items counted from 1)."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            part = shorten(part)  # a field name as typed may be of any length
-            out += f".{part}" if out else part
-    return out
 
 
 def _validate_grounds(v: _Validator, raw: Any, registry: tuple[Ground, ...]) -> dict[str, Any]:
@@ -546,6 +442,11 @@ def evidence_file_problem(base_dir: str, file: str) -> str:
             "Check the spelling, or leave file out.")
 
 
+def files_beside(base_dir: str) -> EvidenceFiles:
+    """Evidence files checked on disk, relative to ``base_dir`` (the case file's folder)."""
+    return functools.partial(evidence_file_problem, base_dir)
+
+
 def check_value(spec: Field, raw: Any, *, path: PathParts = (),
                 base_dir: str = ".") -> tuple[Any, list[Problem]]:
     """Check one value against its field description, as a case file's value would be.
@@ -573,14 +474,14 @@ def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
                   f"id: E{len(evidence) + 1}")
         else:
             ids[item["id"]] = i
-        if item["file"]:
-            missing = evidence_file_problem(v.base_dir, item["file"])
+        if item["file"] and v.evidence_files is not None:
+            missing = v.evidence_files(item["file"])
             if missing:
                 v.add(("evidence", i, "file"), missing, "file: evidence/2026-04-03-email.txt")
     children = [c["name"] for c in core["children"] if c["name"]]
     by_id = {g.id: g for g in registry}
     for gid, data in grounds.items():
-        for parts, spec, value in _walk(by_id[gid].fields, data, ("grounds", gid)):
+        for parts, spec, value in walk_fields(by_id[gid].fields, data, ("grounds", gid)):
             if spec.kind == "evidence":
                 for j, ref in enumerate(value):
                     if ref not in ids:
@@ -591,40 +492,6 @@ def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
                 # The children's names are not repeated: messages must not carry personal data.
                 v.add(parts, "this is not the name of one of the children in this case. Write "
                       "it exactly as it is written under children:.", spec.example)
-
-
-def _walk(specs: Sequence[Field], data: Mapping[str, Any],
-          parts: PathParts) -> Iterator[tuple[PathParts, Field, Any]]:
-    """Every present value under ``data`` with its path and field description."""
-    for spec in specs:
-        value = data.get(spec.name)
-        if value is None or value == ():
-            continue
-        here = (*parts, spec.name)
-        if spec.kind == "record":
-            yield from _walk(spec.fields, value, here)
-        elif spec.kind == "records":
-            for i, item in enumerate(value):
-                yield from _walk(spec.fields, item, (*here, i))
-        else:
-            yield here, spec, value
-
-
-def iter_user_text(case: Case) -> Iterator[tuple[str, str]]:
-    """Every piece of free text the user wrote in a case, as (field path, text).
-
-    Names and addresses are left out: the tone checker reads what the user says, not who they are.
-    """
-    by_id = {g.id: g for g in load_grounds()}
-    for gid, data in case.grounds.items():
-        for parts, spec, value in _walk(by_id[gid].fields, data, ("grounds", gid)):
-            if spec.kind == "text":
-                yield format_path(parts), value
-    for i, ev in enumerate(case.evidence):
-        yield format_path(("evidence", i, "description")), ev.description
-    for i, st in enumerate(case.supporting_statements):
-        if st.summary:
-            yield format_path(("supporting_statements", i, "summary")), st.summary
 
 
 def _build_case(core: dict[str, Any], grounds: dict[str, Any], nation: CaseNation, *,

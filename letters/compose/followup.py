@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from letters.case.grounds import read_shared_data
-from letters.case.validate import Case, load_case
+from letters.case.model import Case
+from letters.case.validate import load_case
 from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import language

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from letters.case.grounds import Ground, get_ground
+from letters.case.model import Case, Evidence, SupportingStatement
 from letters.case.schema import Field
-from letters.case.validate import Case, Evidence, SupportingStatement
+from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import language
 from letters.dates import add_working_days
@@ -156,3 +157,19 @@ def _cited(fields: Sequence[Field], data: dict[str, Any]) -> Iterator[str]:
 
 def _dedupe(items: Iterator[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def make_letter(case: Case, *, today: dt.date | None = None,
+                template_dirs: Sequence[str] = (), code: str = DEFAULT_LANGUAGE) -> Rendered:
+    """Compose the letter for ``case`` in the language ``code`` and put it into words."""
+    from letters.templating.environment import render_markdown
+
+    letter = compose_letter(case, today=today, code=code)
+    names = [c.name for c in case.children]
+    return Rendered(
+        kind=document_kind("request"),
+        markdown=render_markdown(letter, template_dirs=template_dirs),
+        title=language(code).subject("request", names, case.case_reference),
+        language=code, document=letter, warnings=letter.warnings,
+        who=names[0] if names else "", date=letter.date, author=case.sender.name,
+    )

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from letters.case.model import clean_text
 from letters.case.typed_dates import read_date
-from letters.case.validate import check_value, clean_text, evidence_file_problem
+from letters.case.validate import check_value, evidence_file_problem
 from letters.case.writing import prune_empty
 from letters.dates import long_date
 from letters.errors import Problem

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from letters.case.grounds import Ground, load_grounds
+from letters.case.model import format_path
 from letters.case.schema import Field
-from letters.case.validate import check_value, evidence_file_problem, format_path
+from letters.case.validate import check_value, evidence_file_problem
 from letters.errors import GroundDefinitionError, Problem
 from letters.interview.answers import answer_text
 from letters.interview.casedata import (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from letters.case.grounds import read_shared_data
-from letters.case.validate import format_path
+from letters.case.model import format_path
 from letters.errors import GroundDefinitionError
 
 PathParts = tuple[str | int, ...]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from letters.case.validate import clean_text
+from letters.case.model import clean_text
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from letters.errors import RegisterError
 from letters.register.problems import RowReader, primary_code, sqlite_problem
 
 if TYPE_CHECKING:
-    from letters.case.validate import Case
+    from letters.case.model import Case
 
 #: ``PRAGMA application_id``: marks an SQLite file as a swletter register ("SWLR").
 APPLICATION_ID = 0x53574C52

@@ -28,7 +28,7 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from letters.case.validate import Case
+from letters.case.model import Case
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import Language, language, surname
 from letters.compose.request import Letter

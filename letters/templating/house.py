@@ -32,8 +32,9 @@ import jinja2
 from jinja2 import nodes
 
 from letters.case.grounds import load_grounds
+from letters.case.model import Case
 from letters.case.schema import CASE_FIELDS, Field
-from letters.case.validate import Case, case_from_data, parse_case_text
+from letters.case.validate import case_from_data, parse_case_text
 from letters.compose.documents import document_kind
 from letters.compose.request import compose_letter
 from letters.errors import CaseError, ConfigError, LettersError, OutputError, Problem, TemplateError
