@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import time
 
-from letters.advice.tone import check_text, reading_scores, word_lists
+from letters.advice.readability import reading_scores
+from letters.advice.tone import check_text
+from letters.advice.wordlists import word_lists
 
 ANSWERS = [
     "Since April my emails and calls about contact arrangements have mostly gone unanswered.",

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from letters.advice.tone import Finding, check_case, check_letter_text, faults
+from letters.advice.findings import Finding, faults
+from letters.advice.readability import check_letter_text
+from letters.advice.review import check_case
 from letters.case.model import Case
 from letters.case.validate import case_from_data, load_case
 from letters.compose.documents import Rendered
@@ -161,4 +163,7 @@ def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
     """The advice on a rendered letter: the case's own words, the letter's warnings, and (with
     ``whole_letter``) the finished letter's reading scores."""
     findings = check_case(rendered.document.case, rendered.warnings)
-    return findings + check_letter_text(rendered.markdown) if whole_letter else findings
+    if not whole_letter:
+        return findings
+    letter = rendered.document
+    return findings + check_letter_text(rendered.markdown, letter.salutation, letter.sign_off)

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.advice.tone import check_case
+from letters.advice.review import check_case
 from letters.case.model import Case, Child, Evidence, Recipient, Sender, SocialWorker
 from letters.case.validate import (
     MAX_CASE_BYTES,

@@ -69,3 +69,19 @@ def test_readme_sample_letter_is_the_real_output() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     golden = (ROOT / "tests" / "golden" / "case-minimal.md").read_text(encoding="utf-8")
     assert "```markdown\n" + golden + "```" in readme
+
+
+def test_no_ground_id_is_written_into_python() -> None:
+    # A ground is data (grounds/<id>.toml) and wording (templates/): code that needs to know
+    # what a field holds asks for its role, so a ground can be renamed or added without Python.
+    from letters.case.grounds import load_grounds
+    from letters.compose.documents import document_kinds
+
+    # ("complaint" is a ground and a kind of follow-up letter too; the kinds are named freely.)
+    ids = [g.id for g in load_grounds() if g.id not in document_kinds()]
+    found = []
+    for path in (ROOT / "letters").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(ROOT)}: {gid}" for gid in ids
+                  if f'"{gid}"' in text or f"'{gid}'" in text]
+    assert found == []

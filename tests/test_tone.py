@@ -18,21 +18,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import main
-from letters.advice import tone
-from letters.advice.tone import (
+from letters.advice import readability, tone
+from letters.advice.findings import TONE_CATEGORIES, Finding
+from letters.advice.readability import (
     MAX_GRADE,
     MAX_SENTENCE_WORDS,
     MIN_READING_EASE,
-    Finding,
-    check_case,
     check_letter_text,
-    check_text,
     letter_prose,
-    parse_word_lists,
     reading_scores,
     sentences,
     word_count,
 )
+from letters.advice.review import check_case
+from letters.advice.tone import check_text
+from letters.advice.wordlists import parse_word_lists
 from letters.case.grounds import read_shared_data
 from letters.case.validate import case_from_data, load_case
 from letters.compose.request import compose_letter, make_letter
@@ -268,7 +268,7 @@ def test_hard_text_gets_a_readability_warning() -> None:
             "considerations disproportionately. Nevertheless, institutional communication "
             "deteriorated considerably, notwithstanding repeated representations concerning "
             "documentation.")
-    assert word_count(hard) >= tone.MIN_WORDS_FOR_SCORES
+    assert word_count(hard) >= readability.MIN_WORDS_FOR_SCORES
     ease, grade = reading_scores(hard)
     assert ease < MIN_READING_EASE and grade > MAX_GRADE
     categories = [f.category for f in _warnings(check_text(hard))]
@@ -297,7 +297,8 @@ def test_feelings_are_not_passive_voice() -> None:
 @pytest.mark.parametrize("example", ["case-full.yaml", "case-minimal.yaml"])
 def test_our_templates_read_within_the_thresholds(shared_examples: Path, example: str) -> None:
     rendered = make_letter(load_case(shared_examples / example), today=TODAY)
-    prose = letter_prose(rendered.markdown)
+    letter = rendered.document
+    prose = letter_prose(rendered.markdown, letter.salutation, letter.sign_off)
     assert prose.startswith("I am writing")
     assert "Yours" not in prose and "Enclosure" not in prose and "##" not in prose
     ease, grade = reading_scores(prose)
@@ -305,7 +306,7 @@ def test_our_templates_read_within_the_thresholds(shared_examples: Path, example
     assert grade <= MAX_GRADE, grade
     too_long = [s for s in sentences(prose) if word_count(s) > MAX_SENTENCE_WORDS]
     assert too_long == []
-    assert check_letter_text(rendered.markdown) == []
+    assert check_letter_text(rendered.markdown, letter.salutation, letter.sign_off) == []
     # The templates' own words are civil: nothing in the finished letter is flagged.
     assert _warnings(check_text(prose)) == []
 
@@ -314,7 +315,8 @@ def test_a_letter_full_of_hard_text_is_flagged_as_a_whole() -> None:
     markdown = ("Dear Ms Patel\n\n" + "Notwithstanding considerable organisational "
                 "inconsistencies, departmental representatives consistently prioritised "
                 "bureaucratic considerations. " * 6 + "\n\nYours sincerely\n")
-    (finding,) = [f for f in check_letter_text(markdown) if f.category == "readability"]
+    found = check_letter_text(markdown, "Dear Ms Patel", "Yours sincerely")
+    (finding,) = [f for f in found if f.category == "readability"]
     assert finding.path == "letter"
     assert finding.severity == "warning"
 
@@ -576,7 +578,7 @@ def test_hostile_corpus_has_no_misses() -> None:
     missed = [s for s in HOSTILE if not _warnings(check_text(s))]
     assert missed == [], f"{len(missed)} of {len(HOSTILE)} hostile sentences missed"
     tone_categories = {f.category for s in HOSTILE for f in check_text(s)}
-    assert set(tone.TONE_CATEGORIES) <= tone_categories
+    assert set(TONE_CATEGORIES) <= tone_categories
 
 
 def test_check_text_is_pure() -> None:

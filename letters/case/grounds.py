@@ -100,3 +100,8 @@ def get_ground(ground_id: str) -> Ground:
 def read_shared_data(name: str) -> str:
     """Text of a shared data file in ``grounds/`` (such as ``_tone.toml``)."""
     return resources.files("letters.grounds").joinpath(name).read_text(encoding="utf-8")
+
+
+def fields_with_role(role: str) -> tuple[tuple[Ground, Field], ...]:
+    """Every ground field that holds ``role`` (see ``Field.role``), with its ground."""
+    return tuple((g, f) for g in load_grounds() for f in g.fields if f.role == role)

@@ -49,6 +49,10 @@ class Field:
     maximum: int | None = None
     default: Any = None
     min_items: int = 0
+    #: What the field holds, for code that needs it without naming a ground: ``child_views``
+    #: (a child's own words, which the supporting statement quotes and the tone checker only
+    #: notes) or ``person_name`` (a name the tone checker must not take for a hostile word).
+    role: str = ""
 
     def sub(self, name: str) -> Field | None:
         """The sub-field called ``name``, or None."""
@@ -78,6 +82,7 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         "minimum",
         "maximum",
         "min_items",
+        "role",
     }
     unknown = set(data) - known
     if unknown:
@@ -104,7 +109,9 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         sort_by=str(data.get("sort_by", "")),
         minimum=data.get("minimum"),
         maximum=data.get("maximum"),
-        min_items=int(data.get("min_items", int(kind == "records" and bool(data.get("required"))))),
+        min_items=int(data.get("min_items",
+                               int(kind == "records" and bool(data.get("required"))))),
+        role=str(data.get("role", "")),
     )
 
 

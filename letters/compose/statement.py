@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from letters.case.grounds import fields_with_role
 from letters.case.model import Case, SupportingStatement
 from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
@@ -75,12 +76,30 @@ def choose_statement(case: Case, by: str | None = None) -> tuple[int, Supporting
     )
 
 
+def _views_ground(case: Case) -> tuple[dict[str, Any], str, str]:
+    """The ground holding the child's own views (the one whose field has the role
+    ``child_views``) as raised in the case, that field's name, and the name of its field saying
+    which child; empty when the case raises no such ground."""
+    for ground, spec in fields_with_role("child_views"):
+        if ground.id in case.grounds:
+            which = next((f.name for f in ground.fields if f.kind == "child"), "")
+            return case.grounds[ground.id] or {}, spec.name, which
+    return {}, "", ""
+
+
+def _letter_views(case: Case) -> str | None:
+    """The child's views as the family's letter gives them, if it does."""
+    data, name, _ = _views_ground(case)
+    return data.get(name) if name else None
+
+
 def _about_child(case: Case, lang: Language) -> tuple[list[str], str, bool]:
     """The children the statement is about (full names, first names joined, whether several):
-    the child-not-engaging ground's child, or else every child in the case."""
-    views = case.grounds.get("child_not_engaging") or {}
-    if views.get("child"):
-        return [views["child"]], first_name(views["child"]), False
+    the child the views are about, or else every child in the case."""
+    data, _, which = _views_ground(case)
+    child = data.get(which) if which else None
+    if child:
+        return [child], first_name(child), False
     names = [c.name for c in case.children]
     return names, lang.join([first_name(n) for n in names]), len(names) > 1
 
@@ -92,7 +111,7 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
     index, st = choose_statement(case, by)
     lang = language(code)
     children, child_first, several = _about_child(case, lang)
-    letter_views = (case.grounds.get("child_not_engaging") or {}).get("views")
+    letter_views = _letter_views(case)
     missing = list(_missing(st, child_first, bool(letter_views), several=several))
     views_from_letter = not st.child_views and bool(letter_views)
     recipient = case.recipient
@@ -162,7 +181,7 @@ def statement_todo(case: Case) -> list[tuple[int, SupportingStatement, tuple[Mis
     leaves a marked blank for them anyway.
     """
     _, child, several = _about_child(case, language(DEFAULT_LANGUAGE))
-    has_views = bool((case.grounds.get("child_not_engaging") or {}).get("views"))
+    has_views = bool(_letter_views(case))
     out = []
     for i, st in enumerate(case.supporting_statements):
         parts = tuple(p for p in _missing(st, child, has_views, several=several)

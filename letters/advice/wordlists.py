@@ -1,0 +1,143 @@
+"""The tone checker's word lists, read from ``grounds/_tone.toml`` once per process.
+
+Each category (insults, claims about motive, threats, profanity, absolutes, shouting) has its
+phrases and patterns, the message that says why they hurt a request, and a civil suggestion.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from letters.advice.findings import TONE_CATEGORIES
+from letters.case.grounds import read_shared_data
+from letters.errors import GroundDefinitionError
+
+#: The word-list file in ``grounds/``.
+WORD_LIST_FILE = "_tone.toml"
+
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    label: str
+    why: str
+    suggestion: str
+    pattern: re.Pattern[str] | None
+    allow: re.Pattern[str] | None
+    alternatives: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class WordLists:
+    tone: tuple[Category, ...]
+    shouting: Mapping[str, Any]
+    acronyms: frozenset[str]
+    short_words: frozenset[str]
+    child_words: Mapping[str, str]
+    quoted: Mapping[str, str]
+    serious: re.Pattern[str] | None
+    jargon: tuple[tuple[re.Pattern[str], str], ...]
+
+
+def _phrase_regex(phrase: str) -> str:
+    """A listed word or phrase as a regular expression: words whole, any spacing between them,
+    and a trailing "*" on a word for any ending."""
+    parts = []
+    for word in phrase.lower().split():
+        if word.endswith("*") and len(word) > 1:
+            parts.append(re.escape(word[:-1]) + r"\w*")
+        else:
+            parts.append(re.escape(word))
+    return r"\s+".join(parts)
+
+
+def _alternation(phrases: Iterable[str], patterns: Iterable[str] = ()) -> re.Pattern[str] | None:
+    items = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
+    regexes = [_phrase_regex(p) for p in items] + list(patterns)
+    if not regexes:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(regexes) + r")(?!\w)", re.IGNORECASE)
+
+
+def _strings(data: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise GroundDefinitionError(f"grounds/{WORD_LIST_FILE}: [{where}] {key} must be a list "
+                                    'of words in quotes, such as words = ["liar", "useless"]')
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise GroundDefinitionError(f"grounds/{WORD_LIST_FILE}: [{where}] needs {key}, such as "
+                                    f'{key} = "…"')
+    return value.strip()
+
+
+def parse_word_lists(text: str) -> WordLists:
+    """Read the word lists from the text of ``_tone.toml``.
+
+    Raises ``GroundDefinitionError`` naming the section when the file is malformed, so a charity
+    that extends the lists sees what to fix.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise GroundDefinitionError(f"grounds/{WORD_LIST_FILE} is not valid TOML: {err}") from err
+    for needed in (*TONE_CATEGORIES, "child_words", "quoted"):
+        if not isinstance(data.get(needed), dict):
+            raise GroundDefinitionError(f"grounds/{WORD_LIST_FILE} needs a [{needed}] section")
+    categories = []
+    for name in TONE_CATEGORIES:
+        section = data[name]
+        alternatives = section.get("alternatives", {})
+        if not isinstance(alternatives, dict):
+            raise GroundDefinitionError(f"grounds/{WORD_LIST_FILE}: [{name}.alternatives] must "
+                                        'map a word to a suggestion, such as liar = "…"')
+        try:
+            pattern = _alternation(_strings(section, "words", name),
+                                   _strings(section, "patterns", name))
+        except re.error as err:
+            raise GroundDefinitionError(f"grounds/{WORD_LIST_FILE}: [{name}] patterns has an "
+                                        f"invalid regular expression: {err}") from err
+        categories.append(Category(
+            name=name,
+            label=_text(section, "label", name),
+            why=_text(section, "why", name),
+            suggestion=_text(section, "suggestion", name),
+            pattern=pattern,
+            allow=_alternation(_strings(section, "allow", name)),
+            alternatives={" ".join(k.lower().split()): str(v) for k, v in alternatives.items()},
+        ))
+    shouting = data["shouting"]
+    jargon = data.get("jargon", {})
+    if not isinstance(jargon, dict):
+        raise GroundDefinitionError(f"grounds/{WORD_LIST_FILE}: [jargon] must map a word to a "
+                                    'plainer one, such as utilise = "use"')
+    return WordLists(
+        tone=tuple(categories),
+        shouting=shouting,
+        acronyms=frozenset(_strings(shouting, "acronyms", "shouting")),
+        short_words=frozenset(w.upper() for w in _strings(shouting, "short_words", "shouting")),
+        child_words={k: _text(data["child_words"], k, "child_words")
+                     for k in ("label", "why", "suggestion")},
+        quoted={k: _text(data["quoted"], k, "quoted") for k in ("label", "why", "suggestion")},
+        serious=_alternation(_strings(data.get("serious_claims", {}), "words", "serious_claims")),
+        jargon=tuple(
+            (re.compile(r"(?<!\w)" + _phrase_regex(word) + r"(?!\w)", re.IGNORECASE), str(plain))
+            for word, plain in jargon.items()
+        ),
+    )
+
+
+@functools.cache
+def word_lists() -> WordLists:
+    """The word lists shipped in ``grounds/_tone.toml``, read once per process."""
+    return parse_word_lists(read_shared_data(WORD_LIST_FILE))
