@@ -137,7 +137,7 @@ def test_a_letter_without_the_writers_relationship_is_flagged(minimal_case: Path
 )
 def test_user_sentences_end_with_their_citation(text: str, ids: list[str], expected: str) -> None:
     from letters.compose.language import language
-    from letters.templating.environment import with_citation
+    from letters.templating.helpers import with_citation
 
     assert with_citation(text, language("en").enclosure_label([1] if ids else [])) == expected
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import letters.writers.docx as docx_writer
-from letters.templating.environment import escape_markdown
+from letters.templating.helpers import escape_markdown
 from letters.writers.docx import default_base, markdown_to_body
 from letters.writers.fastmd import fast_tokens
 

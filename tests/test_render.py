@@ -12,7 +12,7 @@ import pytest
 
 from letters.case.validate import load_case
 from letters.compose.request import make_letter
-from letters.templating.environment import escape_markdown
+from letters.templating.helpers import escape_markdown
 
 from .conftest import MINIMAL, TODAY, write_case
 

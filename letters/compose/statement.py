@@ -22,7 +22,8 @@ from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import Language, language
 from letters.errors import CaseError, LettersError, Problem
-from letters.templating.environment import first_name, render_template
+from letters.templating.environment import render_template
+from letters.templating.helpers import first_name
 
 
 class StatementChoiceError(LettersError):

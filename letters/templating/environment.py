@@ -14,15 +14,10 @@ a blank in a letter.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import os
-import re
-import sys
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from types import TracebackType
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jinja2
@@ -30,55 +25,33 @@ from jinja2.exceptions import SecurityError
 
 from letters.case.model import Case
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
-from letters.compose.language import Language, language, surname
+from letters.compose.language import Language, language
 from letters.compose.request import Letter
 from letters.errors import TemplateError
 from letters.templating import worker as template_worker
 from letters.templating.cache import TemplateCache
+from letters.templating.explain import (
+    display_name,
+    explain_undefined,
+    printed_on_line,
+    template_location,
+)
+from letters.templating.helpers import (
+    Cite,
+    Cited,
+    Markdown,
+    escape_markdown,
+    first_name,
+    formal_name,
+    lines,
+    sentence,
+    short_name,
+)
 from letters.templating.loader import FolderLoader
 from letters.templating.sandbox import LetterSandbox, TemplateRefusal
 
 #: The letter skeleton; it includes one template per ground.
 LETTER_TEMPLATE = "change_request.md.j2"
-
-
-class Markdown(str):
-    """Text that is already Markdown and must not be escaped again."""
-
-    __slots__ = ()
-
-
-# Characters both CommonMark and Python-Markdown accept backslash escapes for.
-# A translation table rather than a regex substitution: a field of 20,000 "*" escapes in
-# milliseconds instead of seconds.
-_ALWAYS = str.maketrans({c: "\\" + c for c in "\\`*_[]"} | {"<": "&lt;"})
-# "&" only matters where it would start an entity such as &amp; or &#42;.
-_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-# What only matters at the start of a line: headings, quotes, list markers, setext underlines.
-_LINE_START = re.compile(r"^(?:([#>+\-])|(=)|(\d+)([.)]))")
-# Any character the two steps above could change.
-_SPECIAL = re.compile(r"[\\`*_\[\]<&]")
-
-
-def escape_markdown(text: str) -> str:
-    """Escape user text so any Markdown reader shows exactly the characters typed.
-
-    ``text`` is expected to be one line (``clean_text`` folds line breaks).
-    """
-    if _SPECIAL.search(text) is None and _LINE_START.match(text) is None:
-        return text  # most names and sentences: a third of the time of escaping them
-    text = _ENTITY.sub("&amp;", text)
-    text = text.translate(_ALWAYS)
-    match = _LINE_START.match(text)
-    if match:
-        if match.group(1):
-            text = "\\" + text
-        elif match.group(2):
-            text = "&#61;" + text[1:]
-        else:
-            digits = match.group(3)
-            text = f"{digits}\\{text[len(digits):]}"
-    return text
 
 
 def _finalizer(lang: Language) -> Callable[[Any], str]:
@@ -112,75 +85,6 @@ def _finalizer(lang: Language) -> Callable[[Any], str]:
 
 class TemplateValueError(Exception):
     """A template printed something that has no place in a letter (None, a list, a record)."""
-
-
-# --------------------------------------------------------------------------------------------
-# Helpers the templates call. Each returns Markdown built from escaped parts.
-
-
-def first_name(name: str) -> str:
-    """The first word of a name: "Sam Doe" → "Sam"."""
-    return name.split()[0] if name.split() else name
-
-
-_SENTENCE_END = re.compile(r"""(?:[.!?…]|[.!?…]["'”’)\]])$""")
-
-
-def sentence(text: str) -> str:
-    """Text that ends as a sentence: a full stop is added unless it already ends with . ! ? or
-    … (perhaps inside a closing quote or bracket)."""
-    return text if _SENTENCE_END.search(text) else text + "."
-
-
-def with_citation(text: str, label: str) -> Markdown:
-    """User text as a sentence, its enclosure label placed before the closing full stop:
-    "… without my being told (Enclosures 1 and 2)." The user's words are otherwise untouched.
-    """
-    if not label:
-        return Markdown(escape_markdown(sentence(text)))
-    if text.endswith(".") and not text.endswith(".."):
-        return Markdown(escape_markdown(text[:-1]) + label + ".")
-    return Markdown(escape_markdown(text) + label + ".")
-
-
-def lines(items: Iterable[str | None]) -> Markdown:
-    """A block of lines (an address) joined with Markdown hard line breaks."""
-    return Markdown("  \n".join(escape_markdown(i) for i in items if i))
-
-
-def formal_name(title: str | None, name: str) -> str:
-    """"Mr John Smith" when there is a title, else "John Smith"."""
-    return f"{title} {name}" if title else name
-
-
-def short_name(title: str | None, name: str) -> str:
-    """"Mr Smith" when there is a title, else the full name."""
-    return f"{title} {surname(name)}" if title else name
-
-
-# Callable objects rather than closures: a letter's variables are sent to the process that runs
-# a charity's templates, and only objects with a name at module level can be sent.
-class _Cite:
-    """" (Enclosure 2)" or " (Enclosures 2 and 3)"; empty when nothing is cited."""
-
-    def __init__(self, letter: Letter, lang: Language) -> None:
-        self._lang = lang
-        self._numbers = {e.evidence.id: e.number for e in letter.enclosures
-                         if e.evidence is not None}
-
-    def __call__(self, ids: Sequence[str] | str) -> Markdown:
-        refs = [ids] if isinstance(ids, str) else list(ids)
-        return Markdown(self._lang.enclosure_label(sorted(self._numbers[r] for r in refs)))
-
-
-class _Cited:
-    """The user's sentence with its enclosures cited before the full stop."""
-
-    def __init__(self, cite: Callable[[Sequence[str]], Markdown]) -> None:
-        self._cite = cite
-
-    def __call__(self, text: str, ids: Sequence[str] | str = ()) -> Markdown:
-        return with_citation(text, self._cite(ids))
 
 
 class _LanguageLoader(jinja2.BaseLoader):
@@ -280,7 +184,7 @@ def case_context(case: Case, lang: Language, kind: str) -> dict[str, Any]:
 def template_context(letter: Letter) -> dict[str, Any]:
     """Every variable the letter templates receive."""
     lang = language(letter.language)
-    cite = _Cite(letter, lang)
+    cite = Cite(letter, lang)
     return {
         **case_context(letter.case, lang, "request"),
         "letter": letter,
@@ -288,7 +192,7 @@ def template_context(letter: Letter) -> dict[str, Any]:
         "sections": letter.grounds,
         "enclosures": letter.enclosures,
         "cite": cite,
-        "cited": _Cited(cite),
+        "cited": Cited(cite),
     }
 
 
@@ -341,7 +245,7 @@ def _generate(template: jinja2.Template, context: dict[str, Any], max_chars: int
     for part in template.generate(context):
         size += len(part)
         if size > max_chars:
-            where = _display_name(template.filename or template.name or "", template_dirs)
+            where = display_name(template.filename or template.name or "", template_dirs)
             raise template_worker.TemplateLimitError(template_worker.limit_message("output",
                                                                                    where))
         parts.append(part)
@@ -356,14 +260,14 @@ def _render(name: str, context: dict[str, Any], template_dirs: Sequence[str],
         text = template.render(context) if max_chars is None \
             else _generate(template, context, max_chars, template_dirs)
     except jinja2.TemplateSyntaxError as err:
-        where = _display_name(err.filename or err.name or name, template_dirs)
+        where = display_name(err.filename or err.name or name, template_dirs)
         raise TemplateError(
             f"{where}, line {err.lineno}: {(err.message or 'syntax error').rstrip('.')}. "
             "Check the {{ }} and {% %} tags around it: each {% if %} and {% for %} needs its "
             "{% endif %} or {% endfor %}."
         ) from err
     except jinja2.TemplateNotFound as err:
-        where = _template_location(err.__traceback__, template_dirs)
+        where = template_location(err.__traceback__, template_dirs)
         if not where:
             raise TemplateError(f"template {err.name!r} was not found.") from err
         raise TemplateError(
@@ -372,165 +276,41 @@ def _render(name: str, context: dict[str, Any], template_dirs: Sequence[str],
             "they cannot import Python modules or read other files."
         ) from err
     except TemplateRefusal as err:
-        where = _template_location(err.__traceback__, template_dirs) or name
+        where = template_location(err.__traceback__, template_dirs) or name
         raise TemplateError(
             f"{where}: {err}: a letter never needs so much, and it could use up the computer's "
             "memory or time. Use a smaller number."
         ) from err
     except RecursionError as err:
-        where = _template_location(err.__traceback__, template_dirs) or name
+        where = template_location(err.__traceback__, template_dirs) or name
         raise TemplateError(
             f"{where}: the template calls itself (through a macro or an include) too many times "
             "over. Make sure each macro that calls itself stops."
         ) from err
     except SecurityError as err:
-        where = _template_location(err.__traceback__, template_dirs) or name
+        where = template_location(err.__traceback__, template_dirs) or name
         raise TemplateError(
             f"{where}: the template tried to reach into Python ({str(err).rstrip('.')}), which "
             "templates may not do; nothing was run. Templates can use only the letter's "
             "variables, helpers and filters listed in the templates README."
         ) from err
     except jinja2.UndefinedError as err:
-        where = _template_location(err.__traceback__, template_dirs) or name
+        where = template_location(err.__traceback__, template_dirs) or name
         known = [*context, *env.globals]
-        raise TemplateError(f"{where}: {_explain_undefined(err.message or '', known)}") from err
+        raise TemplateError(f"{where}: {explain_undefined(err.message or '', known)}") from err
     except TemplateValueError as err:
-        where = _template_location(err.__traceback__, template_dirs) or name
+        where = template_location(err.__traceback__, template_dirs) or name
         raise TemplateError(
-            f"{where}: {err}{_printed_on_line(err.__traceback__, env)}") from err
+            f"{where}: {err}{printed_on_line(err.__traceback__, env)}") from err
     except (ArithmeticError, LookupError, TypeError, ValueError) as err:
         # Only a template can cause these here (``{{ 1/0 }}``, ``{{ list[99] }}``); our own
         # code's bugs surface in tests. Name the line so the template's author can fix it.
-        where = _template_location(err.__traceback__, template_dirs) or name
+        where = template_location(err.__traceback__, template_dirs) or name
         raise TemplateError(
             f"{where}: the template's expression failed ({type(err).__name__}: {err}). "
             "Check the calculation or the item it asks for."
         ) from err
     return _tidy(text)
-
-
-def _display_name(filename: str, template_dirs: Sequence[str]) -> str:
-    """The user's own template as its path; one of ours by its name alone."""
-    for folder in template_dirs:
-        if filename.startswith(os.fspath(folder)):
-            return filename
-    return filename.replace(os.sep, "/").rsplit("/", 1)[-1]
-
-
-def _template_location(tb: TracebackType | None, template_dirs: Sequence[str] = ()) -> str:
-    """"change_request.md.j2, line 12" from the innermost template frame in a traceback."""
-    found = ""
-    while tb is not None:
-        frame = tb.tb_frame
-        # Jinja2 rewrites tracebacks so template lines appear as frames of their own.
-        if "__jinja_exception__" in frame.f_globals or frame.f_code.co_filename.endswith(".j2"):
-            found = f"{_display_name(frame.f_code.co_filename, template_dirs)}, line {tb.tb_lineno}"
-        tb = tb.tb_next
-    return found
-
-
-_PRINTED = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}")
-
-
-def _printed_on_line(tb: TracebackType | None, env: jinja2.Environment) -> str:
-    """" The line prints: {{ recipient.email }}." so the author sees which value it was."""
-    where: tuple[str, int] | None = None
-    while tb is not None:
-        if "__jinja_exception__" in tb.tb_frame.f_globals:
-            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
-    if where is None:
-        return ""
-    try:
-        source = _source_of(where[0], env).splitlines()
-    except (OSError, UnicodeDecodeError):
-        return ""
-    if not 0 < where[1] <= len(source):
-        return ""
-    printed = _PRINTED.findall(source[where[1] - 1])
-    if not printed:
-        return ""
-    return " The line prints: " + ", ".join(f"{{{{ {p} }}}}" for p in printed) + "."
-
-
-def _source_of(filename: str, env: jinja2.Environment) -> str:
-    """A template's text by its file name: a user's as their folder's loader read it (their
-    file is never opened twice), swletter's own from the package."""
-    loader = env.loader
-    for each in loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]:
-        if isinstance(each, FolderLoader):
-            source = each.source_of(filename)
-            if source is not None:
-                return source
-            if filename.startswith(each.folder):
-                return ""
-    return Path(filename).read_text(encoding="utf-8")
-
-
-_NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']*)'$")
-_NOT_DEFINED = re.compile(r"^'([^']*)' is undefined$")
-
-
-def _explain_undefined(message: str, known: Sequence[str]) -> str:
-    """Jinja2's "'letters.case.validate.Sender object' has no attribute 'nmae'" in a letter-writer's
-    words, with the nearest right name."""
-    match = _NOT_DEFINED.match(message)
-    if match:
-        name = match.group(1)
-        return (f'there is no variable "{name}".{_nearest(name, known)} The variables are listed '
-                "in the templates README (swletter templates export).")
-    match = _NO_ATTRIBUTE.match(message)
-    if match:
-        kind, attr = match.groups()
-        if kind == "dict":
-            return (f'there is no "{attr}" here.{_nearest(attr, _ground_words())} If it is a '
-                    "ground or a field a case may leave out, test it first, as in "
-                    f'{{% if "{attr}" in grounds %}} or {{% if g.reference %}}.')
-        fields = _fields_of(kind)
-        return (f'a {kind} has no "{attr}".{_nearest(attr, fields)}'
-                + (f" Its fields are: {', '.join(fields)}." if fields else ""))
-    return f"{message}. Check the spelling against the templates README."
-
-
-def _nearest(word: str, options: Iterable[str]) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(word, [o for o in options if o != word], n=1, cutoff=0.6)
-    return f' Did you mean "{match[0]}"?' if match else ""
-
-
-def _ground_words() -> list[str]:
-    """Ground ids and their field names: the keys of ``grounds`` and of ``g``."""
-    from letters.case.grounds import load_grounds
-
-    words: list[str] = []
-    for ground in load_grounds():
-        words.append(ground.id)
-        stack = list(ground.fields)
-        while stack:
-            spec = stack.pop()
-            words.append(spec.name)
-            stack.extend(spec.fields)
-    return words
-
-
-def _public_names(cls: type) -> tuple[str, ...]:
-    names = [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")] \
-        if dataclasses.is_dataclass(cls) else []
-    names += [n for n, v in vars(cls).items() if isinstance(v, property | functools.cached_property)
-              or (callable(v) and not n.startswith("_") and n not in names)]
-    return tuple(dict.fromkeys(names))
-
-
-def _fields_of(class_name: str) -> tuple[str, ...]:
-    """The fields of the swletter object called ``class_name`` (Sender, Letter, FollowUp …)."""
-    for name, module in list(sys.modules.items()):
-        cls = getattr(module, class_name, None) if name.startswith("letters") else None
-        if isinstance(cls, type):
-            return _public_names(cls)
-    return ()
-
-
 
 
 def _tidy(text: str) -> str:

@@ -157,9 +157,9 @@ def _disarm_cpu_limit() -> None:
 
 
 def _location(err: BaseException, template_dirs: Sequence[str], label: str) -> str:
-    from letters.templating.environment import _template_location
+    from letters.templating.explain import template_location
 
-    return _template_location(err.__traceback__, template_dirs) or label
+    return template_location(err.__traceback__, template_dirs) or label
 
 
 def _run_job(job: tuple[Callable[..., Any], tuple[Any, ...], tuple[str, ...], str, str]
