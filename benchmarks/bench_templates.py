@@ -36,7 +36,8 @@ from letters.templating.environment import (
     render_markdown,
     template_context,
 )
-from letters.templating.house import example_case, export_templates
+from letters.templating.families import example_case
+from letters.templating.house import export_templates
 
 _RENDER = ("from cli import main; import sys; "
            "sys.argv = ['swletter', *sys.argv[1:]]; main()")

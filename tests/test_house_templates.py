@@ -13,13 +13,8 @@ from letters.case.validate import load_case
 from letters.compose.request import compose_letter, make_letter
 from letters.errors import TemplateError
 from letters.templating.environment import template_context
-from letters.templating.house import (
-    FIELD_HELP,
-    VARIABLE_HELP,
-    builtin_template_names,
-    example_case,
-    variables_readme,
-)
+from letters.templating.families import VARIABLE_HELP, builtin_template_names, example_case
+from letters.templating.readme import FIELD_HELP, variables_readme
 
 from .conftest import TODAY
 

@@ -20,7 +20,7 @@ from letters.advice.readability import letter_prose, reading_scores
 from letters.case.model import iter_user_text
 from letters.case.validate import load_case
 from letters.compose.request import make_letter
-from letters.templating.house import example_case
+from letters.templating.families import example_case
 
 from .conftest import TODAY
 

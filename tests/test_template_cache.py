@@ -18,7 +18,7 @@ from letters.templating.environment import (
     render_markdown,
     template_context,
 )
-from letters.templating.house import example_case
+from letters.templating.families import example_case
 
 from .conftest import TODAY
 
