@@ -46,11 +46,11 @@ def test_the_same_letter_gives_the_same_bytes() -> None:
 def test_shipped_base_document_matches_its_builder() -> None:
     from importlib import resources
 
-    from letters.writers.docx import BASE_FILE, _build_default_document, prepare_base
+    from letters.writers.docx_base import BASE_FILE, build_default_document, prepare_base
 
     shipped = resources.files("letters.writers").joinpath(BASE_FILE).read_bytes()
-    assert prepare_base(shipped) == prepare_base(_build_default_document()), (
-        "letters/writers/base.docx is out of date: run python -m letters.writers.docx")
+    assert prepare_base(shipped) == prepare_base(build_default_document()), (
+        "letters/writers/base.docx is out of date: run python -m letters.writers.docx_base")
 
 
 def _list_starts(data: bytes) -> list[str]:

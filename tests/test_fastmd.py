@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import letters.writers.docx as docx_writer
 from letters.templating.helpers import escape_markdown
-from letters.writers.docx import default_base, markdown_to_body
+from letters.writers.docx import markdown_to_body
+from letters.writers.docx_base import default_base
 from letters.writers.fastmd import fast_tokens
 
 from .conftest import GOLDEN

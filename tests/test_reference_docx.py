@@ -91,7 +91,7 @@ def test_letter_takes_header_logo_font_and_margins(runner: CliRunner, full_case:
 
 
 def letter_without_reference_margin() -> int:
-    from letters.writers.docx import MARGIN
+    from letters.writers.docx_base import MARGIN
 
     return int(docx.shared.Twips(MARGIN))
 

@@ -728,10 +728,10 @@ def write_combined(path: str | os.PathLike[str], markdown_letters: Iterable[str]
 
     Its properties name no author: the letters may be from different senders.
     """
-    from letters.writers import docx_base
+    from letters.writers import base_for
     from letters.writers.docx import build_docx
 
-    data = build_docx(markdown_letters, base=docx_base(reference_docx),
+    data = build_docx(markdown_letters, base=base_for(reference_docx),
                       title="Requests for a change of social worker")
     return write_atomic(path, data, force=force)
 

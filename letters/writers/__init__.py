@@ -6,7 +6,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from letters.writers.docx import DocxBase
+    from letters.writers.docx_base import DocxBase
 
 FORMATS = ("docx", "md", "html", "pdf")
 
@@ -31,7 +31,7 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
     if fmt == "docx":
         from letters.writers.docx import build_docx
 
-        return build_docx([markdown], base=docx_base(reference_docx), title=title,
+        return build_docx([markdown], base=base_for(reference_docx), title=title,
                           author=author)
     if fmt == "pdf":
         if not pdf_needs_libreoffice(reference_docx):
@@ -41,7 +41,7 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
         from letters.writers.docx import build_docx
         from letters.writers.pdf import docx_to_pdf
 
-        return docx_to_pdf(build_docx([markdown], base=docx_base(reference_docx), title=title,
+        return docx_to_pdf(build_docx([markdown], base=base_for(reference_docx), title=title,
                                       author=author))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -52,7 +52,7 @@ def pdf_needs_libreoffice(reference_docx: str | os.PathLike[str] | None) -> bool
     return reference_docx is not None
 
 
-def docx_base(reference_docx: str | os.PathLike[str] | None) -> DocxBase | None:
+def base_for(reference_docx: str | os.PathLike[str] | None) -> DocxBase | None:
     """The base document for ``reference_docx`` (read once per process), or None for ours."""
     if reference_docx is None:
         return None

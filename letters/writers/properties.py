@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 
-from letters.writers.docx import xml_text
+from letters.writers.docx_base import xml_text
 
 CORE = "docProps/core.xml"
 APP = "docProps/app.xml"

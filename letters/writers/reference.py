@@ -36,7 +36,7 @@ from lxml import etree
 
 from letters import safe_zip
 from letters.errors import ConfigError, Problem
-from letters.writers.docx import DOCUMENT, DocxBase, default_base, prepare_base
+from letters.writers.docx_base import DOCUMENT, DocxBase, default_base, prepare_base
 from letters.writers.letterhead_parts import CONTENT_TYPES, Letterhead, parse_part, select_parts
 
 #: A letterhead is a few hundred kilobytes; anything far larger is probably the wrong file.
