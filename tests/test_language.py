@@ -4,6 +4,7 @@ one subject line everywhere, one way of naming files."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -84,3 +85,38 @@ def test_templates_are_chosen_by_language() -> None:
 def test_a_language_swletter_does_not_write_is_refused_by_name() -> None:
     with pytest.raises(LettersError, match='"fr" is not a language swletter writes'):
         language("fr")
+
+
+def test_documents_are_tagged_british_english() -> None:
+    import zipfile
+
+    rendered = make_letter(load_case(CASES / "statement-full.yaml"), today=TODAY)
+    with zipfile.ZipFile(io.BytesIO(rendered.to_bytes("docx"))) as package:
+        styles = package.read("word/styles.xml").decode("utf-8")
+    defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", styles, re.S).group(0)  # type: ignore[union-attr]
+    assert 'w:val="en-GB"' in defaults and "en-US" not in defaults
+    assert '<html lang="en-GB">' in rendered.to_bytes("html").decode("utf-8")
+
+
+def test_the_page_header_and_footer_come_from_the_language(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    from letters.compose import language as layer
+    from letters.writers.docx_base import own_base
+
+    welsh_words = {**EN.data, "page": {"header": "Preifat a chyfrinachol",
+                                       "footer": "Tudalen {page} o {pages}"}}
+    welsh = dataclasses.replace(EN, code="cy", tag="cy-GB", data=welsh_words)
+    real = layer.language
+    monkeypatch.setattr(layer, "language", lambda code="en": welsh if code == "cy" else real(code))
+    own_base.cache_clear()
+    try:
+        base = own_base("cy")
+    finally:
+        own_base.cache_clear()
+    header = base.parts["word/header1.xml"].decode("utf-8")
+    footer = base.parts["word/footer1.xml"].decode("utf-8")
+    assert "Preifat a chyfrinachol" in header and "Private" not in header
+    assert ">Tudalen </w:t>" in footer and "> o </w:t>" in footer and "Page" not in footer
+    assert 'w:val="cy-GB"' in base.parts["word/styles.xml"].decode("utf-8")

@@ -106,4 +106,5 @@ class Rendered:
 
         return letter_bytes(self.markdown, fmt, title=self.title,
                             author=self.author if author_in_metadata else "",
-                            reference_docx=reference_docx)
+                            reference_docx=reference_docx,
+                            language=self.language.split("+")[0])

@@ -112,6 +112,18 @@ class Language:
         {pages}")."""
         return str(self.data["page"][part])
 
+    def footer_parts(self) -> tuple[str, str, str]:
+        """The footer's words around its two numbers: ("Page ", " of ", "")."""
+        before, _, rest = self.page("footer").partition("{page}")
+        between, _, after = rest.partition("{pages}")
+        return before, between, after
+
+    @property
+    def region(self) -> tuple[str, str]:
+        """The language tag's parts: ("en", "GB")."""
+        code, _, region = self.tag.partition("-")
+        return code, region
+
 
 def surname(name: str) -> str:
     """The last word of a name: "Sarah Patel" → "Patel"."""

@@ -12,11 +12,14 @@ FORMATS = ("docx", "md", "html", "pdf")
 
 
 def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str = "",
-                 reference_docx: str | os.PathLike[str] | None = None) -> bytes:
+                 reference_docx: str | os.PathLike[str] | None = None,
+                 language: str = "en") -> bytes:
     """The letter in ``fmt`` (docx, md, html or pdf) as the bytes of a file.
 
     ``reference_docx`` gives a docx or pdf the look of a charity's letterhead (see reference.py).
     ``title`` and ``author`` are a docx's or pdf's document properties (see properties.py).
+    ``language`` (``en``, ``cy``) gives the document its language tag and, on swletter's own
+    layout, the words of its header and footer.
 
     A pdf is typeset in this process (typst_pdf.py); on a reference .docx it is that .docx
     converted by LibreOffice, and without LibreOffice this raises ``PdfError`` saying how to
@@ -27,22 +30,22 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
     if fmt == "html":
         from letters.writers.html import markdown_to_html
 
-        return markdown_to_html(markdown, title=title).encode("utf-8")
+        return markdown_to_html(markdown, title=title, language=language).encode("utf-8")
     if fmt == "docx":
         from letters.writers.docx import build_docx
 
-        return build_docx([markdown], base=base_for(reference_docx), title=title,
+        return build_docx([markdown], base=base_for(reference_docx, language), title=title,
                           author=author)
     if fmt == "pdf":
         if not pdf_needs_libreoffice(reference_docx):
             from letters.writers.typst_pdf import markdown_to_pdf
 
-            return markdown_to_pdf(markdown, title=title, author=author)
+            return markdown_to_pdf(markdown, title=title, author=author, language=language)
         from letters.writers.docx import build_docx
         from letters.writers.pdf import docx_to_pdf
 
-        return docx_to_pdf(build_docx([markdown], base=base_for(reference_docx), title=title,
-                                      author=author))
+        return docx_to_pdf(build_docx([markdown], base=base_for(reference_docx, language),
+                                      title=title, author=author))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
@@ -52,10 +55,30 @@ def pdf_needs_libreoffice(reference_docx: str | os.PathLike[str] | None) -> bool
     return reference_docx is not None
 
 
-def base_for(reference_docx: str | os.PathLike[str] | None) -> DocxBase | None:
-    """The base document for ``reference_docx`` (read once per process), or None for ours."""
+def base_for(reference_docx: str | os.PathLike[str] | None, language: str = "en") -> DocxBase:
+    """The base document for ``reference_docx``, or swletter's own, in ``language`` (each made
+    once per process)."""
     if reference_docx is None:
-        return None
+        from letters.writers.docx_base import own_base
+
+        return own_base(language)
     from letters.writers.reference import reference_base
 
-    return reference_base(reference_docx)
+    return _reference_in(reference_base(reference_docx), language)
+
+
+_REFERENCES: dict[tuple[int, str], tuple[DocxBase, DocxBase]] = {}
+
+
+def _reference_in(base: DocxBase, language: str) -> DocxBase:
+    """A charity's letterhead with the language tag of ``language``; its own words unchanged."""
+    from letters.compose.language import language as language_of
+    from letters.writers.docx_base import with_language_tag
+
+    found = _REFERENCES.get((id(base), language))
+    if found is None or found[0] is not base:
+        if len(_REFERENCES) > 16:
+            _REFERENCES.clear()
+        found = _REFERENCES[id(base), language] = (
+            base, with_language_tag(base, language_of(language).tag))
+    return found[1]

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from letters.writers.docx_base import DOCUMENT, NUMBERING, DocxBase, default_base, xml_text
+from letters.writers.docx_base import DOCUMENT, NUMBERING, DocxBase, own_base, xml_text
 from letters.writers.docx_zip import Entry, Packed, pack, packed_parts
 from letters.writers.fastmd import fast_tokens
 
@@ -185,7 +185,7 @@ def build_docx(markdown_letters: Iterable[str], base: DocxBase | None = None, *,
     """
     from letters.writers.properties import CORE, core_xml
 
-    base = base or default_base()
+    base = base or own_base("en")
     paragraphs: list[str] = []
     nums: list[tuple[int, int]] = []
     first = 1000  # well clear of the numbering ids a base document defines itself
@@ -261,8 +261,8 @@ def _with_section_break(paragraph: str, section: str) -> str:
     return "<w:p><w:pPr>" + section + "</w:pPr>" + paragraph[len("<w:p>"):]
 
 
-#: " of " and the NUMPAGES field after "Page N" in swletter's own footer.
-_OF_NUMPAGES = re.compile(rb'<w:r>(?:(?!</w:r>).)*?<w:t[^>]*> of </w:t></w:r>'
+#: The words between "Page N" and the NUMPAGES field (" of ", " o "), with the field.
+_OF_NUMPAGES = re.compile(rb'<w:r>(?:(?!</w:r>).)*?<w:t[^>]*>[^<]*</w:t></w:r>'
                           rb'<w:fldSimple w:instr=" NUMPAGES ">.*?</w:fldSimple>', re.S)
 
 

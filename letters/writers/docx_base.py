@@ -17,6 +17,9 @@ from importlib import resources
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 DOCUMENT = "word/document.xml"
+STYLES = "word/styles.xml"
+#: swletter's own header and footer (the base document's only ones).
+HEADER, FOOTER = "word/header1.xml", "word/footer1.xml"
 NUMBERING = "word/numbering.xml"
 
 #: Twips (1/1440 inch): A4 is 210 × 297 mm; margins of 2.5 cm.
@@ -61,6 +64,52 @@ def default_base() -> DocxBase:
     """swletter's own base document, read once per process."""
     data = resources.files("letters.writers").joinpath(BASE_FILE).read_bytes()
     return _without_optional_parts(prepare_base(data))
+
+
+@functools.cache
+def own_base(code: str) -> DocxBase:
+    """swletter's own base document in the language ``code``: the page header and the footer's
+    words ("Page … of …") in that language, and the language tag for spelling and screen
+    readers (``en-GB``, so Word does not mark "organisation" as a mistake)."""
+    from letters.compose.language import language
+
+    lang = language(code)
+    base = default_base()
+    before, between, after = lang.footer_parts()
+    parts = dict(base.parts)
+    for name, old, new in ((HEADER, "Private and confidential", lang.page("header")),
+                           (FOOTER, "Page ", before), (FOOTER, " of ", between)):
+        text = parts[name].decode("utf-8")
+        wrapped = f'<w:t xml:space="preserve">{old}</w:t>' if old.strip() != old \
+            else f"<w:t>{old}</w:t>"
+        if text.count(wrapped) != 1:
+            raise ValueError(f"{BASE_FILE}: no single {old!r} in {name} to put into {code}")
+        parts[name] = text.replace(wrapped, f'<w:t xml:space="preserve">{xml_text(new)}'
+                                            "</w:t>").encode("utf-8")
+    if after:
+        raise ValueError(f"a footer with words after the page count is not supported ({code})")
+    return with_language_tag(dataclasses.replace(base, parts=parts), lang.tag)
+
+
+def with_language_tag(base: DocxBase, tag: str) -> DocxBase:
+    """``base`` whose text is in the language ``tag`` (``en-GB``, ``cy-GB``) by default."""
+    styles = base.parts.get(STYLES)
+    if styles is None:
+        return base
+    text = styles.decode("utf-8")
+    lang = f'<w:lang w:val="{tag}" w:eastAsia="{tag}" w:bidi="ar-SA"/>'
+    defaults = re.search(r"<w:rPrDefault>.*?</w:rPrDefault>", text, re.S)
+    if defaults is None:
+        return base
+    block = defaults.group(0)
+    if "<w:lang " in block:
+        new_block = re.sub(r"<w:lang [^>]*/>", lang, block, count=1)
+    elif "</w:rPr>" in block:
+        new_block = block.replace("</w:rPr>", lang + "</w:rPr>", 1)
+    else:
+        new_block = block.replace("<w:rPrDefault>", f"<w:rPrDefault><w:rPr>{lang}</w:rPr>", 1)
+    text = text[:defaults.start()] + new_block + text[defaults.end():]
+    return dataclasses.replace(base, parts={**base.parts, STYLES: text.encode("utf-8")})
 
 
 #: Parts of python-docx's default template that a letter never uses: Word 2010's duplicate

@@ -41,7 +41,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 _PAGE = """<!DOCTYPE html>
-<html lang="en-GB">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
@@ -50,7 +50,7 @@ _PAGE = """<!DOCTYPE html>
 <style>{style}</style>
 </head>
 <body>
-<p class="confidential">Private and confidential</p>
+<p class="confidential">{confidential}</p>
 {body}
 </body>
 </html>
@@ -87,8 +87,13 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def markdown_to_html(markdown_text: str, *, title: str = "Letter") -> str:
-    """A complete HTML page for the letter; user text was escaped when the Markdown was made."""
+def markdown_to_html(markdown_text: str, *, title: str = "Letter", language: str = "en") -> str:
+    """A complete HTML page for the letter; user text was escaped when the Markdown was made.
+    ``language`` gives the page its language tag and its top line."""
+    from letters.compose.language import language as language_of
+
+    lang = language_of(language)
     body = _parser().render(markdown_text)
     return _PAGE.format(title=html.escape(title), body=body, style=_STYLE,
-                        csp=CONTENT_SECURITY_POLICY)
+                        csp=CONTENT_SECURITY_POLICY, lang=html.escape(lang.tag),
+                        confidential=html.escape(lang.page("header")))

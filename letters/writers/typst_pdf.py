@@ -35,10 +35,18 @@ TEMPLATE = "letter.typ"
 PDF_STANDARD: Final = "ua-1"
 
 
-def markdown_to_pdf(markdown: str, *, title: str, author: str = "", lang: str = "en",
-                    region: str = "GB") -> bytes:
-    """The letter's Markdown typeset as a tagged PDF (bytes)."""
-    letter = {"title": title, "author": author, "lang": lang, "region": region,
+def markdown_to_pdf(markdown: str, *, title: str, author: str = "",
+                    language: str = "en") -> bytes:
+    """The letter's Markdown typeset as a tagged PDF (bytes), its language tag, header and
+    footer in ``language``'s words."""
+    from letters.compose.language import language as language_of
+
+    lang = language_of(language)
+    code, region = lang.region
+    before, between, after = lang.footer_parts()
+    letter = {"title": title, "author": author, "lang": code, "region": region,
+              "words": {"confidential": lang.page("header"), "page": before, "of": between,
+                        "after": after},
               "blocks": letter_blocks(markdown)}
     return _compile(json.dumps(letter, ensure_ascii=False))
 
