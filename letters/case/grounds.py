@@ -38,11 +38,6 @@ class Ground:
         return f"ground_{self.id}.md.j2"
 
     @property
-    def as_field(self) -> Field:
-        """The ground as a record field of ``grounds:`` in a case file."""
-        return Field(self.id, "record", help=self.summary, fields=self.fields)
-
-    @property
     def required_fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 
