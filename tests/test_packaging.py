@@ -23,6 +23,7 @@ def test_wheel_installs_and_renders_a_letter(tmp_path: Path) -> None:
     # venv below borrows this interpreter's packages, so the wheel's own list is read here).
     with zipfile.ZipFile(wheel) as zf:
         assert "letters/writers/letter.typ" in zf.namelist()
+        assert "letters/py.typed" in zf.namelist()  # the engine's types reach its users
         (metadata,) = (name for name in zf.namelist() if name.endswith(".dist-info/METADATA"))
         requires = [line for line in zf.read(metadata).decode("utf-8").splitlines()
                     if line.startswith("Requires-Dist: typst")]
