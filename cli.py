@@ -1267,3 +1267,62 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     if draft.document.missing:
         click.echo("Still to complete (marked in [square brackets]): "
                    + "; ".join(m.what for m in draft.document.missing) + ".")
+
+
+# --------------------------------------------------------------------------------------------
+# Beyond the manager (issue 19): the next-steps sheet for the parent, the Easy Read sheet for the
+# child, an anonymised copy to share, and one evidence bundle. Each body reads the case, makes one
+# `letters.api` call and writes the result next to the case file unless -o says where.
+
+
+def _output_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("-o", "--output", metavar="OUT",
+                        help=f"Where to write {what}; '-' writes it to the screen (md or html). "
+                             "Default: next to the case file.")
+
+
+def _write_beside(rendered: Any, fmt: str, case: str, output: str | None, force: bool,
+                  settings: Any) -> Path | None:
+    """Write ``rendered`` to -o, or next to the case file under its own name; with -o - print
+    it instead (and return None)."""
+    from letters import api
+
+    if output == "-":
+        click.echo(api.document_bytes(rendered, fmt, settings=settings).decode("utf-8"),
+                   nl=False)
+        return None
+    target = output or Path(case).parent / rendered.file_name(fmt)
+    return api.write_document(rendered, fmt, target, settings=settings, force=force,
+                              protect=(case,))
+
+
+@main.command("next-steps")
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@_output_option("the sheet")
+@_format_option
+@click.option("--ics", "ics_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write the calendar file of the dates. Default: beside the sheet, "
+                   "with the same name ending .ics.")
+@click.option("--no-ics", is_flag=True, help="Write no calendar file.")
+@click.option("--without-names", is_flag=True,
+              help="Leave the children's names out of the calendar (for shared calendars).")
+@click.option("--force", is_flag=True, help="Replace the output files if they already exist.")
+@customisation_options
+def next_steps(case: str, output: str | None, fmt: str | None, ics_file: str | None,
+               no_ics: bool, without_names: bool, force: bool, settings: Any) -> None:
+    """Write "what happens next" for the parent: the reply-by date, when to send a reminder,
+    and each complaints stage's dates for the case's part of the UK, with a calendar file."""
+    from letters import api
+    from letters.output import write_atomic
+
+    chosen = _choose_format(fmt, output, settings.format)
+    rendered = api.render_next_steps(api.read_case(case, settings=settings), settings=settings)
+    path = _write_beside(rendered, chosen, case, output, force, settings)
+    if path is not None:
+        click.echo(f"Wrote {path}.")
+    if not no_ics and (ics_file or path is not None):
+        ics = Path(ics_file) if ics_file else Path(str(path)).with_suffix(".ics")
+        written = write_atomic(ics, api.next_steps_calendar(rendered,
+                                                            with_names=not without_names),
+                               force=force, protect=(case,))
+        click.echo(f"Wrote {written}: the dates, for your calendar.", err=path is None)

@@ -162,3 +162,28 @@ def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
     ``whole_letter``) the finished letter's reading scores."""
     findings = check_case(rendered.document.case, rendered.warnings)
     return findings + check_letter_text(rendered.markdown) if whole_letter else findings
+
+
+# -- beyond the manager: documents for the parent, the child, a forum, and one bundle ------------
+# (issue 19) Each reads the same case as the letter and returns what a front door writes.
+
+
+def render_next_steps(case: Case, *, settings: Settings | None = None,
+                      today: dt.date | None = None, language: str = "en") -> Rendered:
+    """The "what happens next" sheet for the parent: the reply-by date, the day to send a
+    reminder, and each complaints stage's dates for the case's nation (see
+    ``letters.compose.next_steps``)."""
+    from letters.compose.next_steps import make_next_steps
+
+    return make_next_steps(case, today=today, template_dirs=_settings(settings).template_dirs,
+                           code=language)
+
+
+def next_steps_calendar(rendered: Rendered, *, stamp: dt.datetime | None = None,
+                        with_names: bool = True) -> bytes:
+    """The dates of a "what happens next" sheet (``render_next_steps``) as an .ics file's
+    bytes: one all-day event on each, with a reminder the day before."""
+    from letters.compose.next_steps import next_steps_ics
+
+    return next_steps_ics(rendered.document, with_names=with_names,
+                          stamp=stamp or dt.datetime.now(dt.UTC).replace(microsecond=0))
