@@ -211,10 +211,12 @@ _register_option = click.option(
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 @click.option("--strict", is_flag=True,
               help="Write nothing if `swletter check` has any warning about the case.")
+@click.option("--redacted", is_flag=True,
+              help="Write the anonymised copy instead (as `swletter redact` does).")
 @_register_option
 @customisation_options
 def render(case: str, output: str | None, fmt: str | None, force: bool, strict: bool,
-           register_path: str | None, settings: Any) -> None:
+           redacted: bool, register_path: str | None, settings: Any) -> None:
     """Write the letter for the case file CASE.
 
     Tone, readability and evidence warnings (as `swletter check` gives them) follow on the
@@ -223,6 +225,9 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
     from letters import api
 
     chosen = _choose_format(fmt, output, settings.format)
+    if redacted:
+        _redact(case, output, chosen, force, settings)
+        return
     rendered = api.render_request(api.read_case(case, settings=settings), settings=settings)
     findings = api.review(rendered, whole_letter=strict)
     if strict:
@@ -1326,3 +1331,32 @@ def next_steps(case: str, output: str | None, fmt: str | None, ics_file: str | N
                                                             with_names=not without_names),
                                force=force, protect=(case,))
         click.echo(f"Wrote {written}: the dates, for your calendar.", err=path is None)
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@_output_option("the anonymised copy")
+@_format_option
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@customisation_options
+def redact(case: str, output: str | None, fmt: str | None, force: bool, settings: Any) -> None:
+    """Write an anonymised copy of the letter, to share with a charity or a forum.
+
+    People are named by their role ("Child A", "the social worker"), addresses, phone numbers,
+    emails and references are removed and dates shortened to month and year. Words it could
+    not be sure about are listed: check them before you share the copy.
+    """
+    _redact(case, output, _choose_format(fmt, output, settings.format), force, settings)
+
+
+def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any) -> None:
+    from letters import api
+
+    rendered = api.render_redacted(api.read_case(case, settings=settings), settings=settings)
+    path = _write_beside(rendered, fmt, case, output, force, settings)
+    if path is not None:
+        click.echo(f"Wrote {path}: an anonymised copy of the letter.")
+    for problem in rendered.warnings:
+        click.echo(f"Check: {problem.describe(with_file=False)}", err=True)
+    click.echo("Details that identify someone only together with others (events, ages, "
+               "places) may remain: read the copy through before you share it.", err=True)

@@ -187,3 +187,15 @@ def next_steps_calendar(rendered: Rendered, *, stamp: dt.datetime | None = None,
 
     return next_steps_ics(rendered.document, with_names=with_names,
                           stamp=stamp or dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+
+def render_redacted(case: Case, *, settings: Settings | None = None,
+                    today: dt.date | None = None, language: str = "en") -> Rendered:
+    """The letter rebuilt from an anonymised copy of ``case``, to share with a charity or a
+    forum: people as roles, addresses, numbers and references removed, dates as month and
+    year, a note at the top. Its ``warnings`` list what could not be replaced safely, for the
+    person to check; its properties name no author (see ``letters.compose.redact``)."""
+    from letters.compose.redact import make_redacted
+
+    return make_redacted(case, today=today, template_dirs=_settings(settings).template_dirs,
+                         code=language)

@@ -49,6 +49,11 @@ class Field:
     maximum: int | None = None
     default: Any = None
     min_items: int = 0
+    #: What an anonymised copy does with the field (see ``letters.compose.redact``): "person"
+    #: (a name, replaced by ``role``), "title" (a person's title, left out) or "reference"
+    #: (replaced); a text field without it is scanned as free text.
+    identifies: str = ""
+    role: str = ""
 
     def sub(self, name: str) -> Field | None:
         """The sub-field called ``name``, or None."""
@@ -78,6 +83,8 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         "minimum",
         "maximum",
         "min_items",
+        "identifies",
+        "role",
     }
     unknown = set(data) - known
     if unknown:
@@ -93,6 +100,9 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
     )
     if kind in ("record", "records") and not subs:
         raise ValueError(f"{where}: a {kind} field needs [fields]")
+    identifies = str(data.get("identifies", ""))
+    if identifies not in ("", "person", "title", "reference"):
+        raise ValueError(f"{where}: identifies must be person, title or reference")
     return Field(
         name=name,
         kind=kind,
@@ -105,6 +115,8 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         minimum=data.get("minimum"),
         maximum=data.get("maximum"),
         min_items=int(data.get("min_items", int(kind == "records" and bool(data.get("required"))))),
+        identifies=identifies,
+        role=str(data.get("role", "")),
     )
 
 
