@@ -1360,3 +1360,30 @@ def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any)
         click.echo(f"Check: {problem.describe(with_file=False)}", err=True)
     click.echo("Details that identify someone only together with others (events, ages, "
                "places) may remain: read the copy through before you share it.", err=True)
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--child", metavar="NAME",
+              help="Only this child's sheet (a name as under children, or a first name).")
+@_output_option("the sheet (with one child, or with --child)")
+@_format_option
+@click.option("--force", is_flag=True, help="Replace the output files if they already exist.")
+@customisation_options
+def easyread(case: str, child: str | None, output: str | None, fmt: str | None, force: bool,
+             settings: Any) -> None:
+    """Write an Easy Read sheet for each child in CASE, written to the child: what the family
+    has asked for and why, what happens next, and who the child can talk to."""
+    from letters import api
+
+    chosen = _choose_format(fmt, output, settings.format)
+    sheets = api.render_easyread(api.read_case(case, settings=settings), settings=settings,
+                                 child=child)
+    if output and len(sheets) > 1:
+        raise click.BadParameter(f"the case has {len(sheets)} children, and each has a sheet of "
+                                 "their own: choose one with --child, or leave -o out to "
+                                 "write them all next to the case file.", param_hint="--output")
+    for sheet in sheets:
+        path = _write_beside(sheet, chosen, case, output, force, settings)
+        if path is not None:
+            click.echo(f"Wrote {path}: an Easy Read sheet for {sheet.who.split()[0]}.")

@@ -199,3 +199,27 @@ def render_redacted(case: Case, *, settings: Settings | None = None,
 
     return make_redacted(case, today=today, template_dirs=_settings(settings).template_dirs,
                          code=language)
+
+
+def render_easyread(case: Case, *, settings: Settings | None = None,
+                    today: dt.date | None = None, language: str = "en",
+                    child: str | None = None) -> tuple[Rendered, ...]:
+    """The Easy Read sheet for each child (or only for ``child``, by name or first name),
+    written to the child: what the family has asked for and why, what happens next, and who
+    the child can talk to (see ``letters.compose.easyread``). ``LettersError`` when
+    ``child`` is none of them."""
+    from letters.compose.easyread import make_easyread
+    from letters.errors import LettersError
+
+    sheets = make_easyread(case, today=today, template_dirs=_settings(settings).template_dirs,
+                           code=language)
+    if child is None:
+        return sheets
+    chosen = tuple(s for s in sheets
+                   if child.casefold() in (s.who.casefold(), s.who.split()[0].casefold()))
+    if not chosen:
+        # The message names no one (see SECURITY.md): the person knows the children's names.
+        raise LettersError(f"the case file {case.source} has no child of the name given to "
+                           "--child. Give a name as it is written under children: in the "
+                           "case file, or a first name (for example --child Sam).")
+    return chosen
