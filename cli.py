@@ -1387,3 +1387,30 @@ def easyread(case: str, child: str | None, output: str | None, fmt: str | None, 
         path = _write_beside(sheet, chosen, case, output, force, settings)
         if path is not None:
             click.echo(f"Wrote {path}: an Easy Read sheet for {sheet.who.split()[0]}.")
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--output", metavar="FILE.pdf",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write the bundle. Default: next to the case file, named after the "
+                   "first child and the date.")
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@customisation_options
+def bundle(case: str, output: str | None, force: bool, settings: Any) -> None:
+    """Write one PDF to email or post: the letter, an index, then every enclosure whose file
+    the case names (PDF, photos, text, emails, .docx with LibreOffice), each page stamped
+    "Enclosure N — page i of k". Enclosures that cannot be included are listed in the index
+    as provided separately, with the reason."""
+    from letters import api
+    from letters.output import check_target, write_atomic
+
+    if output:
+        check_target(output, force=force, protect=(case,))
+    made = api.render_bundle(api.read_case(case, settings=settings), settings=settings)
+    target = output or Path(case).parent / made.file_name
+    path = write_atomic(target, made.pdf, force=force, protect=(case,))
+    click.echo(f"Wrote {path}: {_plural(made.pages, 'page')}, "
+               f"{_plural(len(made.parts) - len(made.separately), 'enclosure')} included.")
+    for part in made.separately:
+        click.echo(f"Enclosure {part.number} is provided separately: {part.reason}.", err=True)

@@ -25,17 +25,24 @@ from letters.compose.statement import MissingPart, draft_statement, statement_to
 from letters.config import Settings
 from letters.errors import CaseError
 from letters.output import check_target, write_atomic
+from letters.writers.bundle import Bundle
 
 __all__ = [
+    "Bundle",
     "CheckReport",
     "FirstLetter",
     "check",
     "document_bytes",
     "draft_statement_for",
+    "next_steps_calendar",
     "problems_as_data",
     "read_case",
     "read_case_data",
+    "render_bundle",
+    "render_easyread",
     "render_followup",
+    "render_next_steps",
+    "render_redacted",
     "render_request",
     "review",
     "write_document",
@@ -223,3 +230,28 @@ def render_easyread(case: Case, *, settings: Settings | None = None,
                            "--child. Give a name as it is written under children: in the "
                            "case file, or a first name (for example --child Sam).")
     return chosen
+
+
+def render_bundle(case: Case, *, settings: Settings | None = None,
+                  today: dt.date | None = None, language: str = "en") -> Bundle:
+    """One PDF to email or post: the letter, an index, then every enclosure whose file the case
+    names (PDFs, photos, text, emails, .docx where LibreOffice is installed), each page stamped
+    with its enclosure and the bundle's page number. Enclosures that cannot be included are in
+    the index as provided separately, with the reason (``Bundle.separately``). Evidence files
+    are read only from inside the case file's folder (see ``letters.writers.enclosures``)."""
+    import dataclasses
+
+    from letters.compose.language import language as language_of
+    from letters.writers.bundle import assemble, enclosure_parts
+
+    settings = _settings(settings)
+    rendered = render_request(case, settings=settings, today=today, language=language)
+    lang = language_of(language)
+    bundle = assemble(document_bytes(rendered, "pdf", settings=settings),
+                      enclosure_parts(rendered.document, case.base_dir),
+                      title=rendered.title,
+                      author=rendered.author if settings.author_in_metadata else "",
+                      lang=lang.code, region=lang.tag.partition("-")[2] or "GB")
+    # bundle-sam-doe-2026-11-23.pdf, beside the letter's own name.
+    name = "bundle" + rendered.file_name("pdf").removeprefix(rendered.kind.stem)
+    return dataclasses.replace(bundle, file_name=name)
