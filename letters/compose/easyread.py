@@ -189,3 +189,19 @@ def make_easyread(case: Case, *, today: dt.date | None = None,
                                author=case.sender.name))
     return tuple(sheets)
 
+
+
+def template_family() -> Any:
+    """The sheet's template, as ``swletter templates check`` tries it."""
+    from letters.templating.house import TemplateFamily, example_case
+
+    def samples() -> dict[str, Any]:
+        case = example_case()
+        return sheet_context(case, case.children[0], dt.date(2026, 12, 7),
+                             dt.date(2026, 11, 23), language(DEFAULT_LANGUAGE))
+
+    def trial(case: Case, dirs: tuple[str, ...]) -> object:
+        return make_easyread(case, template_dirs=dirs)
+
+    return TemplateFamily("the Easy Read sheet", (document_kind("easyread").template,),
+                          lambda: set(samples()), trial, samples)

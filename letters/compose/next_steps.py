@@ -15,6 +15,7 @@ import functools
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from letters.case.grounds import read_shared_data
 from letters.case.model import Case
@@ -157,20 +158,43 @@ def make_next_steps(case: Case, *, today: dt.date | None = None,
                     template_dirs: Sequence[str] = (),
                     code: str = DEFAULT_LANGUAGE) -> Rendered:
     """The "what happens next" sheet for the parent, put into words."""
-    from letters.templating.environment import case_context, render_template
+    from letters.templating.environment import render_template
 
     plan = plan_next_steps(case, today=today, code=code)
     kind = document_kind("next_steps")
     lang = language(code)
-    context = {**case_context(case, lang, "next_steps"), "plan": plan,
-               "procedure": plan.procedure, "steps": plan.steps,
-               "on_day": lang.day}
-    markdown = render_template(kind.template, context, template_dirs=template_dirs, code=code)
+    markdown = render_template(kind.template, next_steps_context(plan),
+                               template_dirs=template_dirs, code=code)
     names = [c.name for c in case.children]
     return Rendered(kind, markdown, title=lang.subject("next_steps", names, None),
                     language=code, document=plan, warnings=case.warnings,
                     who=names[0] if names else "", date=plan.letter_date,
                     author=case.sender.name)
+
+
+def next_steps_context(plan: NextSteps) -> dict[str, Any]:
+    """Every variable ``next_steps.md.j2`` receives."""
+    from letters.templating.environment import case_context
+
+    lang = language(plan.language)
+    return {**case_context(plan.case, lang, "next_steps"), "plan": plan,
+            "procedure": plan.procedure, "steps": plan.steps, "on_day": lang.day}
+
+
+def template_family() -> Any:
+    """The sheet's template, as ``swletter templates check`` tries it."""
+    from letters.templating.house import TemplateFamily, example_case
+
+    def samples() -> dict[str, Any]:
+        return next_steps_context(plan_next_steps(example_case(),
+                                                  today=dt.date(2026, 11, 23)))
+
+    def trial(case: Case, dirs: tuple[str, ...]) -> object:
+        return make_next_steps(case, template_dirs=dirs)
+
+    return TemplateFamily("the “what happens next” sheet",
+                          (document_kind("next_steps").template,), lambda: set(samples()),
+                          trial, samples)
 
 
 # -- the calendar -------------------------------------------------------------------------------

@@ -275,3 +275,19 @@ def make_redacted(case: Case, *, today: dt.date | None = None,
     return Rendered(kind, markdown,
                     title=lang.subject("redacted", sorted(names), redaction.case.case_reference),
                     language=code, document=letter, warnings=redaction.to_check)
+
+
+def template_family() -> Any:
+    """The anonymised copy's template, as ``swletter templates check`` tries it: it includes
+    the letter's own, with the letter's variables."""
+    from letters.templating.house import (
+        GROUND_TEMPLATE_VARIABLES,
+        VARIABLE_HELP,
+        TemplateFamily,
+    )
+
+    def trial(case: Case, dirs: tuple[str, ...]) -> object:
+        return make_redacted(case, template_dirs=dirs)
+
+    return TemplateFamily("the anonymised copy", (document_kind("redacted").template,),
+                          lambda: set(VARIABLE_HELP) | set(GROUND_TEMPLATE_VARIABLES), trial)
