@@ -161,15 +161,19 @@ def test_a_huge_picture_and_a_huge_file_are_refused(tmp_path: Path,
     assert result == enclosures.Unavailable("the file is larger than 1 MB")
 
 
-def test_heic_photos_are_included_or_the_missing_library_named(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pillow_heif = pytest.importorskip("pillow_heif")  # an optional extra: swletter[heic]
+def test_heic_photos_are_included(tmp_path: Path) -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")  # swletter[heic]; the dev extra has it
     pillow_heif.register_heif_opener()
     out = io.BytesIO()
     Image.new("RGB", (64, 48), "blue").save(out, "HEIF")
     (tmp_path / "photo.heic").write_bytes(out.getvalue())
     included = enclosures.convert(tmp_path, "photo.heic", text_to_pdf=lambda t: pytest.fail())
     assert isinstance(included, enclosures.Converted) and included.pages == 1
+
+
+def test_without_pillow_heif_a_heic_photo_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "photo.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
     real_import = builtins.__import__
 
     def no_heif(name: str, *args: Any, **kwargs: Any) -> Any:

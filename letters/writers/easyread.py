@@ -172,7 +172,7 @@ _STYLE = (
     "body{font-family:Arial,'Liberation Sans',Helvetica,sans-serif;font-size:16pt;"
     "line-height:1.4;max-width:17cm;margin:2em auto;padding:0 1em;color:#000;background:#fff}"
     "h1{font-size:24pt}table{border-collapse:collapse;width:100%}"
-    "td{border:none;vertical-align:top;padding:0 0 14pt 0}td.picture{width:3.5cm}"
+    "td{border:none;vertical-align:middle;padding:0 0 14pt 0}td.picture{width:3.5cm}"
     "img{width:2.5cm;height:2.5cm}td p{margin:0 0 6pt 0}"
     "footer{font-size:12pt;color:#333;margin-top:2em}"
 )
