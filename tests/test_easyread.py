@@ -157,6 +157,9 @@ def test_a_template_that_is_not_a_sheet_is_a_clear_error() -> None:
         parse_sheet("# Hello\n\nSome words\n")
     with pytest.raises(TemplateError, match="has no words after it"):
         parse_sheet("# Hello\n\n<!-- picture: letter -->\n")
+    with pytest.raises(TemplateError, match=re.escape("no picture called 'rocket'. The "
+                                                      "pictures are: advocate, calendar")):
+        parse_sheet("# Hello\n\n<!-- picture: rocket -->\nWords.\n")
 
 
 def test_cli_writes_a_sheet_per_child_and_o_needs_one_child(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ One sheet is made per child.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -55,6 +56,16 @@ def plain_text(markdown_line: str) -> str:
                    if child.type in ("text", "code_inline"))
 
 
+@functools.cache
+def pictures() -> frozenset[str]:
+    """The names of the pictures a sheet can use (``letters/pictures/*.png``)."""
+    from importlib import resources
+
+    return frozenset(entry.name.removesuffix(".png")
+                     for entry in resources.files("letters.pictures").iterdir()
+                     if entry.name.endswith(".png"))
+
+
 def parse_sheet(markdown: str, credit: str = "") -> Sheet:
     """The sheet the template wrote. ``TemplateError`` when its shape is not a sheet's (a
     charity's own template, say): a heading first, then pictures each followed by words."""
@@ -78,6 +89,10 @@ def parse_sheet(markdown: str, credit: str = "") -> Sheet:
         elif match:
             close()
             picture, sentences = match.group(1), []
+            if picture not in pictures():
+                raise TemplateError(
+                    f"easyread.md.j2: there is no picture called {picture!r}. The pictures "
+                    f"are: {', '.join(sorted(pictures()))}.")
         elif line and picture is not None:
             sentences.append(plain_text(line))
         elif line:
