@@ -27,17 +27,24 @@ from letters.compose.statement import MissingPart, draft_statement, statement_to
 from letters.config import Settings
 from letters.errors import CaseError
 from letters.output import check_target, write_atomic
+from letters.writers.bundle import Bundle
 
 __all__ = [
+    "Bundle",
     "CheckReport",
     "FirstLetter",
     "check",
     "document_bytes",
     "draft_statement_for",
+    "next_steps_calendar",
     "problems_as_data",
     "read_case",
     "read_case_data",
+    "render_bundle",
+    "render_easyread",
     "render_followup",
+    "render_next_steps",
+    "render_redacted",
     "render_request",
     "review",
     "write_document",
@@ -167,3 +174,89 @@ def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
         return findings
     letter = rendered.document
     return findings + check_letter_text(rendered.markdown, letter.salutation, letter.sign_off)
+
+
+# -- beyond the manager: documents for the parent, the child, a forum, and one bundle ------------
+# (issue 19) Each reads the same case as the letter and returns what a front door writes.
+
+
+def render_next_steps(case: Case, *, settings: Settings | None = None,
+                      today: dt.date | None = None, language: str = "en") -> Rendered:
+    """The "what happens next" sheet for the parent: the reply-by date, the day to send a
+    reminder, and each complaints stage's dates for the case's nation (see
+    ``letters.compose.next_steps``)."""
+    from letters.compose.next_steps import make_next_steps
+
+    return make_next_steps(case, today=today, template_dirs=_settings(settings).template_dirs,
+                           code=language)
+
+
+def next_steps_calendar(rendered: Rendered, *, stamp: dt.datetime | None = None,
+                        with_names: bool = True) -> bytes:
+    """The dates of a "what happens next" sheet (``render_next_steps``) as an .ics file's
+    bytes: one all-day event on each, with a reminder the day before."""
+    from letters.compose.next_steps import next_steps_ics
+
+    return next_steps_ics(rendered.document, with_names=with_names,
+                          stamp=stamp or dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+
+def render_redacted(case: Case, *, settings: Settings | None = None,
+                    today: dt.date | None = None, language: str = "en") -> Rendered:
+    """The letter rebuilt from an anonymised copy of ``case``, to share with a charity or a
+    forum: people as roles, addresses, numbers and references removed, dates as month and
+    year, a note at the top. Its ``warnings`` list what could not be replaced safely, for the
+    person to check; its properties name no author (see ``letters.compose.redact``)."""
+    from letters.compose.redact import make_redacted
+
+    return make_redacted(case, today=today, template_dirs=_settings(settings).template_dirs,
+                         code=language)
+
+
+def render_easyread(case: Case, *, settings: Settings | None = None,
+                    today: dt.date | None = None, language: str = "en",
+                    child: str | None = None) -> tuple[Rendered, ...]:
+    """The Easy Read sheet for each child (or only for ``child``, by name or first name),
+    written to the child: what the family has asked for and why, what happens next, and who
+    the child can talk to (see ``letters.compose.easyread``). ``LettersError`` when
+    ``child`` is none of them."""
+    from letters.compose.easyread import make_easyread
+    from letters.errors import LettersError
+
+    sheets = make_easyread(case, today=today, template_dirs=_settings(settings).template_dirs,
+                           code=language)
+    if child is None:
+        return sheets
+    chosen = tuple(s for s in sheets
+                   if child.casefold() in (s.who.casefold(), s.who.split()[0].casefold()))
+    if not chosen:
+        # The message names no one (see SECURITY.md): the person knows the children's names.
+        raise LettersError(f"the case file {case.source} has no child of the name given to "
+                           "--child. Give a name as it is written under children: in the "
+                           "case file, or a first name (for example --child Sam).")
+    return chosen
+
+
+def render_bundle(case: Case, *, settings: Settings | None = None,
+                  today: dt.date | None = None, language: str = "en") -> Bundle:
+    """One PDF to email or post: the letter, an index, then every enclosure whose file the case
+    names (PDFs, photos, text, emails, .docx where LibreOffice is installed), each page stamped
+    with its enclosure and the bundle's page number. Enclosures that cannot be included are in
+    the index as provided separately, with the reason (``Bundle.separately``). Evidence files
+    are read only from inside the case file's folder (see ``letters.writers.enclosures``)."""
+    import dataclasses
+
+    from letters.compose.language import language as language_of
+    from letters.writers.bundle import assemble, enclosure_parts
+
+    settings = _settings(settings)
+    rendered = render_request(case, settings=settings, today=today, language=language)
+    lang = language_of(language)
+    bundle = assemble(document_bytes(rendered, "pdf", settings=settings),
+                      enclosure_parts(rendered.document, case.base_dir),
+                      title=rendered.title,
+                      author=rendered.author if settings.author_in_metadata else "",
+                      lang=lang.code, region=lang.tag.partition("-")[2] or "GB")
+    # bundle-sam-doe-2026-11-23.pdf, beside the letter's own name.
+    name = "bundle" + rendered.file_name("pdf").removeprefix(rendered.kind.stem)
+    return dataclasses.replace(bundle, file_name=name)

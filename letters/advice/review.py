@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from letters.advice.evidence import check_evidence, warnings_as_findings
 from letters.advice.findings import Finding
 from letters.advice.tone import check_text
-from letters.case.grounds import fields_with_role
+from letters.case.grounds import load_grounds
 from letters.case.model import Case, iter_user_text
 from letters.errors import Problem
 
@@ -25,10 +25,10 @@ def case_names(case: Case) -> tuple[str, ...]:
              *(s.author for s in case.supporting_statements), *(c.name for c in case.copy_to)]
     if case.recipient.name:
         names.append(case.recipient.name)
-    for ground, spec in fields_with_role("person_name"):
-        value = (case.grounds.get(ground.id) or {}).get(spec.name)
-        if value:
-            names.append(value)
+    for ground in load_grounds():
+        data = case.grounds.get(ground.id) or {}
+        names += [data[spec.name] for spec in ground.fields
+                  if spec.identifies == "person" and data.get(spec.name)]
     return tuple(names)
 
 

@@ -41,8 +41,13 @@ class Field:
     min_items: int = 0
     #: What the field holds, for code that needs it without naming a ground: ``child_views``
     #: (a child's own words, which the supporting statement quotes and the tone checker only
-    #: notes) or ``person_name`` (a name the tone checker must not take for a hostile word).
+    #: notes).
     role: str = ""
+    #: What an anonymised copy does with the field (see ``letters.compose.redact``): "person"
+    #: (a name, replaced by ``replaced_by``), "title" (a person's title, left out) or
+    #: "reference" (replaced); a text field without it is scanned as free text.
+    identifies: str = ""
+    replaced_by: str = ""
 
     def sub(self, name: str) -> Field | None:
         """The sub-field called ``name``, or None."""
@@ -74,6 +79,8 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         "min_items",
         "role",
         "default",
+        "identifies",
+        "replaced_by",
     }
     unknown = set(data) - known
     if unknown:
@@ -89,6 +96,9 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
     )
     if kind in ("record", "records") and not subs:
         raise ValueError(f"{where}: a {kind} field needs [fields]")
+    identifies = str(data.get("identifies", ""))
+    if identifies not in ("", "person", "title", "reference"):
+        raise ValueError(f"{where}: identifies must be person, title or reference")
     return Field(
         name=name,
         kind=kind,
@@ -104,6 +114,8 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
                                int(kind == "records" and bool(data.get("required"))))),
         role=str(data.get("role", "")),
         default=data.get("default"),
+        identifies=identifies,
+        replaced_by=str(data.get("replaced_by", "")),
     )
 
 
