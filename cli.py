@@ -13,9 +13,9 @@ import functools
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -983,22 +983,18 @@ def new(output: str | None, from_case: str | None) -> None:
     data = load_answers(from_case) if from_case else {}
     interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
                           tone_check=default_tone_check())
-    _Interviewer(interview, target, overwrite=editing).run()
+    _converse(interview, target, editing)
 
 
-class _Interviewer:
-    """Asks an interview's questions in the terminal (or from piped lines) and saves the case.
+class _ClickTerminal:
+    """The terminal for ``letters.interview.conversation``: click's prompts and colours."""
 
-    A case given with --from opens on the summary of its answers: a number changes that
-    answer, Enter carries on where the answers stop (or finishes).
-    """
+    _STYLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "heading": {"bold": True}, "item": {"bold": True}, "question": {"bold": True},
+        "dim": {"dim": True}, "warning": {"fg": "yellow"}, "error": {"fg": "red"}}
 
-    def __init__(self, interview: Any, target: Path, *, overwrite: bool) -> None:
-        self.interview = interview
-        self.target = target
-        self.overwrite = overwrite  # the file is ours to replace: the --from file or a save
-        self.section = ""
-        self.item = ""
+    def __init__(self) -> None:
+        self.width = _width()
         self.tty = sys.stdin.isatty()
         if self.tty:
             import contextlib
@@ -1006,213 +1002,82 @@ class _Interviewer:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (arrow keys and editing in input())
 
-    def run(self) -> None:
+    def show(self, text: str, style: str = "") -> None:
+        click.secho(text, **self._STYLES.get(style, {}))
+
+    def ask(self, prompt: str, default: str = "", *, show_default: bool = False,
+            choices: Sequence[str] = (), prefill: str = "") -> str:
+        from letters.interview.conversation import Stopped
+
+        kind = click.Choice(list(choices)) if choices else None
         try:
-            while True:
-                self._ask_all()
-                if self._review():
-                    break
+            with self._prefilled(prefill):
+                return str(click.prompt(prompt, default=default, show_default=show_default,
+                                        prompt_suffix=" ", type=kind, show_choices=False))
         except (click.Abort, KeyboardInterrupt, EOFError):
-            self._stopped()
+            raise Stopped from None
+
+    @contextlib.contextmanager
+    def _prefilled(self, text: str) -> Iterator[None]:
+        """The answer to edit typed in already, where the terminal can (readline)."""
+        try:
+            import readline
+        except ImportError:
+            readline = None  # type: ignore[assignment]
+        if not (text and self.tty and readline is not None):
+            yield
             return
-        self._finish()
+        readline.set_startup_hook(lambda: readline.insert_text(text))
+        try:
+            yield
+        finally:
+            readline.set_startup_hook()
 
-    def _save(self, *, finished: bool) -> Path:
-        from letters.interview import save_answers
 
-        path = save_answers(self.interview.data, self.target, finished=finished,
-                            force=self.overwrite)
-        self.overwrite = True
-        return path
+def _converse(interview: Any, target: Path, overwrite: bool) -> None:
+    """``swletter new``'s conversation, then the letter when the person wants it now."""
+    from letters.interview.conversation import Conversation
 
-    def _stopped(self) -> None:
+    talk = Conversation(interview, target, _ClickTerminal(), overwrite=overwrite)
+    if not talk.run():
+        said, _ = talk.stopped_message()
         click.echo("\n")  # end the unanswered prompt's line, then leave a blank line
-        if not self.interview.has_answers:
-            click.echo("Stopped. Nothing was answered yet, so nothing was saved.")
-            raise click.exceptions.Exit(1)
-        complete = self.interview.first_unanswered() is None
-        path = self._save(finished=complete)
-        if complete:
-            click.echo(f"Stopped. Your answers are saved in {path}.")
-        else:
-            click.echo(f"Stopped. Your answers so far are saved in {path} (marked unfinished).")
-        click.echo(f"To carry on where you left off, run:\n  swletter new --from {path}")
+        click.echo(said)
         raise click.exceptions.Exit(1)
+    _offer_letter(talk)
 
-    def _ask_all(self) -> None:
-        iv = self.interview
-        while (q := iv.next_question()) is not None:
-            if q.section.id != self.section:
-                if self.section and iv.has_answers:
-                    self._save(finished=False)  # a stopped terminal loses at most one section
-                self.section = q.section.id
-                self.item = ""
-                self._heading(q.section)
-            if q.item and q.item != self.item:
-                self.item = q.item
-                click.secho(f"\n{q.item}", bold=True)
-            self._ask(q)
 
-    def _review(self) -> bool:
-        """Show every answer, numbered; True when the person is done, False to ask more."""
-        from letters.interview import summary_sections
+def _offer_letter(talk: Any) -> None:
+    from letters import api
+    from letters.dates import long_date
+    from letters.errors import CaseError, OutputError
 
-        rows = self.interview.summary()
-        click.echo("")
-        click.secho("Your answers", bold=True)
-        click.echo("============")
-        for heading, items in summary_sections(rows):
-            click.secho(f"\n{heading}", bold=True)
-            for row in items:
-                click.echo(click.wrap_text(f"{row.number}. {row.label}: {row.value}",
-                                           width=_width(), initial_indent="  ",
-                                           subsequent_indent="      "))
-        more = self.interview.first_unanswered() is not None
-        then = "carry on with the questions" if more else "save your answers"
-        click.echo("")
-        choice = click.prompt(_wrap(f"Type the number of an answer to change it, or press "
-                                    f"Enter to {then}", ""), default="", show_default=False,
-                              prompt_suffix="\n> ").strip().rstrip(".")
-        if choice.isdigit() and 1 <= int(choice) <= len(rows):
-            self.interview.go_to(rows[int(choice) - 1].key)
-            self.section = ""
-            return False
-        if choice:
-            click.secho(_wrap(f"Sorry: there is no answer {choice}; choose a number from 1 to "
-                              f"{len(rows)}, or press Enter."), fg="red")
-            return False
-        if more:
-            self.interview.resume()
-            return False
-        return True
-
-    def _heading(self, section: Any) -> None:
-        if not section.title:
-            return
-        click.echo("")
-        click.secho(section.title, bold=True)
-        click.echo("=" * len(section.title))
-        if section.intro:
-            click.echo("\n\n".join(click.wrap_text(p, width=_width())
-                                    for p in section.intro.split("\n\n")))
-
-    def _ask(self, q: Any) -> None:
-        click.echo("")
-        yes_no = q.kind in ("yesno", "flag")
-        click.secho(_wrap(q.text + (" (yes or no)" if yes_no else ""), ""), bold=True)
-        for choice in q.choices:
-            click.echo(f"  {choice.number}. {choice.label}")
-            if choice.explanation:
-                click.echo(click.wrap_text(choice.explanation, width=_width(),
-                                           initial_indent="     ", subsequent_indent="     "))
-        if q.help:
-            click.echo(click.wrap_text(q.help, width=_width(), initial_indent="  ",
-                                       subsequent_indent="  "))
-        if q.example and not yes_no:
-            click.secho(_wrap(f"For example: {q.example}"), dim=True)
-        if q.note:
-            click.secho(_wrap(q.note), fg="yellow")
-        while True:
-            answer = click.prompt(">", default=q.default or "", show_default=bool(q.default),
-                                  prompt_suffix=" ")
-            if self._submit(q, answer):
-                return
-
-    def _submit(self, q: Any, answer: str, *, check_tone: bool = True) -> bool:
-        from letters.interview import Accepted, Rejected
-
-        outcome = self.interview.submit(answer, check_tone=check_tone)
-        if isinstance(outcome, Accepted):
-            if outcome.note and outcome.note != answer.strip():
-                click.secho(_wrap(f"({outcome.note})"), dim=True)
-            if q.id == "recipient.name" and outcome.value is None:
-                click.secho('  (The letter will open "Dear Sir or Madam" and end "Yours '
-                            'faithfully".)', dim=True)
-            return True
-        if isinstance(outcome, Rejected):
-            problem = outcome.problem
-            click.secho(_wrap(f"Sorry: {problem.message[:1].upper()}{problem.message[1:]}"),
-                        fg="red")
-            if problem.example:
-                click.echo(_wrap(f"For example: {problem.example}"))
-            return False
-        return self._tone(q, outcome)
-
-    def _tone(self, q: Any, concern: Any) -> bool:
-        click.secho("  A suggestion about the wording (a calm letter is taken more seriously):",
-                    fg="yellow")
-        for note in concern.notes:
-            click.echo(click.wrap_text(f"- {note.message}", width=_width(), initial_indent="  ",
-                                       subsequent_indent="    "))
-            if note.suggestion:
-                click.echo(click.wrap_text(f"Suggestion: {note.suggestion}", width=_width(),
-                                           initial_indent="    ", subsequent_indent="    "))
-        options = {"e": "edit your answer", "k": "keep your own words"}
-        if concern.rewrite:
-            click.echo(click.wrap_text(f'Tidied wording: "{concern.rewrite}"', width=_width(),
-                                       initial_indent="  ", subsequent_indent="    "))
-            options = {"a": "use the tidied wording", **options}
-        labels = [f"{v} ({k})" for k, v in options.items()]
-        menu = ", ".join(labels[:-1]) + " or " + labels[-1]
-        choice = click.prompt(f"  {menu[:1].upper()}{menu[1:]}?", prompt_suffix=" ",
-                              type=click.Choice(list(options)), show_choices=False,
-                              default="e")
-        if choice == "a":
-            return self._submit(q, concern.rewrite, check_tone=False)
-        if choice == "k":
-            return self._submit(q, concern.text, check_tone=False)
-        return self._submit(q, self._edit(concern.rewrite or concern.text))
-
-    def _edit(self, text: str) -> str:
-        if self.tty:
-            try:
-                import readline
-
-                readline.set_startup_hook(lambda: readline.insert_text(text))
-                try:
-                    return str(click.prompt("  Your answer", prompt_suffix=": "))
-                finally:
-                    readline.set_startup_hook()
-            except ImportError:
-                pass
-        return str(click.prompt("  Your new answer", prompt_suffix=": "))
-
-    def _finish(self) -> None:
-        from letters import api
-        from letters.dates import long_date
-        from letters.errors import CaseError, OutputError
-
-        path = self._save(finished=True)
-        click.echo("")
-        try:
-            case = api.read_case(path)
-        except CaseError as err:
-            self._save(finished=False)
-            click.echo(f"Saved {path}, but it is not finished yet:", err=True)
-            raise click.ClickException(f"{err}\nRun: swletter new --from {path}") from err
-        click.echo(f"Saved your case in {path}. To change an answer later, run:\n"
-                   f"  swletter new --from {path}")
-        try:
-            write_now = click.confirm("\nWrite the letter now?", default=True)
-        except click.Abort:
-            write_now = False
-        if not write_now:
-            click.echo(f"When you are ready, run:\n  swletter render {path}")
-            return
-        rendered = api.render_request(case)
-        try:
-            letter_path = api.write_document(rendered, "docx", path.parent / rendered.file_name(
-                "docx"), protect=(path,))
-        except OutputError as err:
-            raise click.ClickException(f"{err}\n(your case is saved in {path}: run swletter "
-                                       f"render {path} --force to replace the letter)") from err
-        click.echo(f"Wrote {letter_path} (reply by {long_date(rendered.document.reply_by)}).")
-        click.echo(_wrap("Read it before you send it: it is your letter, so change anything "
-                         "that does not sound like you.", ""))
-        if case.supporting_statements:
-            click.echo(f"For a supporting statement to send to "
-                       f"{case.supporting_statements[0].author} to complete, run:\n"
-                       f"  swletter statement {path}")
+    path, say = talk.target, talk.say
+    click.echo("")
+    try:
+        case = api.read_case(path)
+    except CaseError as err:
+        talk.save(finished=False)
+        click.echo(say("saved_unfinished", path=path), err=True)
+        raise click.ClickException(f"{err}\n{say('run_again', path=path)}") from err
+    click.echo(say("saved", path=path))
+    try:
+        write_now = click.confirm("\n" + say("write_now"), default=True)
+    except click.Abort:
+        write_now = False
+    if not write_now:
+        click.echo(say("when_ready", path=path))
+        return
+    rendered = api.render_request(case)
+    try:
+        letter = api.write_document(rendered, "docx", path.parent / rendered.file_name("docx"),
+                                    protect=(path,))
+    except OutputError as err:
+        raise click.ClickException(f"{err}\n{say('replace_hint', path=path)}") from err
+    click.echo(say("wrote", path=letter, reply_by=long_date(rendered.document.reply_by)))
+    click.echo(_wrap(say("read_it"), ""))
+    if case.supporting_statements:
+        click.echo(say("statement_next", author=case.supporting_statements[0].author, path=path))
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
