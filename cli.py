@@ -295,13 +295,14 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
 
 def _echo_check(report: Any, case: str) -> None:
     """`check`'s findings, its one-line verdict, and the statements still to complete."""
+    from letters.advice.report import count_findings
     from letters.dates import long_date
 
     letter = report.rendered.document
     _echo_findings(report.findings, summary=False)
     click.echo(f"{case} is valid: {_plural(len(letter.grounds), 'ground')}, "
                f"{_plural(len(letter.enclosures), 'enclosure')}, reply by "
-               f"{long_date(letter.reply_by)}. {_count_findings(report.warnings, report.notes)}")
+               f"{long_date(letter.reply_by)}. {count_findings(report.warnings, report.notes)}")
     for author, parts in report.statements_to_complete:
         click.echo(f"Still to complete in the supporting statement by {author}:")
         for part in parts:
@@ -310,35 +311,18 @@ def _echo_check(report: Any, case: str) -> None:
 
 
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    from letters.advice.report import plural
 
-
-def _count_findings(warnings: int, notes: int) -> str:
-    if not warnings and not notes:
-        return "No warnings about tone, readability or evidence."
-    counts = [_plural(n, noun) for n, noun in ((warnings, "warning"), (notes, "note")) if n]
-    return f"Tone, readability and evidence: {' and '.join(counts)}."
+    return plural(count, noun)
 
 
 def _echo_findings(findings: Any, *, err: bool = False, summary: bool = True) -> None:
     """Findings grouped by field, each with its suggestion; then (``summary``) the counts."""
-    import textwrap
+    from letters.advice.report import findings_text
 
-    groups: dict[str, list[Any]] = {}
-    for finding in findings:
-        groups.setdefault(finding.path or "text", []).append(finding)
-    for path, items in groups.items():
-        click.echo(f"{path}:", err=err)
-        for f in items:
-            words = f'"{f.words}": ' if f.words and f'"{f.words}"' not in f.message else ""
-            head = f"{f.severity.capitalize()} ({f.category.replace('_', ' ')}): {words}"
-            click.echo(textwrap.fill(head + f.message, 100, initial_indent="  - ",
-                                     subsequent_indent="    ", break_on_hyphens=False), err=err)
-            click.echo(textwrap.fill("Suggestion: " + f.suggestion, 100, initial_indent="    ",
-                                     subsequent_indent="    ", break_on_hyphens=False), err=err)
-    if summary and groups:
-        warnings = sum(1 for f in findings if f.is_fault)
-        click.echo(_count_findings(warnings, len(findings) - warnings), err=err)
+    text = findings_text(findings, summary=summary)
+    if text:
+        click.echo(text, err=err)
 
 
 def _refuse_with_findings(findings: Any) -> None:
@@ -362,39 +346,15 @@ def _echo_json(data: Any) -> None:
 @click.argument("ground_id", required=False, metavar="[ID]")
 def grounds(ground_id: str | None) -> None:
     """List the grounds a letter can raise, or show how to write one (ID)."""
-    from letters.case.grounds import get_ground, load_grounds
+    from letters.case.grounds import ground_text, grounds_text
 
     if ground_id is None:
-        for g in load_grounds():
-            needs = ", ".join(g.required_fields) or "nothing"
-            click.echo(f"{g.order}. {g.id} — {g.title}")
-            click.echo(f"   {g.summary}")
-            click.echo(f"   Needs: {needs}.")
-        click.echo("\nRun `swletter grounds ID` for how to write one.")
+        click.echo(grounds_text())
         return
     try:
-        g = get_ground(ground_id)
-    except KeyError:
-        import difflib
-
-        known = [x.id for x in load_grounds()]
-        match = difflib.get_close_matches(ground_id, known, n=1)
-        hint = f' Did you mean "{match[0]}"?' if match else ""
-        raise click.BadParameter(f'there is no ground "{ground_id}".{hint} The grounds are: '
-                                 f"{', '.join(known)}.", param_hint="ID") from None
-    click.echo(f"{g.title} ({g.id})\n\n{g.summary}\n\nHow to write it:\n{_indent(g.guidance)}\n")
-    click.echo("Fields (under grounds: > " + g.id + "):")
-    for f in g.fields:
-        need = "required" if f.required else "optional"
-        click.echo(f"  {f.name} ({need}): {f.help}")
-        for sub in f.fields:
-            sub_need = "required" if sub.required else "optional"
-            click.echo(f"    {sub.name} ({sub_need}): {sub.help}")
-    click.echo(f"\nEvidence that helps:\n{_indent(g.evidence_advice)}")
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+        click.echo(ground_text(ground_id))
+    except KeyError as err:
+        raise click.BadParameter(str(err.args[0]), param_hint="ID") from None
 
 
 @main.command()
