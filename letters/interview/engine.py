@@ -83,6 +83,14 @@ class SummaryRow:
     key: str
 
 
+class _Refused(Exception):
+    """An answer that cannot be taken; the message says why (a ``Rejected`` to the caller)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class StateError(ValueError):
     """A saved interview state that cannot be carried on from (damaged, or from a later
     swletter). Front ends say so and start again from the answers, which are a case file."""
@@ -243,71 +251,91 @@ class Interview:
         return names
 
     def _check(self, step: Step, answer: str) -> Outcome:
-        q, spec, qs = step.question, step.spec, step.qspec
-        say = self.questions.say
+        q = step.question
         text = answer.strip() or q.default  # an empty answer keeps the answer already given
+        try:
+            early = self._check_plain(step, text)
+            if early is not None:
+                return early
+            raw, note = self._read(q, text)
+            return self._check_value(step, text, raw, note)
+        except _Refused as refused:
+            return Rejected(Problem(refused.message, path=q.field_path, example=q.example))
 
-        def reject(message: str) -> Rejected:
-            return Rejected(Problem(message, path=q.field_path, example=q.example))
-
+    def _check_plain(self, step: Step, text: str) -> Outcome | None:
+        """Yes/no, nothing, "I don't know" and lists of numbers: answers that need no reading."""
+        q, qs = step.question, step.qspec
         if q.kind in (YESNO, "flag"):
             word = text.lower().rstrip(".!")
             if word in self.questions.words("yes_words"):
                 return Accepted(True)
             if word in self.questions.words("no_words"):
                 return Accepted(False)
-            return reject(say("yes_or_no"))
+            raise _Refused(self.questions.say("yes_or_no"))
         if not text or (text == "-" and not q.required):
-            return reject(say("answer_needed")) if q.required else Accepted(None)
+            if q.required:
+                raise _Refused(self.questions.say("answer_needed"))
+            return Accepted(None)
         if qs.dont_know and text.lower().rstrip(".!") in qs.dont_know:
             return Accepted(None)
         if q.kind in (GROUNDS, CITES):
             return self._check_numbers(q, text)
-        raw: Any = text
-        note = ""
+        return None
+
+    def _read(self, q: Question, text: str) -> tuple[Any, str]:
+        """The answer as the case file would hold it, and a note of how it was understood."""
         if q.kind in ("choice", "child"):
-            number = text.rstrip(".")
-            by_label = {c.label.lower(): c for c in q.choices}
-            if number.isdigit():
-                if not 1 <= int(number) <= len(q.choices):
-                    return reject(say("no_such_number", number=number, last=len(q.choices)))
-                raw = q.choices[int(number) - 1].value
-                note = q.choices[int(number) - 1].label
-            elif text.lower() in by_label:
-                raw = by_label[text.lower()].value
-            if q.kind == "child":
-                names = [c.value for c in q.choices]
-                matches = [n for n in names if clean_text(n).lower() == clean_text(raw).lower()]
-                if not matches:
-                    close = difflib.get_close_matches(clean_text(raw), names, n=1)
-                    return reject(say("not_a_child", shown=clean_text(raw),
-                                      children=", ".join(names))
-                                  + (say("did_you_mean", word=close[0]) if close else ""))
-                raw = matches[0]
-        elif q.kind == "lines":
-            raw = [part for part in (p.strip() for p in text.split(",")) if part]
-        elif q.kind == "date":
+            return self._read_choice(q, text)
+        if q.kind == "lines":
+            return [part for part in (p.strip() for p in text.split(",")) if part], ""
+        if q.kind == "date":
             reading = read_date(text, today=self.today, month_ok=q.month_ok)
             if reading.iso is None:
-                return reject(reading.problem[:1].upper() + reading.problem[1:])
-            raw = reading.iso
+                raise _Refused(reading.problem[:1].upper() + reading.problem[1:])
+            return reading.iso, ""
+        return text, ""
+
+    def _read_choice(self, q: Question, text: str) -> tuple[Any, str]:
+        say = self.questions.say
+        raw, note = text, ""
+        number = text.rstrip(".")
+        by_label = {c.label.lower(): c for c in q.choices}
+        if number.isdigit():
+            if not 1 <= int(number) <= len(q.choices):
+                raise _Refused(say("no_such_number", number=number, last=len(q.choices)))
+            raw, note = q.choices[int(number) - 1].value, q.choices[int(number) - 1].label
+        elif text.lower() in by_label:
+            raw = by_label[text.lower()].value
+        if q.kind != "child":
+            return raw, note
+        names = [c.value for c in q.choices]
+        matches = [n for n in names if clean_text(n).lower() == clean_text(raw).lower()]
+        if not matches:
+            close = difflib.get_close_matches(clean_text(raw), names, n=1)
+            raise _Refused(say("not_a_child", shown=clean_text(raw), children=", ".join(names))
+                           + (say("did_you_mean", word=close[0]) if close else ""))
+        return matches[0], note
+
+    def _check_value(self, step: Step, text: str, raw: Any, note: str) -> Outcome:
+        """The case file's own rules for the field, then what only an interview checks."""
+        q, spec, say = step.question, step.spec, self.questions.say
         value, problems = check_value(spec, raw, path=q.path, base_dir=self.base_dir)
         if problems:
             # Messages quote the value as read; quote it as the person typed it.
-            return reject(problems[0].message.replace(f'"{raw}"', f'"{text}"'))
+            raise _Refused(problems[0].message.replace(f'"{raw}"', f'"{text}"'))
         if q.kind == "date" and isinstance(value, dt.date):
-            if qs.not_future and value > self.today:
-                return reject(say("date_after_today", date=long_date(value),
-                                  today=long_date(self.today)))
+            if step.qspec.not_future and value > self.today:
+                raise _Refused(say("date_after_today", date=long_date(value),
+                                   today=long_date(self.today)))
             note = long_date(value)
         if q.kind == "lines" and not value:
-            return reject(say("answer_needed"))
+            raise _Refused(say("answer_needed"))
         if spec.name == "file" and q.path[:1] == ("evidence",):
             missing = evidence_file_problem(self.base_dir, value)
             if missing:
-                return reject(missing.replace("next to the case file",
-                                              f"in {Path(self.base_dir).resolve()}")
-                              .replace("or leave file out", say("leave_file_out")))
+                raise _Refused(missing.replace("next to the case file",
+                                               f"in {Path(self.base_dir).resolve()}")
+                               .replace("or leave file out", say("leave_file_out")))
         return Accepted(value, note)
 
     def _check_numbers(self, q: Question, text: str) -> Outcome:
