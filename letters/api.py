@@ -32,6 +32,7 @@ __all__ = [
     "check",
     "document_bytes",
     "draft_statement_for",
+    "preview_html",
     "problems_as_data",
     "read_case",
     "read_case_data",
@@ -96,6 +97,14 @@ def document_bytes(rendered: Rendered, fmt: str, *, settings: Settings | None = 
     settings = _settings(settings)
     return rendered.to_bytes(fmt, reference_docx=settings.reference_docx,
                              author_in_metadata=settings.author_in_metadata)
+
+
+def preview_html(rendered: Rendered) -> str:
+    """The document's body as HTML to show inside a web page: the .html file's markup (user
+    text escaped; no links, images or scripts), without its page around it."""
+    from letters.writers.html import letter_body_html
+
+    return letter_body_html(rendered.markdown)
 
 
 def write_document(rendered: Rendered, fmt: str, target: str | os.PathLike[str], *,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import Any
 
 from letters.case.model import clean_text
 from letters.case.typed_dates import read_date
-from letters.case.validate import check_value, evidence_file_problem
+from letters.case.validate import check_value, evidence_file_problem, shape_problems
 from letters.case.writing import prune_empty
 from letters.dates import long_date
 from letters.errors import Problem
@@ -96,11 +97,13 @@ class Interview:
     afresh; it is copied. With existing data the interview opens on the summary (``finished``
     is true until ``go_to`` or ``resume``), counting as answered every question up to the last
     one the data answers — all of them, unless the data is marked ``incomplete``.
-    ``base_dir`` is the folder the case file is in (evidence files are relative to it).
+    ``base_dir`` is the folder the case file is in (evidence files are relative to it); None
+    where there is no such folder (the web form): the evidence file question is not asked, and
+    nothing on this computer is looked at.
     """
 
     data: dict[str, Any] = field(default_factory=dict)
-    base_dir: str = "."
+    base_dir: str | None = "."
     today: dt.date = field(default_factory=dt.date.today)
     tone_check: ToneCheck | None = None
     at: str | None = field(default=None, init=False)
@@ -126,14 +129,18 @@ class Interview:
                 "done": sorted(self.done)}
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any], *, base_dir: str = ".",
+    def from_state(cls, state: Mapping[str, Any], *, base_dir: str | None = ".",
                    today: dt.date | None = None,
                    tone_check: ToneCheck | None = None) -> Interview:
-        """The interview ``state()`` described, ready to carry on at the same question."""
+        """The interview ``state()`` described, ready to carry on at the same question.
+
+        The state is checked as an uploaded case file is (``shape_problems``): a state that
+        came back from a web page may have been changed on the way.
+        """
         answers, at, done = state.get("answers"), state.get("at"), state.get("done")
         if (state.get("version") != STATE_VERSION or not isinstance(answers, dict)
                 or not (at is None or isinstance(at, str)) or not isinstance(done, list)
-                or not all(isinstance(k, str) for k in done)):
+                or not all(isinstance(k, str) for k in done) or shape_problems(answers)):
             raise StateError("the saved answers are damaged or from a newer swletter")
         interview = cls(base_dir=base_dir, today=today or dt.date.today(),
                         tone_check=tone_check)
@@ -202,12 +209,17 @@ class Interview:
 
     # -- answering ---------------------------------------------------------------------------
 
-    def submit(self, answer: str, *, check_tone: bool = True) -> Outcome:
-        """Check ``answer`` to the current question; store it and move on when it is right."""
+    def submit(self, answer: str, *, check_tone: bool = True,
+               blank_keeps: bool = True) -> Outcome:
+        """Check ``answer`` to the current question; store it and move on when it is right.
+
+        In a terminal an empty answer keeps the one already given (``blank_keeps``); a web
+        form shows that answer in the field, so there an empty field means no answer.
+        """
         step = self._step()
         if step is None:
             raise RuntimeError("there is no question to answer: the summary is next")
-        outcome = self._check(step, answer)
+        outcome = self._check(step, answer, blank_keeps=blank_keeps)
         if not isinstance(outcome, Accepted):
             return outcome
         q = step.question
@@ -242,10 +254,12 @@ class Interview:
                     names.append(item[name_field])
         return names
 
-    def _check(self, step: Step, answer: str) -> Outcome:
+    def _check(self, step: Step, answer: str, *, blank_keeps: bool = True) -> Outcome:
         q, spec, qs = step.question, step.spec, step.qspec
         say = self.questions.say
-        text = answer.strip() or q.default  # an empty answer keeps the answer already given
+        text = answer.strip()
+        if blank_keeps:
+            text = text or q.default  # an empty answer keeps the answer already given
 
         def reject(message: str) -> Rejected:
             return Rejected(Problem(message, path=q.field_path, example=q.example))
@@ -285,13 +299,15 @@ class Interview:
                                   + (say("did_you_mean", word=close[0]) if close else ""))
                 raw = matches[0]
         elif q.kind == "lines":
-            raw = [part for part in (p.strip() for p in text.split(",")) if part]
+            # One line per line where there are line breaks (a web form's box), else commas.
+            parts = text.splitlines() if "\n" in text or "\r" in text else text.split(",")
+            raw = [part for part in (p.strip() for p in parts) if part]
         elif q.kind == "date":
             reading = read_date(text, today=self.today, month_ok=q.month_ok)
             if reading.iso is None:
                 return reject(reading.problem[:1].upper() + reading.problem[1:])
             raw = reading.iso
-        value, problems = check_value(spec, raw, path=q.path, base_dir=self.base_dir)
+        value, problems = check_value(spec, raw, path=q.path)
         if problems:
             # Messages quote the value as read; quote it as the person typed it.
             return reject(problems[0].message.replace(f'"{raw}"', f'"{text}"'))
@@ -302,7 +318,7 @@ class Interview:
             note = long_date(value)
         if q.kind == "lines" and not value:
             return reject(say("answer_needed"))
-        if spec.name == "file" and q.path[:1] == ("evidence",):
+        if spec.name == "file" and q.path[:1] == ("evidence",) and self.base_dir is not None:
             missing = evidence_file_problem(self.base_dir, value)
             if missing:
                 return reject(missing.replace("next to the case file",
@@ -374,6 +390,30 @@ def _as_data(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def state_to_text(state: Mapping[str, Any]) -> str:
+    """``Interview.state()`` as compact JSON text (for a web page's hidden field, say)."""
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+
+
+def state_from_text(text: str) -> dict[str, Any]:
+    """A state that ``state_to_text`` wrote, read within the limits of a case file (its size,
+    nesting and number of values), so that text from anywhere costs bounded work;
+    ``StateError`` if it is not one. ``Interview.from_state`` then checks what it holds."""
+    from letters.case.reading import MAX_CASE_BYTES, parse_case_text
+    from letters.errors import CaseError
+
+    damaged = StateError("the saved answers are damaged or from a newer swletter")
+    if len(text) > MAX_CASE_BYTES:
+        raise damaged
+    try:
+        data = parse_case_text(text, "state", as_json=True)
+    except CaseError:
+        raise damaged from None
+    if not isinstance(data, dict):
+        raise damaged
+    return data
 
 
 def summary_sections(rows: Sequence[SummaryRow]) -> list[tuple[str, list[SummaryRow]]]:
