@@ -401,8 +401,11 @@ def test_pages_have_no_inline_script_or_style(parent: Parent) -> None:
     "[" * 50_000 + "]" * 50_000,
     json.dumps({"version": 1, "answers": {"evidence": [{"id": str(i)} for i in range(30_000)]},
                 "at": None, "done": []}),
+    json.dumps({"version": 1, "at": "evidence[1].supports", "done": [], "answers": {
+        "evidence": [{"id": f"E{i}", "description": "x"} for i in range(1000)],
+        "grounds": {"unprofessional_conduct": {"incidents": [{"what": "x"}] * 1000}}}}),
 ], ids=["empty", "text", "list", "no-answers", "newer", "sender-list", "grounds-number",
-        "name-object", "deep", "huge"])
+        "name-object", "deep", "huge", "slow"])
 def test_a_forged_state_gets_a_clear_page_never_a_crash(parent: Parent, state: str) -> None:
     parent.open("/questions")
     token = parent.hidden("/questions")["csrf_token"]
@@ -436,7 +439,9 @@ def test_a_state_at_an_unknown_question_or_the_summary_is_handled(parent: Parent
     (b"- just\n- a list\n", "case.yaml", "a case file is a set of fields"),
     (b"", "case.yaml", "The file is empty."),
     (b"a: &x [1]\nb: *x\n", "case.yaml", "aliases"),
-], ids=["binary", "utf16", "yaml", "shape", "json-shape", "list", "empty", "alias"])
+    (json.dumps({"evidence": [{"id": f"E{i}"} for i in range(201)]}).encode(), "case.json",
+     "more than 200 items, more than the web form takes"),
+], ids=["binary", "utf16", "yaml", "shape", "json-shape", "list", "empty", "alias", "long"])
 def test_a_bad_upload_gets_a_clear_page(parent: Parent, content: bytes, name: str,
                                         expected: str) -> None:
     parent.open("/")

@@ -20,6 +20,7 @@ from letters.interview.engine import (
 )
 from letters.interview.files import (
     answers_from_bytes,
+    answers_from_upload,
     answers_to_yaml,
     load_answers,
     save_answers,
@@ -53,6 +54,7 @@ __all__ = [
     "ToneConcern",
     "ToneNote",
     "answers_from_bytes",
+    "answers_from_upload",
     "answers_to_yaml",
     "default_tone_check",
     "load_answers",

@@ -36,6 +36,12 @@ from letters.interview.plan import Step, build_plan
 from letters.interview.questions import CITES, GROUNDS, YESNO, Question, Questions, load_questions
 from letters.interview.wording import ToneCheck, ToneNote
 
+#: The most items a list of the answers may hold (children, evidence, a ground's incidents)
+#: for the interview to take them. Each piece of evidence is asked which incident it supports,
+#: so the work grows with their product: 200 of each is a fraction of a second a page, where
+#: thousands would let one small web request take minutes. A real case has a few dozen.
+MAX_ITEMS = 200
+
 #: The version of ``Interview.state()``'s shape, so a saved state from a later swletter is
 #: refused rather than misread.
 STATE_VERSION = 1
@@ -140,7 +146,8 @@ class Interview:
         answers, at, done = state.get("answers"), state.get("at"), state.get("done")
         if (state.get("version") != STATE_VERSION or not isinstance(answers, dict)
                 or not (at is None or isinstance(at, str)) or not isinstance(done, list)
-                or not all(isinstance(k, str) for k in done) or shape_problems(answers)):
+                or not all(isinstance(k, str) for k in done) or shape_problems(answers)
+                or longest_list(answers) > MAX_ITEMS):
             raise StateError("the saved answers are damaged or from a newer swletter")
         interview = cls(base_dir=base_dir, today=today or dt.date.today(),
                         tone_check=tone_check)
@@ -390,6 +397,19 @@ def _as_data(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def longest_list(data: Any) -> int:
+    """The number of items in the longest list anywhere in ``data`` (plain data)."""
+    longest, pending = 0, [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            longest = max(longest, len(value))
+            pending.extend(value)
+    return longest
 
 
 def state_to_text(state: Mapping[str, Any]) -> str:

@@ -50,6 +50,20 @@ def _answers(text: str, name: str) -> dict[str, Any]:
     return data
 
 
+def answers_from_upload(raw: bytes, name: str) -> dict[str, Any]:
+    """``answers_from_bytes`` for a web upload, which is also held to ``MAX_ITEMS`` items in a
+    list, so that no file makes a page of the form slow for everyone."""
+    from letters.interview.engine import MAX_ITEMS, longest_list
+
+    data = answers_from_bytes(raw, name)
+    if longest_list(data) > MAX_ITEMS:
+        raise CaseError([Problem(
+            f"a list in this file holds more than {MAX_ITEMS} items, more than the web form "
+            "takes. Edit a case this large in a text editor, and write its letter with "
+            "swletter render.")], name)
+    return data
+
+
 def answers_to_yaml(data: Mapping[str, Any], *, finished: bool,
                     today: dt.date | None = None, source: str = "case.yaml") -> str:
     """The answers as a commented YAML case file (``incomplete: true`` when not finished), as

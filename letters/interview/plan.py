@@ -86,6 +86,8 @@ class _Builder:
     questions: Questions = field(default_factory=load_questions)
     grounds: tuple[Ground, ...] = field(default_factory=load_grounds)
     steps: list[Step] = field(default_factory=list)
+    _cite_cache: tuple[list[tuple[PathParts, str]], tuple[Choice, ...],
+                       list[frozenset[Any]]] | None = None
 
     def build(self) -> list[Step]:
         for spec in self.questions.sections:
@@ -320,15 +322,28 @@ class _Builder:
 
     # -- evidence and what it supports -------------------------------------------------------
 
+    def _cite_choices(self) -> tuple[list[tuple[PathParts, str]], tuple[Choice, ...],
+                                     list[frozenset[Any]]]:
+        """The places evidence can support, as choices, and the ids each cites: worked out
+        once per plan (the evidence questions come after every ground's, and change nothing
+        they read), so a case with many pieces of evidence and incidents costs their product
+        in set lookups, not in walks of the case."""
+        if self._cite_cache is None:
+            targets = cite_targets(self.data, self.grounds)
+            choices = tuple(Choice(i + 1, format_path(t), lab)
+                            for i, (t, lab) in enumerate(targets))
+            cited = [frozenset(r for r in target_refs(self.data, t, create=False)
+                               if isinstance(r, str)) for t, _ in targets]
+            self._cite_cache = (targets, choices, cited)
+        return self._cite_cache
+
     def _cites(self, qs: QuestionSpec, section: Section, item: dict[str, Any], path: PathParts,
                label: str) -> None:
-        targets = cite_targets(self.data, self.grounds)
+        targets, choices, cited = self._cite_choices()
         evidence_id = item.get("id")
         if not targets or not isinstance(evidence_id, str):
             return
-        choices = tuple(Choice(i + 1, format_path(t), lab) for i, (t, lab) in enumerate(targets))
-        chosen = [c.value for c, (t, _) in zip(choices, targets, strict=True)
-                  if evidence_id in target_refs(self.data, t, create=False)]
+        chosen = {c.value for c, ids in zip(choices, cited, strict=True) if evidence_id in ids}
         key = format_path((*path, "supports"))
         if len(targets) == 1:
             q = Question(id="evidence.supports", key=key, kind=YESNO, section=section,

@@ -35,7 +35,7 @@ from letters.interview import (
     Rejected,
     StateError,
     ToneConcern,
-    answers_from_bytes,
+    answers_from_upload,
     answers_to_yaml,
     state_from_text,
     state_to_text,
@@ -203,7 +203,7 @@ def upload() -> tuple[str, int] | str:
         return _start_with_problems([Problem("choose the file with your saved answers.")])
     name = PurePath(sent.filename.replace("\\", "/")).name[:80] or "the file"
     try:
-        data = answers_from_bytes(sent.read(), name)
+        data = answers_from_upload(sent.read(), name)
     except CaseError as err:
         return _start_with_problems(list(err.problems), more=err.more, name=name)
     return _show(_new_interview(data))
