@@ -37,6 +37,7 @@ __all__ = [
     "document_bytes",
     "draft_statement_for",
     "next_steps_calendar",
+    "preview_html",
     "problems_as_data",
     "read_case",
     "read_case_data",
@@ -105,6 +106,14 @@ def document_bytes(rendered: Rendered, fmt: str, *, settings: Settings | None = 
     settings = _settings(settings)
     return rendered.to_bytes(fmt, reference_docx=settings.reference_docx,
                              author_in_metadata=settings.author_in_metadata)
+
+
+def preview_html(rendered: Rendered) -> str:
+    """The document's body as HTML to show inside a web page: the .html file's markup (user
+    text escaped; no links, images or scripts), without its page around it."""
+    from letters.writers.html import letter_body_html
+
+    return letter_body_html(rendered.markdown)
 
 
 def write_document(rendered: Rendered, fmt: str, target: str | os.PathLike[str], *,

@@ -68,6 +68,12 @@ def read_case_text(path: Path) -> str:
         raise CaseError([Problem(reason)], name) from None
     except FileReadError as err:
         raise CaseError([Problem(err.reason)], name) from None
+    return case_text(raw, name)
+
+
+def case_text(raw: bytes, name: str) -> str:
+    """A case file's bytes as text (an upload's, say), or a ``CaseError`` saying why they are
+    not a text file swletter can read. The caller has already kept them to ``MAX_CASE_BYTES``."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CaseError([Problem("the file is saved as UTF-16 text. Save it again as UTF-8 "
                                  "(in most editors: Save As, Encoding: UTF-8).")], name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import Any
 
 from letters.case.model import clean_text
 from letters.case.typed_dates import read_date
-from letters.case.validate import check_value, evidence_file_problem
+from letters.case.validate import check_value, evidence_file_problem, shape_problems
 from letters.case.writing import prune_empty
 from letters.dates import long_date
 from letters.errors import Problem
@@ -34,6 +35,12 @@ from letters.interview.answers import answer_text, numbers_in
 from letters.interview.plan import Step, build_plan
 from letters.interview.questions import CITES, GROUNDS, YESNO, Question, Questions, load_questions
 from letters.interview.wording import ToneCheck, ToneNote
+
+#: The most items a list of the answers may hold (children, evidence, a ground's incidents)
+#: for the interview to take them. Each piece of evidence is asked which incident it supports,
+#: so the work grows with their product: 200 of each is a fraction of a second a page, where
+#: thousands would let one small web request take minutes. A real case has a few dozen.
+MAX_ITEMS = 200
 
 #: The version of ``Interview.state()``'s shape, so a saved state from a later swletter is
 #: refused rather than misread.
@@ -104,11 +111,13 @@ class Interview:
     afresh; it is copied. With existing data the interview opens on the summary (``finished``
     is true until ``go_to`` or ``resume``), counting as answered every question up to the last
     one the data answers — all of them, unless the data is marked ``incomplete``.
-    ``base_dir`` is the folder the case file is in (evidence files are relative to it).
+    ``base_dir`` is the folder the case file is in (evidence files are relative to it); None
+    where there is no such folder (the web form): the evidence file question is not asked, and
+    nothing on this computer is looked at.
     """
 
     data: dict[str, Any] = field(default_factory=dict)
-    base_dir: str = "."
+    base_dir: str | None = "."
     today: dt.date = field(default_factory=dt.date.today)
     tone_check: ToneCheck | None = None
     at: str | None = field(default=None, init=False)
@@ -134,14 +143,19 @@ class Interview:
                 "done": sorted(self.done)}
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any], *, base_dir: str = ".",
+    def from_state(cls, state: Mapping[str, Any], *, base_dir: str | None = ".",
                    today: dt.date | None = None,
                    tone_check: ToneCheck | None = None) -> Interview:
-        """The interview ``state()`` described, ready to carry on at the same question."""
+        """The interview ``state()`` described, ready to carry on at the same question.
+
+        The state is checked as an uploaded case file is (``shape_problems``): a state that
+        came back from a web page may have been changed on the way.
+        """
         answers, at, done = state.get("answers"), state.get("at"), state.get("done")
         if (state.get("version") != STATE_VERSION or not isinstance(answers, dict)
                 or not (at is None or isinstance(at, str)) or not isinstance(done, list)
-                or not all(isinstance(k, str) for k in done)):
+                or not all(isinstance(k, str) for k in done) or shape_problems(answers)
+                or longest_list(answers) > MAX_ITEMS):
             raise StateError("the saved answers are damaged or from a newer swletter")
         interview = cls(base_dir=base_dir, today=today or dt.date.today(),
                         tone_check=tone_check)
@@ -210,12 +224,17 @@ class Interview:
 
     # -- answering ---------------------------------------------------------------------------
 
-    def submit(self, answer: str, *, check_tone: bool = True) -> Outcome:
-        """Check ``answer`` to the current question; store it and move on when it is right."""
+    def submit(self, answer: str, *, check_tone: bool = True,
+               blank_keeps: bool = True) -> Outcome:
+        """Check ``answer`` to the current question; store it and move on when it is right.
+
+        In a terminal an empty answer keeps the one already given (``blank_keeps``); a web
+        form shows that answer in the field, so there an empty field means no answer.
+        """
         step = self._step()
         if step is None:
             raise RuntimeError("there is no question to answer: the summary is next")
-        outcome = self._check(step, answer)
+        outcome = self._check(step, answer, blank_keeps=blank_keeps)
         if not isinstance(outcome, Accepted):
             return outcome
         q = step.question
@@ -250,9 +269,11 @@ class Interview:
                     names.append(item[name_field])
         return names
 
-    def _check(self, step: Step, answer: str) -> Outcome:
+    def _check(self, step: Step, answer: str, *, blank_keeps: bool = True) -> Outcome:
         q = step.question
-        text = answer.strip() or q.default  # an empty answer keeps the answer already given
+        text = answer.strip()
+        if blank_keeps:
+            text = text or q.default  # an empty answer keeps the answer already given
         try:
             early = self._check_plain(step, text)
             if early is not None:
@@ -287,7 +308,9 @@ class Interview:
         if q.kind in ("choice", "child"):
             return self._read_choice(q, text)
         if q.kind == "lines":
-            return [part for part in (p.strip() for p in text.split(",")) if part], ""
+            # One line per line where there are line breaks (a web form's box), else commas.
+            parts = text.splitlines() if "\n" in text or "\r" in text else text.split(",")
+            return [part for part in (p.strip() for p in parts) if part], ""
         if q.kind == "date":
             reading = read_date(text, today=self.today, month_ok=q.month_ok)
             if reading.iso is None:
@@ -319,7 +342,7 @@ class Interview:
     def _check_value(self, step: Step, text: str, raw: Any, note: str) -> Outcome:
         """The case file's own rules for the field, then what only an interview checks."""
         q, spec, say = step.question, step.spec, self.questions.say
-        value, problems = check_value(spec, raw, path=q.path, base_dir=self.base_dir)
+        value, problems = check_value(spec, raw, path=q.path)
         if problems:
             # Messages quote the value as read; quote it as the person typed it.
             raise _Refused(problems[0].message.replace(f'"{raw}"', f'"{text}"'))
@@ -330,7 +353,7 @@ class Interview:
             note = long_date(value)
         if q.kind == "lines" and not value:
             raise _Refused(say("answer_needed"))
-        if spec.name == "file" and q.path[:1] == ("evidence",):
+        if spec.name == "file" and q.path[:1] == ("evidence",) and self.base_dir is not None:
             missing = evidence_file_problem(self.base_dir, value)
             if missing:
                 raise _Refused(missing.replace("next to the case file",
@@ -402,6 +425,43 @@ def _as_data(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def longest_list(data: Any) -> int:
+    """The number of items in the longest list anywhere in ``data`` (plain data)."""
+    longest, pending = 0, [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            longest = max(longest, len(value))
+            pending.extend(value)
+    return longest
+
+
+def state_to_text(state: Mapping[str, Any]) -> str:
+    """``Interview.state()`` as compact JSON text (for a web page's hidden field, say)."""
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+
+
+def state_from_text(text: str) -> dict[str, Any]:
+    """A state that ``state_to_text`` wrote, read within the limits of a case file (its size,
+    nesting and number of values), so that text from anywhere costs bounded work;
+    ``StateError`` if it is not one. ``Interview.from_state`` then checks what it holds."""
+    from letters.case.reading import MAX_CASE_BYTES, parse_case_text
+    from letters.errors import CaseError
+
+    damaged = StateError("the saved answers are damaged or from a newer swletter")
+    if len(text) > MAX_CASE_BYTES:
+        raise damaged
+    try:
+        data = parse_case_text(text, "state", as_json=True)
+    except CaseError:
+        raise damaged from None
+    if not isinstance(data, dict):
+        raise damaged
+    return data
 
 
 def summary_sections(rows: Sequence[SummaryRow]) -> list[tuple[str, list[SummaryRow]]]:
