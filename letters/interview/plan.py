@@ -217,7 +217,7 @@ class _Builder:
             text = spec.more or self.questions.say("more_items", item=word.lower())
             self._yesno(f"{group_key}[{i + 1}].more", text, section, not last,
                         _more_after(path, i), item=label, in_summary=last,
-                        label=self.questions.say("another", item=word))
+                        label=self.questions.say("another", item=word.lower()))
 
     def _yesno(self, key: str, text: str, section: Section, value: bool, store: Store, *,
                item: str = "", in_summary: bool = True, label: str = "") -> None:
