@@ -47,8 +47,8 @@ def full_example_markdown() -> str:
     """The full example's letter, dated as the golden letter is."""
     import datetime as dt
 
-    from letters.compose.request import make_letter
     from letters.case.validate import load_case
+    from letters.compose.request import make_letter
 
     with resources.as_file(resources.files("letters.example")) as folder:
         case = load_case(Path(folder) / "case.yaml")
