@@ -64,16 +64,15 @@ class BulkOptions:
 class Task:
     """One job and what to do with it.
 
-    ``keep`` (for ``WRITE``): the file already at the job's name is this case's earlier letter,
-    to be kept in ``previous/`` before it is replaced; ``COMPARE`` does the same when the file
-    there is not this very letter. ``move`` names this case's earlier letter under another name
-    (its name changed), moved to ``previous/`` once the new one is written. ``incomplete``: the
-    file at the job's name is a letter an interrupted run left incomplete, to be replaced.
+    ``COMPARE``: a letter is already at the job's name; when it is not this very letter, it is
+    kept in ``previous/`` and replaced. ``move`` names this case's earlier letter under another
+    name (its name changed), moved to ``previous/`` once the new one is written.
+    ``incomplete``: the file at the job's name is a letter an interrupted run left incomplete,
+    to be replaced.
     """
 
     job: Job
     action: str = WRITE
-    keep: bool = False
     move: str = ""
     incomplete: bool = False
     fingerprint: str = ""
@@ -204,7 +203,7 @@ def finish(prepared: Prepared, options: BulkOptions, data: bytes) -> CaseResult:
     target = Path(_target(task, options))
     same = task.action == COMPARE and _same_file(target, data)
     try:
-        kept = "" if same else _write(target, data, keep=task.keep or task.action == COMPARE,
+        kept = "" if same else _write(target, data, keep=task.action == COMPARE,
                                       force=options.force or task.incomplete)
         moved = keep_previous(target.parent, task.move) \
             if task.move and (target.parent / task.move).exists() else ""

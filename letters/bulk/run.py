@@ -273,12 +273,13 @@ def _decide_one(job: Job, fingerprint: str, remembered: Remembered | None, plann
         return _already_done(job, remembered, str(target))
     old = remembered.output if remembered is not None and not ours else ""
     move = old if old and old not in planned and (folder / old).is_file() else ""
-    if whole and not ours and not options.force:
-        # A letter this folder does not remember writing for this case (a run killed before
-        # it noted it, or an earlier swletter's): written again only if it is not this letter.
+    if whole and not options.force:
+        # This case's letter, and the case changed; or a letter this folder does not remember
+        # writing for this case (a run killed before it noted it, or an earlier swletter's):
+        # written again only if it is not this very letter, the earlier one kept.
         return Task(job, COMPARE, move=move, fingerprint=fingerprint)
-    return Task(job, WRITE, keep=whole and ours and not unchanged, move=move,
-                incomplete=exists and not whole, fingerprint=fingerprint)
+    return Task(job, WRITE, move=move, incomplete=exists and not whole,
+                fingerprint=fingerprint)
 
 
 def _move_unchanged(folder: Path, old: str, new: str, fmt: str) -> bool:
