@@ -729,8 +729,10 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
 @click.option("--reason", required=True, metavar="TEXT",
               help="Why the letter is void (a follow-up of the wrong kind, say).")
 @_register_option
+@_AS_OF
 @config_option
-def register_void(letter_id: int, reason: str, register_path: str | None, settings: Any) -> None:
+def register_void(letter_id: int, reason: str, register_path: str | None, as_of: Any,
+                  settings: Any) -> None:
     """Mark letter ID void: written by mistake, or never sent. It stays in the register (nothing
     is ever deleted) but every list, export and status leaves it out."""
     from letters import api
@@ -738,7 +740,7 @@ def register_void(letter_id: int, reason: str, register_path: str | None, settin
     if not reason.strip():
         raise click.BadParameter("say why the letter is void.", param_hint="--reason")
     letter, status = api.void_letter(_require_register(register_path, settings), letter_id,
-                                     reason)
+                                     reason, as_of=as_of)
     click.echo(f"Letter {letter.id} ({letter.kind} of {letter.letter_date.isoformat()}) is now "
                "void: it is kept in the register, and left out of every list.")
     if status is not None:

@@ -186,8 +186,8 @@ def test_a_child_born_after_the_letter_is_an_error(runner: CliRunner, tmp_path: 
     assert ("  - cases, row 2, column child_1_date_of_birth: this date of birth is after the "
             "date of the letter, so it cannot be right. Check the year for a slip of the "
             "keyboard. For example: 2017-05-02") in result.stderr.splitlines()
-    case = write_case(tmp_path, MINIMAL.replace("  - name: Mia Green",
-                                                "  - name: Mia Green\n    date_of_birth: 2030-04-03"))
+    born = "  - name: Mia Green\n    date_of_birth: 2030-04-03"
+    case = write_case(tmp_path, MINIMAL.replace("  - name: Mia Green", born))
     checked = runner.invoke(main, ["check", str(case)])
     assert checked.exit_code == 1
     assert "children[1].date_of_birth: this date of birth is after the date of the letter" \
