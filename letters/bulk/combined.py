@@ -44,6 +44,7 @@ def combined_bytes(letters: Sequence[LetterText], fmt: str, *,
 
 def _merged_pdfs(letters: Sequence[LetterText]) -> bytes:
     from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
 
     from letters.writers.typst_pdf import markdown_to_pdf
 
@@ -51,6 +52,10 @@ def _merged_pdfs(letters: Sequence[LetterText]) -> bytes:
     for letter in letters:
         writer.append(io.BytesIO(markdown_to_pdf(letter.markdown, title=letter.title)))
     writer.add_metadata({"/Title": TITLE})
+    languages = {letter.language for letter in letters}
+    if len(languages) == 1 and "+" not in (code := languages.pop()):
+        root = getattr(writer, "root_object", None) or writer._root_object
+        root[NameObject("/Lang")] = TextStringObject(f"{code}-GB")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -108,8 +108,8 @@ class Prepared:
             faults=self.faults, reply_by=self.rendered.document.reply_by,
             case_id=sheet.case_id if sheet else "", previous=previous, replaced=replaced,
             fingerprint=self.task.fingerprint,
-            letter=LetterText(self.rendered.markdown, self.rendered.title)
-            if options.keep_markdown else None)
+            letter=LetterText(self.rendered.markdown, self.rendered.title,
+                              self.rendered.language) if options.keep_markdown else None)
 
 
 def _failed(job: Job, problems: list[str]) -> CaseResult:

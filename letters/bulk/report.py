@@ -41,6 +41,7 @@ class LetterText:
 
     markdown: str
     title: str
+    language: str = "en"
 
 
 @dataclass(frozen=True)
