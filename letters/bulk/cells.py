@@ -32,6 +32,11 @@ _LAST_SERIAL = 2958466
 _UK_WITHOUT_ZERO = re.compile(r"[1235789]\d{9}")
 
 
+FORMULA_REFUSED = ("the cell holds a formula. swletter never calculates formulas and does not "
+                   "put one in a letter: copy the cell and paste it back as a value (Paste "
+                   "Special, Values), or type the value in.")
+
+
 @dataclass(frozen=True)
 class CellValue:
     """A cell read for a field: its value (None when empty or refused) and what to say."""
@@ -45,9 +50,9 @@ def read_cell(spec: Field, cell: Cell) -> CellValue:
     """``cell`` as case data for the field ``spec`` (the message names no place: the caller
     puts "cases, row 14, column sender_phone:" before it)."""
     if cell.formula:
-        return CellValue(problem="the cell holds a formula. swletter never calculates "
-                         "formulas and does not put one in a letter: copy the cell and paste "
-                         "it back as a value (Paste Special, Values), or type the value in.")
+        # The formula's text stands in for the value while the row is checked, so nothing else
+        # is said about this cell (missing, say); the row fails on this problem alone.
+        return CellValue(convert(spec, cell.value), problem=FORMULA_REFUSED)
     if spec.name == "phone":
         return _phone(cell.value)
     return CellValue(convert(spec, cell.value))

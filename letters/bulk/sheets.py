@@ -248,7 +248,7 @@ def _read_evidence(table: Table | None, columns: ColumnMap) -> _Evidence:
                 place = f"{table.name}, row {number}, column {found.shown[name]}"
                 found.cell_problems.setdefault(case_id, []).append(f"{place}: {read.problem}")
                 found.refused.setdefault(case_id, []).append(place)
-            elif read.value is not None:
+            if read.value is not None:
                 item[name] = read.value
         found.by_id.setdefault(case_id, []).append((number, item))
     return found
