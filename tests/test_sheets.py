@@ -258,8 +258,12 @@ def test_template_workbook_has_headers_notes_and_an_example(runner: CliRunner,
     assert book.sheetnames == ["cases", "evidence"]
     rows = list(book["cases"].iter_rows(values_only=True))
     assert list(rows[0]) == template_headers()
+    assert rows[0][:2] == ("case_id", "caseworker")  # the charity's own columns come first
     assert str(rows[1][0]).startswith("# Notes (this row is skipped).")
-    assert rows[2][0] == "EXAMPLE-1"
+    assert rows[2][:2] == ("EXAMPLE-1", "Alex Morgan")
+    # The phone column is text, so a number typed into it keeps its leading 0.
+    phone = book["cases"].cell(row=1, column=rows[0].index("sender_phone") + 1).column_letter
+    assert book["cases"].column_dimensions[phone].number_format == "@"
     evidence = list(book["evidence"].iter_rows(values_only=True))
     assert evidence[0] == ("case_id", "id", "date", "type", "description", "file")
     assert [r[1] for r in evidence[2:]] == ["E1", "E2", "E3", "E4", "E5", "E6", "E7"]

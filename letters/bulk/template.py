@@ -240,6 +240,8 @@ def _fill_sheet(sheet: Any, title: str, heads: Sequence[str], body: Iterable[Map
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
+                if head.endswith("phone"):
+                    cell.number_format = "@"
             elif isinstance(value, dt.date):
                 cell.number_format = "dd/mm/yyyy"
             if notes_row and number == 2:
@@ -249,3 +251,6 @@ def _fill_sheet(sheet: Any, title: str, heads: Sequence[str], body: Iterable[Map
     for column, head in enumerate(heads, start=1):
         letter = sheet.cell(row=1, column=column).column_letter
         sheet.column_dimensions[letter].width = max(14, min(40, len(head) + 2))
+        if head.endswith("phone"):
+            # A phone column is text, so a number typed in keeps its leading 0.
+            sheet.column_dimensions[letter].number_format = "@"
