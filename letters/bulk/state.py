@@ -18,10 +18,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from letters.bulk.folder import state_folder
 from letters.errors import OutputError
@@ -88,10 +88,6 @@ class State:
     def get(self, key: str) -> Remembered | None:
         return self.entries.get(key)
 
-    def owner_of(self) -> Mapping[str, str]:
-        """Each remembered file name → the key of the case it belongs to."""
-        return {entry.output: key for key, entry in self.entries.items()}
-
     def remember(self, key: str, entry: Remembered) -> None:
         """Note ``entry`` for the case ``key`` now, in the journal."""
         self.entries[key] = entry
@@ -121,11 +117,3 @@ class State:
             with contextlib.suppress(OSError):
                 self._journal.close()
             self._journal = None
-
-
-def remembered_from(fingerprint: str, output: str, values: Mapping[str, Any]) -> Remembered:
-    """A ``Remembered`` from a result's values (``reply_by`` a date or None)."""
-    reply_by = values.get("reply_by")
-    return Remembered(fingerprint, output, reply_by.isoformat() if reply_by else "",
-                      tuple(values.get("warnings", ())), tuple(values.get("advice", ())),
-                      int(values.get("faults", 0)))

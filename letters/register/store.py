@@ -151,12 +151,6 @@ class Register:
         rows = self._read(f"SELECT {_REPLY_COLUMNS} FROM replies ORDER BY id")
         return [reply_from_row(r, self.path) for r in rows]
 
-    def has_output(self, output_path: str | os.PathLike[str]) -> bool:
-        """Whether any letter written to ``output_path`` (made absolute) is recorded."""
-        rows = self._read("SELECT 1 FROM letters WHERE output_path = ? LIMIT 1",
-                          (str(Path(output_path).resolve()),))
-        return bool(rows)
-
     def outputs(self) -> set[str]:
         """The (absolute) paths of every letter recorded."""
         return {row[0] for row in self._read("SELECT DISTINCT output_path FROM letters")}
