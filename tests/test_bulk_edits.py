@@ -179,7 +179,7 @@ def test_the_lock_goes_with_a_run_killed_outright(runner: CliRunner, tmp_path: P
         os.kill(holder.pid, signal.SIGKILL)
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()  # waits, and closes its output
     assert runner.invoke(main, ["bulk", str(tmp_path / "case.yaml"), "--out",
                                 str(out)]).exit_code == 0
 

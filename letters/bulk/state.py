@@ -25,9 +25,12 @@ from typing import IO
 
 from letters.bulk.folder import state_folder
 from letters.errors import OutputError
+from letters.files import FileMissingError, FileReadError, read_regular_file
 from letters.output import FILE_MODE, shown_path, write_atomic
 
 STATE_FILE = "letters.jsonl"
+#: Far more than 10,000 cases need (about half a kilobyte each).
+MAX_STATE_BYTES = 256 * 1024 * 1024
 _FORMAT = {"swletter-bulk-state": 1}
 
 
@@ -68,18 +71,20 @@ class State:
         self.path = state_folder(out_dir) / STATE_FILE
         self.entries: dict[str, Remembered] = self._read()
         self._journal: IO[str] | None = None
+        #: Set when the file cannot be written (a full disk): the letters still are, and the
+        #: next run, remembering less, compares them with what they should be.
+        self.unwritable = False
 
     def _read(self) -> dict[str, Remembered]:
         try:
-            with open(self.path, encoding="utf-8", errors="replace") as fh:
-                lines = fh.readlines()
-        except FileNotFoundError:
+            text = read_regular_file(self.path, MAX_STATE_BYTES).decode("utf-8", "replace")
+        except FileMissingError:
             return {}
-        except OSError as err:
-            raise OutputError(f"cannot read {shown_path(self.path)}: "
-                              f"{err.strerror or err}.") from err
+        except FileReadError as err:
+            raise OutputError(f"cannot read {shown_path(self.path)}: {err.reason} Delete it "
+                              "(the letters are kept; the next run compares them).") from None
         entries = {}
-        for line in lines:
+        for line in text.splitlines():
             found = _from_line(line)
             if found is not None:
                 entries[found[0]] = found[1]
@@ -91,26 +96,27 @@ class State:
     def remember(self, key: str, entry: Remembered) -> None:
         """Note ``entry`` for the case ``key`` now, in the journal."""
         self.entries[key] = entry
-        if self._journal is None:
-            self._journal = self._open_journal()
-        self._journal.write(_to_line(key, entry))
-        self._journal.flush()
-
-    def _open_journal(self) -> IO[str]:
+        if self.unwritable:
+            return
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT |
-                         getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
-        except OSError as err:
-            raise OutputError(f"cannot write {shown_path(self.path)}: "
-                              f"{err.strerror or err}.") from err
-        return os.fdopen(fd, "a", encoding="utf-8")
+            if self._journal is None:
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT |
+                             getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+                self._journal = os.fdopen(fd, "a", encoding="utf-8")
+            self._journal.write(_to_line(key, entry))
+            self._journal.flush()
+        except OSError:
+            self.unwritable = True
 
     def save(self) -> None:
         """Rewrite the file whole, one line per case (the journal's repeats dropped)."""
         self.close()
         lines: Iterable[str] = (_to_line(k, e) for k, e in self.entries.items())
         data = (json.dumps(_FORMAT) + "\n" + "".join(lines)).encode("utf-8")
-        write_atomic(self.path, data, force=True)
+        try:
+            write_atomic(self.path, data, force=True)
+        except OutputError:
+            self.unwritable = True  # what the journal holds is kept
 
     def close(self) -> None:
         if self._journal is not None:
