@@ -130,7 +130,8 @@ def _verdict(result: CaseResult) -> str:
         return f"not ready, {_plural(len(result.problems), 'problem')} to fix."
     if result.status == HELD_BACK:
         return "ready, but held back by the problems with the spreadsheet's columns."
-    return "ready; read the advice before sending."
+    return "ready; read the advice before sending." if result.advice else \
+        "ready; read the warnings before sending."
 
 
 def _check_totals(report: BulkReport) -> str:
