@@ -688,7 +688,8 @@ def register_list(register_path: str | None, overdue: bool, caseworker: str | No
     elif fmt == "csv":
         click.echo(rows_csv(rows).decode("utf-8").removeprefix("\ufeff"), nl=False)
     elif not rows:
-        click.echo("No overdue requests." if overdue else "The register has no requests yet.")
+        click.echo("No overdue requests." if overdue else "No requests for that caseworker."
+                   if caseworker else "The register has no requests yet.")
     else:
         click.echo(rows_table(rows), nl=False)
 

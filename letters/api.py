@@ -28,7 +28,9 @@ from letters.errors import CaseError
 from letters.output import check_target, write_atomic
 
 if TYPE_CHECKING:
+    from letters.bulk.followups import OverdueFollowUp
     from letters.bulk.report import BulkReport
+    from letters.register.records import RegisteredLetter, Reply, RequestStatus
 
 __all__ = [
     "BulkRequest",
@@ -230,7 +232,7 @@ def write_followup(case: Case, kind: str, *, fmt: str, output: str | os.PathLike
 
 def write_overdue_followups(register: str, kind: str, out_dir: str, *, fmt: str = "docx",
                             settings: Settings | None = None, today: dt.date | None = None,
-                            force: bool = False) -> list[Any]:
+                            force: bool = False) -> list[OverdueFollowUp]:
     """A follow-up of ``kind`` (``chaser`` or ``complaint``) in ``out_dir`` for every overdue
     request in the register, from the case the register kept; each recorded there."""
     from letters.bulk.followups import write_overdue_followups as write_all
@@ -265,7 +267,7 @@ def check_sheets(inputs: tuple[str, ...], *, settings: Settings | None = None,
 
 
 def list_requests(register: str | os.PathLike[str], *, as_of: dt.date | None = None,
-                  overdue: bool = False, caseworker: str | None = None) -> list[Any]:
+                  overdue: bool = False, caseworker: str | None = None) -> list[RequestStatus]:
     """Every request in the register with its status on ``as_of`` (today); only the overdue
     ones, or one caseworker's, when asked. Void letters are left out."""
     from letters.register.listing import list_requests as listed
@@ -275,7 +277,7 @@ def list_requests(register: str | os.PathLike[str], *, as_of: dt.date | None = N
 
 
 def record_reply(register: str | os.PathLike[str], letter_id: int, *, reply_date: dt.date,
-                 outcome: str, reasons: str | None = None, note: str | None = None) -> Any:
+                 outcome: str, reasons: str | None = None, note: str | None = None) -> Reply:
     """Record the reply to letter ``letter_id`` (recording it again corrects it)."""
     from letters.case.model import clean_text
     from letters.register.store import open_register
@@ -286,7 +288,7 @@ def record_reply(register: str | os.PathLike[str], letter_id: int, *, reply_date
 
 
 def void_letter(register: str | os.PathLike[str], letter_id: int, reason: str, *,
-                as_of: dt.date | None = None) -> tuple[Any, Any]:
+                as_of: dt.date | None = None) -> tuple[RegisteredLetter, RequestStatus | None]:
     """Mark letter ``letter_id`` void: kept, never deleted, left out of every list. Returns
     the letter and where its request now stands (None when the request itself is void)."""
     from letters.register.listing import void_letter as void

@@ -29,7 +29,7 @@ OVERDUE_KINDS = ("chaser", "complaint")
 
 
 @dataclass(frozen=True)
-class WrittenFollowUp:
+class OverdueFollowUp:
     """One overdue request's follow-up: where it was written and its number in the register,
     or the problem that stopped it."""
 
@@ -54,7 +54,7 @@ class WrittenFollowUp:
 def write_overdue_followups(register_path: str, kind: str, out_dir: str, *,
                             settings: Settings | None = None, fmt: str = "docx",
                             today: dt.date | None = None,
-                            force: bool = False) -> list[WrittenFollowUp]:
+                            force: bool = False) -> list[OverdueFollowUp]:
     """A follow-up of ``kind`` in ``out_dir`` for every overdue request in the register."""
     if kind not in OVERDUE_KINDS:
         raise ValueError(f"kind must be one of {OVERDUE_KINDS}, not {kind!r}")
@@ -68,7 +68,7 @@ def write_overdue_followups(register_path: str, kind: str, out_dir: str, *,
 
 
 def _one(register: Register, status: RequestStatus, kind: str, folder: Path, taken: set[str],
-         settings: Settings, fmt: str, date: dt.date, force: bool) -> WrittenFollowUp:
+         settings: Settings, fmt: str, date: dt.date, force: bool) -> OverdueFollowUp:
     request = status.request
     own = request.charity_case_id or ""
     try:
@@ -86,8 +86,8 @@ def _one(register: Register, status: RequestStatus, kind: str, folder: Path, tak
                                caseworker=request.caseworker)
         registered, _ = register.record_letter(entry)
     except LettersError as err:
-        return WrittenFollowUp(request.id, own, problem=str(err))
-    return WrittenFollowUp(request.id, own, path, letter.reply_by, registered.id,
+        return OverdueFollowUp(request.id, own, problem=str(err))
+    return OverdueFollowUp(request.id, own, path, letter.reply_by, registered.id,
                            warnings=tuple(w.describe(with_file=False) for w in rendered.warnings))
 
 
