@@ -6,6 +6,7 @@ stands, and one run at a time writes into a folder (issue 17, items 3 to 5; issu
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import fcntl
 import io
 import os
@@ -77,8 +78,8 @@ def test_a_fixed_phone_number_is_written_again_and_the_earlier_letter_kept(
 def test_a_corrected_name_leaves_one_letter_for_the_case(runner: CliRunner,
                                                          tmp_path: Path) -> None:
     book = workbook(tmp_path / "clients.xlsx", [ROW, OTHER])
-    out = tmp_path / "out"
-    args = (str(book), "--out", str(out), "--format", "md")
+    out, register = tmp_path / "out", tmp_path / "charity.sqlite"
+    args = (str(book), "--out", str(out), "--format", "md", "--register", str(register))
     run(runner, *args)
 
     workbook(book, [{**ROW, "child_1_name": "Mia Greene"}, OTHER])
@@ -90,6 +91,13 @@ def test_a_corrected_name_leaves_one_letter_for_the_case(runner: CliRunner,
     kept = out / "previous" / "letter-c014-mia-green.v1.md"
     assert "Mia Green " in kept.read_text(encoding="utf-8")
     assert report(out)["C014"]["previous"] == str(kept)
+    # The register keeps both letters, and lists the request once, as it now stands.
+    with open_register(register) as reg:
+        assert [x.children for x in reg.letters()] == [
+            ("Mia Green",), ("Ava Brown",), ("Mia Greene",)]
+        assert [(s.request.children, s.request.charity_case_id)
+                for s in reg.statuses(dt.date(2026, 11, 24))] == [
+            (("Ava Brown",), "C015"), (("Mia Greene",), "C014")]
 
 
 def test_a_case_changed_twice_keeps_each_earlier_version(runner: CliRunner,
