@@ -264,9 +264,17 @@ def _print_warnings(warnings: Any) -> None:
               help="Exit 1 when there is any warning (notes never count).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True, help="json gives the findings as data for other tools.")
+@click.option("--evidence", "evidence_csv", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="For a CSV of cases: the evidence CSV that goes with it.")
+@click.option("--columns", metavar="FILE", type=click.Path(exists=True, dir_okay=False,
+                                                          path_type=str),
+              help="For a spreadsheet: a column-mapping file (see `swletter bulk`).")
 @config_option
-def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
-    """Check the case file CASE without writing a letter.
+def check(case: str, strict: bool, fmt: str, evidence_csv: str | None, columns: str | None,
+          settings: Any) -> None:
+    """Check the case file CASE (or every case of a spreadsheet, .csv or .xlsx) without writing
+    a letter.
 
     Reports every problem at once, then advice on tone, readability and evidence, grouped by
     field, each with a suggestion. Exits 0 when the case is valid (advice does not stop a
@@ -276,6 +284,8 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
     from letters import api
     from letters.errors import CaseError
 
+    if Path(case).suffix.lower() in (".csv", ".xlsx", ".xlsm") or evidence_csv or columns:
+        return _check_sheet(case, strict, fmt, evidence_csv, columns, settings)
     try:
         report = api.check(api.read_case(case, settings=settings), settings=settings)
     except CaseError as err:
@@ -291,6 +301,22 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
         raise click.ClickException(
             f"--strict: {_plural(report.warnings, 'warning')} to resolve before the letter is "
             "sent.")
+
+
+def _check_sheet(sheet: str, strict: bool, fmt: str, evidence_csv: str | None,
+                 columns: str | None, settings: Any) -> None:
+    """`check` on a spreadsheet: every case, as `bulk --dry-run` checks them."""
+    from letters import api
+    from letters.bulk.report import report_json
+
+    report = api.check_sheets((sheet,), settings=settings, evidence_csv=evidence_csv,
+                              columns=columns)
+    if fmt == "json":
+        click.echo(report_json(report).decode("utf-8"), nl=False)
+    else:
+        _echo_bulk(report)
+    if report.exit_status or (strict and any(r.has_warnings for r in report.results)):
+        sys.exit(1)
 
 
 def _echo_check(report: Any, case: str) -> None:
@@ -412,20 +438,33 @@ def templates_check(folder: str) -> None:
 # --------------------------------------------------------------------------------------------
 # The register of letters sent, and the follow-up letters (issue 8)
 
-class _DateOption(click.DateTime):
-    """A date option, YYYY-MM-DD, in the years a letter's dates may fall in."""
+# click 8.5 makes ParamType generic, and click 8.1 (our lower bound) cannot subscript it.
+class _DateOption(click.ParamType):  # type: ignore[type-arg]
+    """A date option, read as a case file's dates are (2026-12-03, 3/12/2026, 3 December 2026,
+    today), in the years a letter's dates may fall in."""
+
+    name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime as dt
+
+        from letters.case.typed_dates import read_date
         from letters.dates import FIRST_YEAR, LAST_YEAR
 
-        day = super().convert(value, param, ctx)
+        if isinstance(value, dt.date):
+            return value
+        reading = read_date(str(value))
+        if reading.iso is None:
+            self.fail(f"{reading.problem} Write the date such as 2026-12-03 or 3 December 2026.",
+                      param, ctx)
+        day = dt.date.fromisoformat(reading.iso)
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             self.fail(f"{day:%Y-%m-%d} is not in a year a letter can use: give a date from "
                       f"{FIRST_YEAR} to {LAST_YEAR}.", param, ctx)
         return day
 
 
-_DATE = _DateOption(formats=["%Y-%m-%d"])
+_DATE = _DateOption()
 
 
 def _register_path(option: str | None, settings: Any = None) -> str | None:
@@ -479,17 +518,17 @@ def _echo_recorded(register: str, letter_id: int, created: bool) -> None:
         click.echo(f"Already in the register {register} as letter {letter_id}.")
 
 
-def _as_date(value: Any) -> Any:
-    """click.DateTime gives a datetime; the engine wants the date."""
-    return value.date() if value is not None else None
-
-
 @main.command()
-@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("case", required=False, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--kind", required=True, type=click.Choice(("chaser", "reasons", "complaint")),
               help="chaser: no reply by the reply-by date. reasons: refused without reasons. "
                    "complaint: a complaint under your nation's complaints procedure.")
 @_register_option
+@click.option("--overdue", is_flag=True,
+              help="Instead of CASE: a follow-up (chaser or complaint) for every overdue request "
+                   "in the register, from the case it kept, written into --out DIR.")
+@click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=str),
+              help="With --overdue: the folder for the follow-ups (created if needed).")
 @click.option("--first-letter-date", type=_DATE, metavar="DATE",
               help="The date of your first letter (2026-11-23), when it is not in the register. "
                    "Default: the case file's date.")
@@ -501,79 +540,121 @@ def _as_date(value: Any) -> Any:
 @_format_option
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 @customisation_options
-def followup(case: str, kind: str, register_path: str | None, first_letter_date: Any,
-             letter_date: Any, output: str | None, fmt: str | None, force: bool,
-             settings: Any) -> None:
+def followup(case: str | None, kind: str, register_path: str | None, overdue: bool,
+             out_dir: str | None, first_letter_date: Any, letter_date: Any, output: str | None,
+             fmt: str | None, force: bool, settings: Any) -> None:
     """Write the next letter for the case file CASE: a reminder, a request for the reasons,
-    or a complaint.
+    or a complaint. With --overdue, write one for every overdue request in the register.
 
     It cites your first letter by its date and case reference: from the register when the
     letter is there, otherwise from --first-letter-date or the case file's date.
     """
-    from letters.compose.followup import write_followup
-    from letters.dates import long_date
+    from letters import api
 
+    if overdue or case is None:
+        _check_overdue_options(case, kind, overdue, out_dir, output, first_letter_date)
+        return _followups_for_overdue(kind, _require_register(register_path, settings),
+                                      out_dir or "", letter_date, fmt, force, settings)
     if output == "-":
         raise click.BadParameter("a follow-up is written to a file so that it can be recorded; "
                                  "give a file name.", param_hint="--output")
     register = _register_path(register_path, settings)
-    written = write_followup(
-        case, kind, fmt=_choose_format(fmt, output, settings.format), output=output,
-        force=force, register_path=register, first_letter_date=_as_date(first_letter_date),
-        today=_as_date(letter_date), settings=settings,
-    )
-    followup_letter = written.rendered.document
-    click.echo(f"Wrote {written.path} (reply by {long_date(followup_letter.reply_by)}), citing "
-               f"your letter of {long_date(followup_letter.first.date)} "
-               f"(from {written.first_source}).")
-    if register and written.registered is not None:
-        _echo_recorded(register, written.registered.id, written.newly_recorded)
+    written = api.write_followup(
+        api.read_case(case, settings=settings), kind, output=output, folder=Path(case).parent,
+        fmt=_choose_format(fmt, output, settings.format), register=register, force=force,
+        first_letter_date=first_letter_date, today=letter_date, settings=settings,
+        protect=(case,))
+    _echo_followup(written, register)
+
+
+def _echo_followup(written: Any, register: str | None) -> None:
+    from letters.dates import long_date
+
+    letter = written.rendered.document
+    click.echo(f"Wrote {written.path} (reply by {long_date(letter.reply_by)}), citing your letter "
+               f"of {long_date(letter.first.date)} (from {written.first_source}).")
+    if register and written.letter_id is not None:
+        _echo_recorded(register, written.letter_id, written.newly_recorded)
     _print_warnings(written.rendered.warnings)
+
+
+def _check_overdue_options(case: str | None, kind: str, overdue: bool, out_dir: str | None,
+                           output: str | None, first_letter_date: Any) -> None:
+    """--overdue takes --out DIR, and no CASE, -o or --first-letter-date (the register has
+    each request's case and first letter)."""
+    if not overdue:
+        raise click.UsageError("give the case file CASE, or --overdue --register FILE --out DIR "
+                               "to follow up every overdue request in the register.")
+    if case is not None:
+        raise click.UsageError(f"--overdue writes from the register's cases; leave out {case}.")
+    for given, option in ((output, "--output"), (first_letter_date, "--first-letter-date")):
+        if given is not None:
+            raise click.BadParameter("this goes with a CASE, not --overdue.", param_hint=option)
+    if kind == "reasons":
+        raise click.BadParameter("with --overdue the kind is chaser (a reminder) or complaint; "
+                                 "a request for the reasons follows a refusal, not a silence.",
+                                 param_hint="--kind")
+    if not out_dir:
+        raise click.UsageError("--overdue needs --out DIR: the folder for the follow-ups.")
+
+
+def _followups_for_overdue(kind: str, register: str, out_dir: str, letter_date: Any,
+                           fmt: str | None, force: bool, settings: Any) -> None:
+    from letters import api
+
+    written = api.write_overdue_followups(register, kind, out_dir, settings=settings,
+                                          fmt=fmt or settings.format or "docx",
+                                          today=letter_date, force=force)
+    for one in written:
+        click.echo(one.describe(), err=one.path is None)
+        for warning in one.warnings:
+            click.echo(f"  Warning: {warning}", err=True)
+    done = sum(1 for one in written if one.path is not None)
+    overdue = _plural(len(written), "overdue request")
+    click.echo(f"{_plural(done, 'follow-up')} written for {overdue} in the register {register}."
+               if written else f"No request in the register {register} is overdue.")
+    if done < len(written):
+        sys.exit(1)
 
 
 @main.group(cls=_Group)
 def register() -> None:
-    """The register of letters sent: list requests and their status, record replies, export
-    it for reports, and put reply-by dates in your calendar."""
+    """The register of letters sent: list requests and their status, record replies, mark a
+    letter void, export it for reports, and put reply-by dates in your calendar."""
 
 
 _AS_OF = click.option("--as-of", "as_of", type=_DATE, metavar="DATE",
                       help="Work out statuses as they stand on DATE (2026-12-10). "
                            "Default: today.")
-
-
-def _statuses(register_path: str | None, settings: Any, as_of: Any,
-              overdue: bool) -> list[Any]:
-    import datetime as dt
-
-    from letters.register.store import open_register
-
-    today = _as_date(as_of) or dt.date.today()
-    with open_register(_require_register(register_path, settings), read_only=True) as reg:
-        statuses = reg.statuses(today)
-    return [s for s in statuses if s.is_overdue] if overdue else statuses
+_CASEWORKER = click.option("--caseworker", metavar="NAME",
+                           help="Only the requests of this caseworker (the caseworker column "
+                                "of a bulk spreadsheet).")
 
 
 @register.command("list")
 @_register_option
 @click.option("--overdue", is_flag=True, help="Only requests whose reply-by date has passed.")
+@_CASEWORKER
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
               show_default=True, help="How to print the list.")
 @_AS_OF
 @config_option
-def register_list(register_path: str | None, overdue: bool, fmt: str, as_of: Any,
-                  settings: Any) -> None:
+def register_list(register_path: str | None, overdue: bool, caseworker: str | None, fmt: str,
+                  as_of: Any, settings: Any) -> None:
     """List every request with its status: awaiting reply, overdue, granted, partly granted,
     refused, refused without reasons, complaint open or complaint overdue."""
+    from letters import api
     from letters.register.export import rows_csv, rows_json, rows_table, status_rows
 
-    rows = status_rows(_statuses(register_path, settings, as_of, overdue))
+    rows = status_rows(api.list_requests(_require_register(register_path, settings),
+                                         as_of=as_of, overdue=overdue, caseworker=caseworker))
     if fmt == "json":
         click.echo(rows_json(rows), nl=False)
     elif fmt == "csv":
         click.echo(rows_csv(rows).decode("utf-8").removeprefix("\ufeff"), nl=False)
     elif not rows:
-        click.echo("No overdue requests." if overdue else "The register has no requests yet.")
+        click.echo("No overdue requests." if overdue else "No requests for that caseworker."
+                   if caseworker else "The register has no requests yet.")
     else:
         click.echo(rows_table(rows), nl=False)
 
@@ -595,15 +676,13 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
 
     Recording a reply again corrects it: the latest counts, and both are kept.
     """
-    from letters.case.model import clean_text
-    from letters.register.store import open_register
+    from letters import api
 
     if reasons and outcome == "granted":
         raise click.BadParameter("--reasons is for a refusal or a partial outcome.",
                                  param_hint="--reasons")
-    with open_register(_require_register(register_path, settings), create=False) as reg:
-        reply = reg.record_reply(letter_id, reply_date=_as_date(reply_date), outcome=outcome,
-                                 reasons=reasons, note=clean_text(note) if note else None)
+    reply = api.record_reply(_require_register(register_path, settings), letter_id,
+                             reply_date=reply_date, outcome=outcome, reasons=reasons, note=note)
     click.echo(f"Recorded the reply to letter {reply.letter_id}: {outcome}"
                + {"given": ", reasons given", "not-given": ", no reasons given"}.get(
                    reasons or "", "") + ".")
@@ -611,26 +690,49 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
         click.echo("Next: swletter followup CASE --kind reasons asks for the reasons in writing.")
 
 
+@register.command("void")
+@click.argument("letter_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--reason", required=True, metavar="TEXT",
+              help="Why the letter is void (a follow-up of the wrong kind, say).")
+@_register_option
+@_AS_OF
+@config_option
+def register_void(letter_id: int, reason: str, register_path: str | None, as_of: Any,
+                  settings: Any) -> None:
+    """Mark letter ID void: written by mistake, or never sent. It stays in the register (nothing
+    is ever deleted) but every list, export and status leaves it out."""
+    from letters import api
+
+    if not reason.strip():
+        raise click.BadParameter("say why the letter is void.", param_hint="--reason")
+    letter, status = api.void_letter(_require_register(register_path, settings), letter_id,
+                                     reason, as_of=as_of)
+    click.echo(f"Letter {letter.id} ({letter.kind} of {letter.letter_date.isoformat()}) is now "
+               "void: it is kept in the register, and left out of every list.")
+    if status is not None:
+        click.echo(f"Request {status.request.id} now stands at: {status.status} (latest letter: "
+                   f"{status.latest.kind} {status.latest.id}).")
+
+
 @register.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @_register_option
 @click.option("--overdue", is_flag=True, help="Only requests whose reply-by date has passed.")
+@_CASEWORKER
 @_AS_OF
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @config_option
-def register_export(file: str, register_path: str | None, overdue: bool, as_of: Any,
-                    force: bool, settings: Any) -> None:
+def register_export(file: str, register_path: str | None, overdue: bool, caseworker: str | None,
+                    as_of: Any, force: bool, settings: Any) -> None:
     """Write every request and its status to FILE.csv or FILE.xlsx, for reports."""
-    from letters.output import write_atomic
-    from letters.register.export import rows_csv, rows_xlsx, status_rows
+    from letters import api
 
-    suffix = Path(file).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
+    if Path(file).suffix.lower() not in (".csv", ".xlsx"):
         raise click.BadParameter(f"{file} should end in .csv or .xlsx.", param_hint="FILE")
-    rows = status_rows(_statuses(register_path, settings, as_of, overdue))
-    data = rows_csv(rows) if suffix == ".csv" else rows_xlsx(rows)
-    path = write_atomic(file, data, force=force)
-    click.echo(f"Wrote {path} ({len(rows)} request{'s' if len(rows) != 1 else ''}).")
+    path, count = api.export_register(file, _require_register(register_path, settings),
+                                      as_of=as_of, overdue=overdue, caseworker=caseworker,
+                                      force=force)
+    click.echo(f"Wrote {path} ({_plural(count, 'request')}).")
 
 
 @register.command("ics")
@@ -639,29 +741,29 @@ def register_export(file: str, register_path: str | None, overdue: bool, as_of: 
 @click.option("--without-names", is_flag=True,
               help="Leave the children's names out of the calendar (for shared or online "
                    "calendars).")
+@_CASEWORKER
 @_AS_OF
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @config_option
-def register_ics(file: str, register_path: str | None, without_names: bool, as_of: Any,
-                 force: bool, settings: Any) -> None:
+def register_ics(file: str, register_path: str | None, without_names: bool,
+                 caseworker: str | None, as_of: Any, force: bool, settings: Any) -> None:
     """Write FILE.ics: a calendar reminder for every reply-by date still open."""
-    import datetime as dt
+    from letters import api
 
-    from letters.output import write_atomic
-    from letters.register.export import reminders_ics
+    path, count = api.register_calendar(file, _require_register(register_path, settings),
+                                        as_of=as_of, with_names=not without_names,
+                                        caseworker=caseworker, force=force)
+    click.echo(f"Wrote {path} ({_plural(count, 'reply-by date')}).")
 
-    statuses = [s for s in _statuses(register_path, settings, as_of, False) if s.is_open]
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    path = write_atomic(file, reminders_ics(statuses, stamp=stamp, with_names=not without_names),
-                        force=force)
-    click.echo(f"Wrote {path} ({len(statuses)} reply-by date{'s' if len(statuses) != 1 else ''}).")
+
+# --------------------------------------------------------------------------------------------
+# Letters in bulk, for charities (issues 5 and 17)
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...",
                 type=click.Path(exists=True, path_type=str))
-@click.option("--out", "out_dir", required=True, metavar="DIR",
-              type=click.Path(file_okay=False, path_type=str),
+@click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=str),
               help="The folder for the letters (created if needed).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="The format of each letter: docx (default, or `format` in swletter.toml), "
@@ -670,214 +772,116 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
 @click.option("--jobs", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="How many processes share the work; 0 uses one per CPU core.")
 @click.option("--force", is_flag=True,
-              help="Replace letters that already exist (by default they are skipped).")
+              help="Write every letter again, replacing those already written.")
+@click.option("--dry-run", is_flag=True,
+              help="Check every case as `swletter check` does, and write nothing.")
 @click.option("--report", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
-              help="Where to write the CSV report of every case. Default: DIR/bulk-report.csv.")
+              help="Where to write the report of every case. Default: DIR/bulk-report.csv "
+                   "(or .json).")
+@click.option("--format-report", "report_format", type=click.Choice(("csv", "json")),
+              default="csv", show_default=True, help="The report as CSV, or as JSON.")
 @click.option("--combined", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
-              help="Also write every letter into this one .docx for printing: each letter on "
-                   "new pages numbered from 1.")
+              help="Also write every letter into this one .docx or .pdf for printing: each "
+                   "letter on new pages numbered from 1.")
 @click.option("--evidence", "evidence_csv", metavar="FILE",
               type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="The evidence CSV (one row per document, keyed by case_id) for CSV inputs.")
+@click.option("--columns", metavar="FILE", type=click.Path(exists=True, dir_okay=False,
+                                                          path_type=str),
+              help="A column-mapping file (.toml): your spreadsheet's column names → swletter's.")
 @_register_option
 @customisation_options
-def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool,
-         report: str | None, combined: str | None, evidence_csv: str | None,
-         register_path: str | None, settings: Any) -> None:
+def bulk(inputs: tuple[str, ...], out_dir: str | None, fmt: str | None, jobs: int, force: bool,
+         dry_run: bool, report: str | None, report_format: str, combined: str | None,
+         evidence_csv: str | None, columns: str | None, register_path: str | None,
+         settings: Any) -> None:
     """Write a letter for every case in INPUT...: case files, folders of case files, CSV files
     or .xlsx workbooks (run `swletter bulk-template` for the columns).
 
-    A bad case never stops the others. Every case gets a row in the report (status, output
-    file, problems). Letters that already exist are skipped, so an interrupted run can simply
-    be run again. Exits 0 when every case succeeded, 1 when any failed.
+    Each case is checked as `swletter check` checks it, and the advice is in the report. A bad
+    case never stops the others. A letter is written again only when its case (or the settings
+    that shape it) changed, replacing its own earlier letter, which is kept in DIR/previous; so
+    an interrupted run can simply be run again. Exits 0 when every case succeeded, 1 when any
+    failed.
     """
-    import os
-    import signal
-    import time
+    from letters import api
 
-    from letters.bulk import run as engine
-    from letters.signals import Interrupted, StopSignals
-
-    fmt = fmt or (settings.format if settings.format in FORMATS else "docx")
-    from letters.writers import pdf_needs_libreoffice
-
-    if fmt == "pdf" and pdf_needs_libreoffice(settings.reference_docx):
-        from letters.writers.pdf import require_soffice
-
-        require_soffice()  # say how to install LibreOffice once, not once per case
-    if combined and Path(combined).suffix.lower() != ".docx":
-        raise click.BadParameter(f"the combined file is a .docx; give a name such as "
-                                 f"{Path(combined).stem or 'all-letters'}.docx.",
-                                 param_hint="--combined")
-    if evidence_csv and not any(Path(i).suffix.lower() == ".csv" for i in inputs):
-        raise click.BadParameter("--evidence goes with CSV inputs; a workbook has its own "
-                                 "evidence sheet.", param_hint="--evidence")
-    folder = engine.ensure_out_dir(out_dir)
-    report_path = Path(report) if report else folder / "bulk-report.csv"
-    given = {Path(i).resolve() for i in inputs}
-    for option, path in (("--report", report_path), ("--combined", combined)):
-        if path and Path(path).resolve() in given:
-            raise click.BadParameter(f"{path} is one of the inputs; choose another file name.",
-                                     param_hint=option)
-    from letters.output import check_target
-
-    for path in (report_path, combined):
-        if path:  # a report or combined file that could never be written: say so before the run
-            check_target(path, force=True)
-    reserved = [Path(p).name for p in (report_path, combined)
-                if p and Path(p).resolve().parent == folder.resolve()]
-    started = time.perf_counter()
-    if sys.stderr.isatty() and any(Path(i).suffix.lower() in (".csv", ".xlsx", ".xlsm")
-                                   for i in inputs):
-        click.echo("Reading the spreadsheets…", err=True)  # a large workbook takes a while
-    planned = engine.plan_bulk(inputs, fmt=fmt, evidence_csv=evidence_csv, reserved=reserved)
-    options = engine.BulkOptions(out_dir=str(folder), fmt=fmt, force=force,
-                                 keep_markdown=bool(combined),
-                                 template_dirs=settings.template_dirs,
-                                 reference_docx=str(settings.reference_docx or "") or None,
-                                 case_defaults=settings.case_defaults,
-                                 author_in_metadata=settings.author_in_metadata)
-    recorder = _BulkRecorder(_register_path(register_path), planned, options)
-    options = recorder.options
-    summary = engine.BulkSummary(total=len(planned))
-    progress = _Progress(len(planned))
-    stopped, status = "", 0
-    # SIGTERM and SIGHUP stop the run as Ctrl-C does: the workers are stopped, and what was
-    # done is reported and recorded before swletter exits with the signal's usual status.
-    with StopSignals(redeliver=False, interrupt_anywhere=True) as stop:
-        try:
-            for result in engine.run_jobs(planned, options, workers=jobs or os.cpu_count() or 1):
-                summary.add(result)
-                recorder.add(result)
-                progress.advance()
-        except KeyboardInterrupt as err:
-            stopped, status = _stopped_by(err.signum if isinstance(err, Interrupted)
-                                          else signal.SIGINT)
-        except engine.WorkerStoppedError:
-            stopped, status = "A worker process stopped unexpectedly (out of memory?).", 1
-        finally:
-            stop.hold()  # a signal from here on waits until the report is written
-            progress.close()
-            recorder.close()
-        if stopped and stop.received is not None:
-            # A signal sent to every process of the run can end a worker before this one.
-            stopped, status = _stopped_by(stop.received)
-        elapsed = time.perf_counter() - started
-        results = engine.with_unfinished(summary.results, planned)
-        written_report = engine.write_report(report_path, results, force=force)
-        if combined and not stopped:
-            letters = [r.markdown for r in summary.results if r.markdown]
-            if letters:
-                path = engine.write_combined(combined, letters, force=force,
-                                             reference_docx=options.reference_docx)
-                click.echo(f"Combined {len(letters)} letters into {path}.")
-        _bulk_summary(summary, elapsed, folder, written_report)
-        recorder.echo_summary()
-        if stopped:
-            click.echo(f"{stopped} {len(planned) - len(summary.results)} cases were not done; "
-                       "run the same command again to write them (letters already written are "
-                       "skipped).", err=True)
-    if not status and stop.received is not None:
-        status = 128 + stop.received  # asked to stop while the report was being written
-    if status or summary.failed:
-        sys.exit(status or 1)
+    request = api.BulkRequest(inputs, out_dir, settings, fmt, jobs, force, report,
+                              report_format, combined, evidence_csv, columns,
+                              None if dry_run else _register_path(register_path, settings),
+                              dry_run)
+    result = _run_bulk(request)
+    _echo_bulk(result)
+    if result.exit_status:
+        sys.exit(result.exit_status)
 
 
-def _stopped_by(signum: int) -> tuple[str, int]:
-    """What to say, and the exit status, when a bulk run is stopped by ``signum``."""
-    import signal
+def _run_bulk(request: Any) -> Any:
+    """Run ``request`` with a progress bar; options that cannot go together are usage errors."""
+    from letters import api
+    from letters.bulk.request import BulkOptionError
 
-    from letters.signals import signal_name
+    progress = _Progress(request)
+    try:
+        return api.run_bulk(request, progress)
+    except BulkOptionError as err:
+        raise click.BadParameter(str(err), param_hint=err.option) from None
+    finally:
+        progress.close()
 
-    said = ("The run was interrupted." if signum == signal.SIGINT
-            else f"The run was stopped ({signal_name(signum)}).")
-    return said, 128 + signum
+
+def _echo_bulk(report: Any) -> None:
+    from letters.bulk.summary import check_lines, run_lines
+
+    if report.dry_run:
+        for line in check_lines(report):
+            click.echo(line)
+        return
+    out, err = run_lines(report)
+    for line in out:
+        click.echo(line)
+    for line in err:
+        click.echo(line, err=True)
 
 
 class _Progress:
-    """A progress bar on stderr, shown only on a terminal and only once a run takes a moment."""
+    """What a bulk run says as it goes, on stderr: the problems with its inputs, said once
+    before any case, and a progress bar (only on a terminal, once a run takes a moment)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, request: Any) -> None:
         import time
 
-        self.total, self.done = total, 0
+        self.request = request
         self.shown: Any = None
         self.start = time.monotonic()
 
-    def advance(self) -> None:
+    def __call__(self, progress: Any) -> None:
+        if progress.stage == "reading" and self.request.has_sheets() and sys.stderr.isatty():
+            click.echo("Reading the spreadsheets…", err=True)  # a large workbook takes a while
+        elif progress.stage == "planned" and not self.request.dry_run:
+            from letters.bulk.summary import problem_lines
+
+            for line in problem_lines(progress.problems):
+                click.echo(line, err=True)
+        elif progress.stage == "done":
+            self._advance(progress.done, progress.total)
+
+    def _advance(self, done: int, total: int) -> None:
         import time
 
-        self.done += 1
         if self.shown is not None:
-            self.shown.update(1)
-        elif (self.done < self.total and time.monotonic() - self.start > 0.5
-              and sys.stderr.isatty()):
-            self.shown = click.progressbar(length=self.total, label="Writing letters",
-                                           file=sys.stderr, show_pos=True, show_eta=True)
+            self.shown.update(done - self.shown.pos)
+        elif done < total and time.monotonic() - self.start > 0.5 and sys.stderr.isatty():
+            label = "Checking cases" if self.request.dry_run else "Writing letters"
+            self.shown = click.progressbar(length=total, label=label, file=sys.stderr,
+                                           show_pos=True, show_eta=True)
             self.shown.__enter__()
-            self.shown.update(self.done)
+            self.shown.update(done)
 
     def close(self) -> None:
         if self.shown is not None:
             self.shown.__exit__(None, None, None)
-
-
-class _BulkRecorder:
-    """Records a bulk run's letters in the register from this (parent) process: the one
-    writer, so `--jobs N` records every letter exactly once."""
-
-    def __init__(self, path: str | None, planned: Any, options: Any) -> None:
-        import dataclasses
-
-        self.path, self.new, self.register = path, 0, None
-        self.options = options
-        if path:
-            from letters.register.store import open_register
-
-            self.register = open_register(path)
-            self.options = dataclasses.replace(options, record=True)
-            self.jobs = {job.index: job for job in planned}
-
-    def add(self, result: Any) -> None:
-        if self.register is not None:
-            from letters.bulk.run import record_result
-
-            self.new += record_result(self.register, result, self.jobs[result.index],
-                                      self.options)
-
-    def close(self) -> None:
-        if self.register is not None:
-            self.register.close()
-
-    def echo_summary(self) -> None:
-        if self.path:
-            click.echo(f"Register: {self.path} ({self.new} new letter"
-                       f"{'s' if self.new != 1 else ''} recorded)")
-
-
-def _bulk_summary(summary: Any, elapsed: float, folder: Path, report: Path) -> None:
-    rate = summary.written / elapsed if elapsed > 0 else 0.0
-    cases = "case" if summary.total == 1 else "cases"
-    click.echo(f"Done: {summary.written} written, {summary.already_done} already done, "
-               f"{summary.failed} failed, of {summary.total} {cases}, in {elapsed:.1f} s "
-               f"({rate:.0f} letters per second).")
-    click.echo(f"Letters: {folder}")
-    click.echo(f"Report: {report}")
-    warned = sum(1 for result in summary.results if result.ok and result.warnings)
-    if warned:
-        click.echo(f"Warnings: {warned} of the letters written {'has' if warned == 1 else 'have'} "
-                   "warnings to read in the report before sending.")
-    shown = 0
-    for result in summary.results:
-        if result.ok:
-            continue
-        shown += 1
-        if shown > 20:
-            click.echo(f"… and {summary.failed - 20} more failed cases: see the report.", err=True)
-            break
-        click.echo(f"Failed: {result.label}", err=True)
-        for problem in result.problems:
-            click.echo(f"  - {problem}", err=True)
+            self.shown = None
 
 
 @main.command("bulk-template")
@@ -888,18 +892,17 @@ def bulk_template(file: str, force: bool) -> None:
     sheets) or FILE.csv (plus FILE-evidence.csv), with the column names, a row of notes
     explaining each column, and one filled example row.
     """
-    from letters.bulk.sheets import write_template
+    from letters.bulk.template import write_template
 
     if Path(file).suffix.lower() not in (".xlsx", ".csv"):
         raise click.BadParameter("give a name ending .xlsx or .csv, such as cases.xlsx.",
                                  param_hint="FILE")
     written = write_template(file, force=force)
     click.echo(f"Wrote {' and '.join(str(p) for p in written)}. Replace the example row with "
-               "one row per case, then run:")
-    if len(written) == 2:
-        click.echo(f"  swletter bulk {written[0]} --evidence {written[1]} --out letters")
-    else:
-        click.echo(f"  swletter bulk {written[0]} --out letters")
+               "one row per case, then check and write them:")
+    evidence = f" --evidence {written[1]}" if len(written) == 2 else ""
+    click.echo(f"  swletter check {written[0]}{evidence}")
+    click.echo(f"  swletter bulk {written[0]}{evidence} --out letters")
 
 
 # --------------------------------------------------------------------------------------------

@@ -63,9 +63,12 @@ def well_typed_cases(draw: st.DrawFn) -> tuple[dict[str, Any], dict[tuple[Any, .
     data["grounds"]["child_not_engaging"]["child"] = data["children"][0]["name"]
     data["jurisdiction"] = draw(st.sampled_from(["england", "wales", "scotland",
                                                  "northern-ireland"]))
-    data["date"] = draw(dates).isoformat()
+    letter_date = draw(dates)
+    data["date"] = letter_date.isoformat()
     for child in data["children"]:
-        child["date_of_birth"] = draw(dates).isoformat()
+        # Born before the letter is written (a later date of birth is a problem, not a case).
+        child["date_of_birth"] = draw(st.dates(min_value=dt.date(1990, 1, 1),
+                                               max_value=letter_date)).isoformat()
     for item in data["evidence"]:
         item["date"] = draw(dates).isoformat()
         item.pop("file", None)

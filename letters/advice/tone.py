@@ -10,6 +10,7 @@ all use it. The word lists are ``letters.advice.wordlists``.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -39,6 +40,8 @@ def _title_before(text: str, start: int) -> bool:
 _QUOTED = re.compile(r'"[^"]+"|“[^”]+”|‘[^’]+’|(?<!\w)\'[^\']+\'(?!\w)')
 _REPEATED_MARKS = re.compile(r"[!?]*(?:!!|\?\?|\?!|!\?)[!?]*")
 _TOKEN = re.compile(r"[\w&'’./-]+")
+#: Two capital letters in one word (a run of ``_TOKEN``'s characters).
+_TWO_CAPITALS = re.compile(r"[A-Z][\w&'’./-]*?[A-Z]")
 _RUN_GAP = re.compile(r"[\s,;:-]*")
 _VOWELS = frozenset("AEIOUY")
 
@@ -59,7 +62,7 @@ def check_text(text: str, *, path: str = "", kind: str = "prose",
     # Curly apostrophes become straight ones (same length, so positions still match the text).
     plain = text.replace("’", "'")
     quoted = [m.span() for m in _QUOTED.finditer(plain)]
-    name_words = {w.lower() for n in names for w in re.findall(r"\w+", n)}
+    name_words = _name_words(tuple(names))
     tone, quoted_words = _tone_findings(plain, path, quoted, name_words, lists)
     findings: list[Finding] = []
     if kind == "child_views":
@@ -79,6 +82,12 @@ def check_text(text: str, *, path: str = "", kind: str = "prose",
     if kind == "child_views":
         readability = [_as_note(f) for f in readability]
     return findings + readability
+
+
+@functools.lru_cache(maxsize=64)
+def _name_words(names: tuple[str, ...]) -> frozenset[str]:
+    """The words of people's names, lower case (a case's names, for each of its texts)."""
+    return frozenset(w.lower() for n in names for w in re.findall(r"\w+", n))
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -118,7 +127,7 @@ def _at_sentence_start(text: str, start: int) -> bool:
     return i == 0 or text[i - 1] in ".!?:;"
 
 
-def _is_name(text: str, start: int, end: int, name_words: set[str]) -> bool:
+def _is_name(text: str, start: int, end: int, name_words: frozenset[str]) -> bool:
     """A listed word used as (part of) a name: after a title, a case name, or a capitalised
     word in the middle of a sentence beside another capitalised word ("Lily Never").
 
@@ -158,7 +167,7 @@ def _beside_capitalised(text: str, start: int, end: int) -> bool:
 
 
 def _tone_findings(text: str, path: str, quoted: Sequence[tuple[int, int]],
-                   name_words: set[str], lists: WordLists) -> tuple[list[Finding], list[str]]:
+                   name_words: frozenset[str], lists: WordLists) -> tuple[list[Finding], list[str]]:
     """Tone findings outside quotation marks, and the hostile words found inside them."""
     findings: list[Finding] = []
     in_quotes: list[str] = []
@@ -200,11 +209,14 @@ def _article(label: str) -> str:
     return "an" if label[:1].lower() in "aeiou" else "a"
 
 
-def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_words: set[str],
+def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_words: frozenset[str],
               lists: WordLists, cat: Category) -> list[Finding]:
     """Words in capitals for emphasis (runs of them reported together) and repeated ! or ?."""
     runs: list[list[tuple[int, int]]] = []
-    for m in _TOKEN.finditer(text):
+    # Only a word with two capitals in it can be shouted (``_is_shouted``): most texts have
+    # none, and need no look at each word.
+    tokens = _TOKEN.finditer(text) if _TWO_CAPITALS.search(text) else iter(())
+    for m in tokens:
         token = m.group()
         if token.islower() or token[1:].islower():  # at most one capital: not shouted
             continue
@@ -239,7 +251,7 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
     return findings
 
 
-def _is_shouted(token: str, name_words: set[str], lists: WordLists) -> bool:
+def _is_shouted(token: str, name_words: frozenset[str], lists: WordLists) -> bool:
     """A token written in capitals for emphasis, not an abbreviation, reference or name."""
     if any(ch.isdigit() for ch in token) or "&" in token or "." in token.strip("."):
         return False
@@ -256,6 +268,8 @@ def _is_shouted(token: str, name_words: set[str], lists: WordLists) -> bool:
 
 
 def _jargon(text: str, path: str, lists: WordLists) -> list[Finding]:
+    if lists.jargon_any is None or lists.jargon_any.search(text) is None:
+        return []
     found = []
     for pattern, plain_word in lists.jargon:
         m = pattern.search(text)

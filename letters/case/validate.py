@@ -489,8 +489,21 @@ def check_value(spec: Field, raw: Any, *, path: PathParts = (),
                    for p, m, e in v.problems]
 
 
+def _born_after_the_letter(v: _Validator, core: dict[str, Any]) -> None:
+    """A child's date of birth after the letter's date (today, when the case gives none) is a
+    slip of the keyboard. (The date is not repeated: it is a child's date of birth.)"""
+    letter_date = core["date"] or dt.date.today()
+    for i, child in enumerate(core["children"]):
+        born = child.get("date_of_birth")
+        if born is not None and born > letter_date:
+            v.add(("children", i, "date_of_birth"), "this date of birth is after the date of "
+                  "the letter, so it cannot be right. Check the year for a slip of the "
+                  "keyboard.", "date_of_birth: 2017-05-02")
+
+
 def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
                  registry: tuple[Ground, ...]) -> None:
+    _born_after_the_letter(v, core)
     evidence = core["evidence"]
     ids: dict[str, int] = {}
     for i, item in enumerate(evidence):
