@@ -41,8 +41,13 @@ class Field:
     min_items: int = 0
     #: What the field holds, for code that needs it without naming a ground: ``child_views``
     #: (a child's own words, which the supporting statement quotes and the tone checker only
-    #: notes) or ``person_name`` (a name the tone checker must not take for a hostile word).
+    #: notes), ``child_impact`` (how a ground has affected the child, which ``check`` asks for
+    #: when it is empty), ``reference`` (a reference printed documents keep whole) or
+    #: ``person_name`` (a name the tone checker must not take for a hostile word).
     role: str = ""
+    #: The parts of the UK where the field applies (empty: everywhere). Elsewhere the interview
+    #: does not ask it and the letter leaves it out, with a warning if a case gives it.
+    nations: tuple[str, ...] = ()
 
     def sub(self, name: str) -> Field | None:
         """The sub-field called ``name``, or None."""
@@ -74,6 +79,7 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         "min_items",
         "role",
         "default",
+        "nations",
     }
     unknown = set(data) - known
     if unknown:
@@ -104,6 +110,7 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
                                int(kind == "records" and bool(data.get("required"))))),
         role=str(data.get("role", "")),
         default=data.get("default"),
+        nations=tuple(data.get("nations", ())),
     )
 
 

@@ -96,6 +96,9 @@ class QuestionSpec:
     kind: str = ""
     choice_labels: tuple[str, ...] = ()
     month_ok: bool = False
+    #: False: the field's default is never offered as the answer (the part of the UK must be
+    #: chosen, not assumed).
+    offer_default: bool = True
 
 
 @dataclass(frozen=True)
