@@ -6,6 +6,7 @@ phrases and patterns, the message that says why they hurt a request, and a civil
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -43,6 +44,12 @@ class WordLists:
     quoted: Mapping[str, str]
     serious: re.Pattern[str] | None
     jargon: tuple[tuple[re.Pattern[str], str], ...]
+    #: Who, copied into a first request, makes it read as a legal dispute ([copies] legal).
+    legal_copies: re.Pattern[str] | None = None
+    #: Abbreviations that are also English words ("IT"): lowered with the shouting around them.
+    also_words: frozenset[str] = frozenset()
+    #: Who the advice's examples name where the case does not say: {child}, {worker}.
+    people: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -134,6 +141,9 @@ def parse_word_lists(text: str) -> WordLists:
             (re.compile(r"(?<!\w)" + _phrase_regex(word) + r"(?!\w)", re.IGNORECASE), str(plain))
             for word, plain in jargon.items()
         ),
+        legal_copies=_alternation(_strings(data.get("copies", {}), "legal", "copies")),
+        also_words=frozenset(_strings(shouting, "also_words", "shouting")),
+        people={str(k): str(v) for k, v in data.get("people", {}).items()},
     )
 
 
