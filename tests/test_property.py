@@ -63,9 +63,12 @@ def well_typed_cases(draw: st.DrawFn) -> tuple[dict[str, Any], dict[tuple[Any, .
     data["grounds"]["child_not_engaging"]["child"] = data["children"][0]["name"]
     data["jurisdiction"] = draw(st.sampled_from(["england", "wales", "scotland",
                                                  "northern-ireland"]))
-    data["date"] = draw(dates).isoformat()
+    letter_date = draw(dates)
+    data["date"] = letter_date.isoformat()
+    # A child born after the letter (or after today) is an error (see test_case.py).
+    born = st.dates(min_value=dt.date(1990, 1, 1), max_value=min(letter_date, dt.date.today()))
     for child in data["children"]:
-        child["date_of_birth"] = draw(dates).isoformat()
+        child["date_of_birth"] = draw(born).isoformat()
     for item in data["evidence"]:
         item["date"] = draw(dates).isoformat()
         item.pop("file", None)

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from letters.case.grounds import load_grounds
+from letters.case.grounds import fields_with_role, load_grounds
 from letters.case.schema import Field
 from letters.errors import Problem, shorten
 
@@ -46,6 +46,8 @@ class Sender:
     relationship: str | None = None
     email: str | None = None
     phone: str | None = None
+    #: Print ``relationship`` as written, not in the letter's register ("Mum" → "mother").
+    keep_relationship: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,3 +176,27 @@ def iter_user_text(case: Case) -> Iterator[tuple[str, str]]:
     for i, st in enumerate(case.supporting_statements):
         if st.summary:
             yield format_path(("supporting_statements", i, "summary")), st.summary
+
+
+def case_names(case: Case) -> tuple[str, ...]:
+    """Every person's name in a case, so that no name is taken for a hostile word."""
+    names = [case.sender.name, case.social_worker.name, *(c.name for c in case.children),
+             *(s.author for s in case.supporting_statements), *(c.name for c in case.copy_to)]
+    if case.recipient.name:
+        names.append(case.recipient.name)
+    for ground, spec in fields_with_role("person_name"):
+        value = (case.grounds.get(ground.id) or {}).get(spec.name)
+        if value:
+            names.append(value)
+    return tuple(names)
+
+
+def case_references(case: Case) -> tuple[str, ...]:
+    """The references a case's documents print (the case reference, a complaint's reference:
+    the ground fields whose role is ``reference``), for writers that keep them whole."""
+    found = [case.case_reference] if case.case_reference else []
+    for ground, spec in fields_with_role("reference"):
+        value = (case.grounds.get(ground.id) or {}).get(spec.name)
+        if value:
+            found.append(value)
+    return tuple(found)

@@ -45,6 +45,7 @@ from letters.case.reading import find_lines, is_json, locate
 from letters.case.reading import parse_case_text as parse_case_text
 from letters.case.reading import read_case_text as read_case_text
 from letters.case.schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
+from letters.case.timeline import born_after
 from letters.case.typed_dates import read_date
 from letters.dates import FIRST_YEAR, LAST_YEAR
 from letters.errors import MAX_PROBLEMS, CaseError, Problem, shorten
@@ -374,6 +375,8 @@ def case_from_data(data: Any, *, source: str = "", base_dir: str = ".",
               "this line.")
     grounds = _validate_grounds(v, data.get("grounds"), grounds_registry)
     _cross_check(v, core, grounds, grounds_registry)
+    for parts, message, example in born_after(core, dt.date.today()):
+        v.add(parts, message, example)
     if v.problems:
         raise CaseError(
             [Problem(message=m, path=format_path(p), parts=p, file=source, example=e)
