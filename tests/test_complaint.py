@@ -146,3 +146,18 @@ def test_a_complaint_about_one_event_and_without_the_other_grounds(tmp_path: Pat
     assert "I wrote to Alex Morgan, Service Manager, to ask" in letter
     assert "This complaint is separate" not in letter
     assert "cc Alex Morgan, Service Manager" in letter
+
+
+def test_a_decision_with_reasons_is_asked_to_be_reconsidered(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text((CASES / "child-views-three-children.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    partly = FirstLetter(FIRST, dt.date(2026, 12, 7), register_id=3,
+                         reply_date=dt.date(2026, 12, 4), outcome="partial", reasons="given")
+    text = complaint(load_case(path), partly)
+    assert "On 4 December 2026 the request was agreed only in part." in text
+    assert ("**The decision of 4 December 2026.** I ask that it be reconsidered, for the reasons "
+            "I gave, which are set out below.") in text
+    # The manager, known only by role, is copied in by role and team.
+    assert "I wrote to the Team Manager of Children and Families, North Team, to ask" in text
+    assert "cc Team Manager, Children and Families, North Team cc Helen Price" in text
