@@ -13,9 +13,9 @@ import functools
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import click
 
@@ -211,10 +211,12 @@ _register_option = click.option(
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 @click.option("--strict", is_flag=True,
               help="Write nothing if `swletter check` has any warning about the case.")
+@click.option("--redacted", is_flag=True,
+              help="Write the anonymised copy instead (as `swletter redact` does).")
 @_register_option
 @customisation_options
 def render(case: str, output: str | None, fmt: str | None, force: bool, strict: bool,
-           register_path: str | None, settings: Any) -> None:
+           redacted: bool, register_path: str | None, settings: Any) -> None:
     """Write the letter for the case file CASE.
 
     Tone, readability and evidence warnings (as `swletter check` gives them) follow on the
@@ -223,6 +225,9 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
     from letters import api
 
     chosen = _choose_format(fmt, output, settings.format)
+    if redacted:
+        _redact(case, output, chosen, force, settings)
+        return
     rendered = api.render_request(api.read_case(case, settings=settings), settings=settings)
     findings = api.review(rendered, whole_letter=strict)
     if strict:
@@ -259,9 +264,17 @@ def _print_warnings(warnings: Any) -> None:
               help="Exit 1 when there is any warning (notes never count).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True, help="json gives the findings as data for other tools.")
+@click.option("--evidence", "evidence_csv", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="For a CSV of cases: the evidence CSV that goes with it.")
+@click.option("--columns", metavar="FILE", type=click.Path(exists=True, dir_okay=False,
+                                                          path_type=str),
+              help="For a spreadsheet: a column-mapping file (see `swletter bulk`).")
 @config_option
-def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
-    """Check the case file CASE without writing a letter.
+def check(case: str, strict: bool, fmt: str, evidence_csv: str | None, columns: str | None,
+          settings: Any) -> None:
+    """Check the case file CASE (or every case of a spreadsheet, .csv or .xlsx) without writing
+    a letter.
 
     Reports every problem at once, then advice on tone, readability and evidence, grouped by
     field, each with a suggestion. Exits 0 when the case is valid (advice does not stop a
@@ -271,6 +284,8 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
     from letters import api
     from letters.errors import CaseError
 
+    if Path(case).suffix.lower() in (".csv", ".xlsx", ".xlsm") or evidence_csv or columns:
+        return _check_sheet(case, strict, fmt, evidence_csv, columns, settings)
     try:
         report = api.check(api.read_case(case, settings=settings), settings=settings)
     except CaseError as err:
@@ -288,15 +303,32 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
             "sent.")
 
 
+def _check_sheet(sheet: str, strict: bool, fmt: str, evidence_csv: str | None,
+                 columns: str | None, settings: Any) -> None:
+    """`check` on a spreadsheet: every case, as `bulk --dry-run` checks them."""
+    from letters import api
+    from letters.bulk.report import report_json
+
+    report = api.check_sheets((sheet,), settings=settings, evidence_csv=evidence_csv,
+                              columns=columns)
+    if fmt == "json":
+        click.echo(report_json(report).decode("utf-8"), nl=False)
+    else:
+        _echo_bulk(report)
+    if report.exit_status or (strict and any(r.has_warnings for r in report.results)):
+        sys.exit(1)
+
+
 def _echo_check(report: Any, case: str) -> None:
     """`check`'s findings, its one-line verdict, and the statements still to complete."""
+    from letters.advice.report import count_findings
     from letters.dates import long_date
 
     letter = report.rendered.document
     _echo_findings(report.findings, summary=False)
     click.echo(f"{case} is valid: {_plural(len(letter.grounds), 'ground')}, "
                f"{_plural(len(letter.enclosures), 'enclosure')}, reply by "
-               f"{long_date(letter.reply_by)}. {_count_findings(report.warnings, report.notes)}")
+               f"{long_date(letter.reply_by)}. {count_findings(report.warnings, report.notes)}")
     for author, parts in report.statements_to_complete:
         click.echo(f"Still to complete in the supporting statement by {author}:")
         for part in parts:
@@ -305,35 +337,18 @@ def _echo_check(report: Any, case: str) -> None:
 
 
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    from letters.advice.report import plural
 
-
-def _count_findings(warnings: int, notes: int) -> str:
-    if not warnings and not notes:
-        return "No warnings about tone, readability or evidence."
-    counts = [_plural(n, noun) for n, noun in ((warnings, "warning"), (notes, "note")) if n]
-    return f"Tone, readability and evidence: {' and '.join(counts)}."
+    return plural(count, noun)
 
 
 def _echo_findings(findings: Any, *, err: bool = False, summary: bool = True) -> None:
     """Findings grouped by field, each with its suggestion; then (``summary``) the counts."""
-    import textwrap
+    from letters.advice.report import findings_text
 
-    groups: dict[str, list[Any]] = {}
-    for finding in findings:
-        groups.setdefault(finding.path or "text", []).append(finding)
-    for path, items in groups.items():
-        click.echo(f"{path}:", err=err)
-        for f in items:
-            words = f'"{f.words}": ' if f.words and f'"{f.words}"' not in f.message else ""
-            head = f"{f.severity.capitalize()} ({f.category.replace('_', ' ')}): {words}"
-            click.echo(textwrap.fill(head + f.message, 100, initial_indent="  - ",
-                                     subsequent_indent="    ", break_on_hyphens=False), err=err)
-            click.echo(textwrap.fill("Suggestion: " + f.suggestion, 100, initial_indent="    ",
-                                     subsequent_indent="    ", break_on_hyphens=False), err=err)
-    if summary and groups:
-        warnings = sum(1 for f in findings if f.is_fault)
-        click.echo(_count_findings(warnings, len(findings) - warnings), err=err)
+    text = findings_text(findings, summary=summary)
+    if text:
+        click.echo(text, err=err)
 
 
 def _refuse_with_findings(findings: Any) -> None:
@@ -357,39 +372,15 @@ def _echo_json(data: Any) -> None:
 @click.argument("ground_id", required=False, metavar="[ID]")
 def grounds(ground_id: str | None) -> None:
     """List the grounds a letter can raise, or show how to write one (ID)."""
-    from letters.case.grounds import get_ground, load_grounds
+    from letters.case.grounds import ground_text, grounds_text
 
     if ground_id is None:
-        for g in load_grounds():
-            needs = ", ".join(g.required_fields) or "nothing"
-            click.echo(f"{g.order}. {g.id} — {g.title}")
-            click.echo(f"   {g.summary}")
-            click.echo(f"   Needs: {needs}.")
-        click.echo("\nRun `swletter grounds ID` for how to write one.")
+        click.echo(grounds_text())
         return
     try:
-        g = get_ground(ground_id)
-    except KeyError:
-        import difflib
-
-        known = [x.id for x in load_grounds()]
-        match = difflib.get_close_matches(ground_id, known, n=1)
-        hint = f' Did you mean "{match[0]}"?' if match else ""
-        raise click.BadParameter(f'there is no ground "{ground_id}".{hint} The grounds are: '
-                                 f"{', '.join(known)}.", param_hint="ID") from None
-    click.echo(f"{g.title} ({g.id})\n\n{g.summary}\n\nHow to write it:\n{_indent(g.guidance)}\n")
-    click.echo("Fields (under grounds: > " + g.id + "):")
-    for f in g.fields:
-        need = "required" if f.required else "optional"
-        click.echo(f"  {f.name} ({need}): {f.help}")
-        for sub in f.fields:
-            sub_need = "required" if sub.required else "optional"
-            click.echo(f"    {sub.name} ({sub_need}): {sub.help}")
-    click.echo(f"\nEvidence that helps:\n{_indent(g.evidence_advice)}")
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+        click.echo(ground_text(ground_id))
+    except KeyError as err:
+        raise click.BadParameter(str(err.args[0]), param_hint="ID") from None
 
 
 @main.command()
@@ -447,20 +438,33 @@ def templates_check(folder: str) -> None:
 # --------------------------------------------------------------------------------------------
 # The register of letters sent, and the follow-up letters (issue 8)
 
-class _DateOption(click.DateTime):
-    """A date option, YYYY-MM-DD, in the years a letter's dates may fall in."""
+# click 8.5 makes ParamType generic, and click 8.1 (our lower bound) cannot subscript it.
+class _DateOption(click.ParamType):  # type: ignore[type-arg]
+    """A date option, read as a case file's dates are (2026-12-03, 3/12/2026, 3 December 2026,
+    today), in the years a letter's dates may fall in."""
+
+    name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime as dt
+
+        from letters.case.typed_dates import read_date
         from letters.dates import FIRST_YEAR, LAST_YEAR
 
-        day = super().convert(value, param, ctx)
+        if isinstance(value, dt.date):
+            return value
+        reading = read_date(str(value))
+        if reading.iso is None:
+            self.fail(f"{reading.problem} Write the date such as 2026-12-03 or 3 December 2026.",
+                      param, ctx)
+        day = dt.date.fromisoformat(reading.iso)
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             self.fail(f"{day:%Y-%m-%d} is not in a year a letter can use: give a date from "
                       f"{FIRST_YEAR} to {LAST_YEAR}.", param, ctx)
         return day
 
 
-_DATE = _DateOption(formats=["%Y-%m-%d"])
+_DATE = _DateOption()
 
 
 def _register_path(option: str | None, settings: Any = None) -> str | None:
@@ -514,17 +518,17 @@ def _echo_recorded(register: str, letter_id: int, created: bool) -> None:
         click.echo(f"Already in the register {register} as letter {letter_id}.")
 
 
-def _as_date(value: Any) -> Any:
-    """click.DateTime gives a datetime; the engine wants the date."""
-    return value.date() if value is not None else None
-
-
 @main.command()
-@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("case", required=False, type=click.Path(dir_okay=False, path_type=str))
 @click.option("--kind", required=True, type=click.Choice(("chaser", "reasons", "complaint")),
               help="chaser: no reply by the reply-by date. reasons: refused without reasons. "
                    "complaint: a complaint under your nation's complaints procedure.")
 @_register_option
+@click.option("--overdue", is_flag=True,
+              help="Instead of CASE: a follow-up (chaser or complaint) for every overdue request "
+                   "in the register, from the case it kept, written into --out DIR.")
+@click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=str),
+              help="With --overdue: the folder for the follow-ups (created if needed).")
 @click.option("--first-letter-date", type=_DATE, metavar="DATE",
               help="The date of your first letter (2026-11-23), when it is not in the register. "
                    "Default: the case file's date.")
@@ -536,79 +540,121 @@ def _as_date(value: Any) -> Any:
 @_format_option
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
 @customisation_options
-def followup(case: str, kind: str, register_path: str | None, first_letter_date: Any,
-             letter_date: Any, output: str | None, fmt: str | None, force: bool,
-             settings: Any) -> None:
+def followup(case: str | None, kind: str, register_path: str | None, overdue: bool,
+             out_dir: str | None, first_letter_date: Any, letter_date: Any, output: str | None,
+             fmt: str | None, force: bool, settings: Any) -> None:
     """Write the next letter for the case file CASE: a reminder, a request for the reasons,
-    or a complaint.
+    or a complaint. With --overdue, write one for every overdue request in the register.
 
     It cites your first letter by its date and case reference: from the register when the
     letter is there, otherwise from --first-letter-date or the case file's date.
     """
-    from letters.compose.followup import write_followup
-    from letters.dates import long_date
+    from letters import api
 
+    if overdue or case is None:
+        _check_overdue_options(case, kind, overdue, out_dir, output, first_letter_date)
+        return _followups_for_overdue(kind, _require_register(register_path, settings),
+                                      out_dir or "", letter_date, fmt, force, settings)
     if output == "-":
         raise click.BadParameter("a follow-up is written to a file so that it can be recorded; "
                                  "give a file name.", param_hint="--output")
     register = _register_path(register_path, settings)
-    written = write_followup(
-        case, kind, fmt=_choose_format(fmt, output, settings.format), output=output,
-        force=force, register_path=register, first_letter_date=_as_date(first_letter_date),
-        today=_as_date(letter_date), settings=settings,
-    )
-    followup_letter = written.rendered.document
-    click.echo(f"Wrote {written.path} (reply by {long_date(followup_letter.reply_by)}), citing "
-               f"your letter of {long_date(followup_letter.first.date)} "
-               f"(from {written.first_source}).")
-    if register and written.registered is not None:
-        _echo_recorded(register, written.registered.id, written.newly_recorded)
+    written = api.write_followup(
+        api.read_case(case, settings=settings), kind, output=output, folder=Path(case).parent,
+        fmt=_choose_format(fmt, output, settings.format), register=register, force=force,
+        first_letter_date=first_letter_date, today=letter_date, settings=settings,
+        protect=(case,))
+    _echo_followup(written, register)
+
+
+def _echo_followup(written: Any, register: str | None) -> None:
+    from letters.dates import long_date
+
+    letter = written.rendered.document
+    click.echo(f"Wrote {written.path} (reply by {long_date(letter.reply_by)}), citing your letter "
+               f"of {long_date(letter.first.date)} (from {written.first_source}).")
+    if register and written.letter_id is not None:
+        _echo_recorded(register, written.letter_id, written.newly_recorded)
     _print_warnings(written.rendered.warnings)
+
+
+def _check_overdue_options(case: str | None, kind: str, overdue: bool, out_dir: str | None,
+                           output: str | None, first_letter_date: Any) -> None:
+    """--overdue takes --out DIR, and no CASE, -o or --first-letter-date (the register has
+    each request's case and first letter)."""
+    if not overdue:
+        raise click.UsageError("give the case file CASE, or --overdue --register FILE --out DIR "
+                               "to follow up every overdue request in the register.")
+    if case is not None:
+        raise click.UsageError(f"--overdue writes from the register's cases; leave out {case}.")
+    for given, option in ((output, "--output"), (first_letter_date, "--first-letter-date")):
+        if given is not None:
+            raise click.BadParameter("this goes with a CASE, not --overdue.", param_hint=option)
+    if kind == "reasons":
+        raise click.BadParameter("with --overdue the kind is chaser (a reminder) or complaint; "
+                                 "a request for the reasons follows a refusal, not a silence.",
+                                 param_hint="--kind")
+    if not out_dir:
+        raise click.UsageError("--overdue needs --out DIR: the folder for the follow-ups.")
+
+
+def _followups_for_overdue(kind: str, register: str, out_dir: str, letter_date: Any,
+                           fmt: str | None, force: bool, settings: Any) -> None:
+    from letters import api
+
+    written = api.write_overdue_followups(register, kind, out_dir, settings=settings,
+                                          fmt=fmt or settings.format or "docx",
+                                          today=letter_date, force=force)
+    for one in written:
+        click.echo(one.describe(), err=one.path is None)
+        for warning in one.warnings:
+            click.echo(f"  Warning: {warning}", err=True)
+    done = sum(1 for one in written if one.path is not None)
+    overdue = _plural(len(written), "overdue request")
+    click.echo(f"{_plural(done, 'follow-up')} written for {overdue} in the register {register}."
+               if written else f"No request in the register {register} is overdue.")
+    if done < len(written):
+        sys.exit(1)
 
 
 @main.group(cls=_Group)
 def register() -> None:
-    """The register of letters sent: list requests and their status, record replies, export
-    it for reports, and put reply-by dates in your calendar."""
+    """The register of letters sent: list requests and their status, record replies, mark a
+    letter void, export it for reports, and put reply-by dates in your calendar."""
 
 
 _AS_OF = click.option("--as-of", "as_of", type=_DATE, metavar="DATE",
                       help="Work out statuses as they stand on DATE (2026-12-10). "
                            "Default: today.")
-
-
-def _statuses(register_path: str | None, settings: Any, as_of: Any,
-              overdue: bool) -> list[Any]:
-    import datetime as dt
-
-    from letters.register.store import open_register
-
-    today = _as_date(as_of) or dt.date.today()
-    with open_register(_require_register(register_path, settings), read_only=True) as reg:
-        statuses = reg.statuses(today)
-    return [s for s in statuses if s.is_overdue] if overdue else statuses
+_CASEWORKER = click.option("--caseworker", metavar="NAME",
+                           help="Only the requests of this caseworker (the caseworker column "
+                                "of a bulk spreadsheet).")
 
 
 @register.command("list")
 @_register_option
 @click.option("--overdue", is_flag=True, help="Only requests whose reply-by date has passed.")
+@_CASEWORKER
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
               show_default=True, help="How to print the list.")
 @_AS_OF
 @config_option
-def register_list(register_path: str | None, overdue: bool, fmt: str, as_of: Any,
-                  settings: Any) -> None:
+def register_list(register_path: str | None, overdue: bool, caseworker: str | None, fmt: str,
+                  as_of: Any, settings: Any) -> None:
     """List every request with its status: awaiting reply, overdue, granted, partly granted,
     refused, refused without reasons, complaint open or complaint overdue."""
+    from letters import api
     from letters.register.export import rows_csv, rows_json, rows_table, status_rows
 
-    rows = status_rows(_statuses(register_path, settings, as_of, overdue))
+    rows = status_rows(api.list_requests(_require_register(register_path, settings),
+                                         as_of=as_of, overdue=overdue, caseworker=caseworker))
     if fmt == "json":
         click.echo(rows_json(rows), nl=False)
     elif fmt == "csv":
         click.echo(rows_csv(rows).decode("utf-8").removeprefix("\ufeff"), nl=False)
     elif not rows:
-        click.echo("No overdue requests." if overdue else "The register has no requests yet.")
+        click.echo("No overdue requests." if overdue else "No requests for that caseworker."
+                   if caseworker else "The register has no requests yet.")
     else:
         click.echo(rows_table(rows), nl=False)
 
@@ -630,15 +676,13 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
 
     Recording a reply again corrects it: the latest counts, and both are kept.
     """
-    from letters.case.model import clean_text
-    from letters.register.store import open_register
+    from letters import api
 
     if reasons and outcome == "granted":
         raise click.BadParameter("--reasons is for a refusal or a partial outcome.",
                                  param_hint="--reasons")
-    with open_register(_require_register(register_path, settings), create=False) as reg:
-        reply = reg.record_reply(letter_id, reply_date=_as_date(reply_date), outcome=outcome,
-                                 reasons=reasons, note=clean_text(note) if note else None)
+    reply = api.record_reply(_require_register(register_path, settings), letter_id,
+                             reply_date=reply_date, outcome=outcome, reasons=reasons, note=note)
     click.echo(f"Recorded the reply to letter {reply.letter_id}: {outcome}"
                + {"given": ", reasons given", "not-given": ", no reasons given"}.get(
                    reasons or "", "") + ".")
@@ -646,26 +690,49 @@ def register_reply(letter_id: int, reply_date: Any, outcome: str, reasons: str |
         click.echo("Next: swletter followup CASE --kind reasons asks for the reasons in writing.")
 
 
+@register.command("void")
+@click.argument("letter_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--reason", required=True, metavar="TEXT",
+              help="Why the letter is void (a follow-up of the wrong kind, say).")
+@_register_option
+@_AS_OF
+@config_option
+def register_void(letter_id: int, reason: str, register_path: str | None, as_of: Any,
+                  settings: Any) -> None:
+    """Mark letter ID void: written by mistake, or never sent. It stays in the register (nothing
+    is ever deleted) but every list, export and status leaves it out."""
+    from letters import api
+
+    if not reason.strip():
+        raise click.BadParameter("say why the letter is void.", param_hint="--reason")
+    letter, status = api.void_letter(_require_register(register_path, settings), letter_id,
+                                     reason, as_of=as_of)
+    click.echo(f"Letter {letter.id} ({letter.kind} of {letter.letter_date.isoformat()}) is now "
+               "void: it is kept in the register, and left out of every list.")
+    if status is not None:
+        click.echo(f"Request {status.request.id} now stands at: {status.status} (latest letter: "
+                   f"{status.latest.kind} {status.latest.id}).")
+
+
 @register.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @_register_option
 @click.option("--overdue", is_flag=True, help="Only requests whose reply-by date has passed.")
+@_CASEWORKER
 @_AS_OF
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @config_option
-def register_export(file: str, register_path: str | None, overdue: bool, as_of: Any,
-                    force: bool, settings: Any) -> None:
+def register_export(file: str, register_path: str | None, overdue: bool, caseworker: str | None,
+                    as_of: Any, force: bool, settings: Any) -> None:
     """Write every request and its status to FILE.csv or FILE.xlsx, for reports."""
-    from letters.output import write_atomic
-    from letters.register.export import rows_csv, rows_xlsx, status_rows
+    from letters import api
 
-    suffix = Path(file).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
+    if Path(file).suffix.lower() not in (".csv", ".xlsx"):
         raise click.BadParameter(f"{file} should end in .csv or .xlsx.", param_hint="FILE")
-    rows = status_rows(_statuses(register_path, settings, as_of, overdue))
-    data = rows_csv(rows) if suffix == ".csv" else rows_xlsx(rows)
-    path = write_atomic(file, data, force=force)
-    click.echo(f"Wrote {path} ({len(rows)} request{'s' if len(rows) != 1 else ''}).")
+    path, count = api.export_register(file, _require_register(register_path, settings),
+                                      as_of=as_of, overdue=overdue, caseworker=caseworker,
+                                      force=force)
+    click.echo(f"Wrote {path} ({_plural(count, 'request')}).")
 
 
 @register.command("ics")
@@ -674,29 +741,29 @@ def register_export(file: str, register_path: str | None, overdue: bool, as_of: 
 @click.option("--without-names", is_flag=True,
               help="Leave the children's names out of the calendar (for shared or online "
                    "calendars).")
+@_CASEWORKER
 @_AS_OF
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @config_option
-def register_ics(file: str, register_path: str | None, without_names: bool, as_of: Any,
-                 force: bool, settings: Any) -> None:
+def register_ics(file: str, register_path: str | None, without_names: bool,
+                 caseworker: str | None, as_of: Any, force: bool, settings: Any) -> None:
     """Write FILE.ics: a calendar reminder for every reply-by date still open."""
-    import datetime as dt
+    from letters import api
 
-    from letters.output import write_atomic
-    from letters.register.export import reminders_ics
+    path, count = api.register_calendar(file, _require_register(register_path, settings),
+                                        as_of=as_of, with_names=not without_names,
+                                        caseworker=caseworker, force=force)
+    click.echo(f"Wrote {path} ({_plural(count, 'reply-by date')}).")
 
-    statuses = [s for s in _statuses(register_path, settings, as_of, False) if s.is_open]
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    path = write_atomic(file, reminders_ics(statuses, stamp=stamp, with_names=not without_names),
-                        force=force)
-    click.echo(f"Wrote {path} ({len(statuses)} reply-by date{'s' if len(statuses) != 1 else ''}).")
+
+# --------------------------------------------------------------------------------------------
+# Letters in bulk, for charities (issues 5 and 17)
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...",
                 type=click.Path(exists=True, path_type=str))
-@click.option("--out", "out_dir", required=True, metavar="DIR",
-              type=click.Path(file_okay=False, path_type=str),
+@click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=str),
               help="The folder for the letters (created if needed).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="The format of each letter: docx (default, or `format` in swletter.toml), "
@@ -705,214 +772,116 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
 @click.option("--jobs", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="How many processes share the work; 0 uses one per CPU core.")
 @click.option("--force", is_flag=True,
-              help="Replace letters that already exist (by default they are skipped).")
+              help="Write every letter again, replacing those already written.")
+@click.option("--dry-run", is_flag=True,
+              help="Check every case as `swletter check` does, and write nothing.")
 @click.option("--report", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
-              help="Where to write the CSV report of every case. Default: DIR/bulk-report.csv.")
+              help="Where to write the report of every case. Default: DIR/bulk-report.csv "
+                   "(or .json).")
+@click.option("--format-report", "report_format", type=click.Choice(("csv", "json")),
+              default="csv", show_default=True, help="The report as CSV, or as JSON.")
 @click.option("--combined", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
-              help="Also write every letter into this one .docx for printing: each letter on "
-                   "new pages numbered from 1.")
+              help="Also write every letter into this one .docx or .pdf for printing: each "
+                   "letter on new pages numbered from 1.")
 @click.option("--evidence", "evidence_csv", metavar="FILE",
               type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="The evidence CSV (one row per document, keyed by case_id) for CSV inputs.")
+@click.option("--columns", metavar="FILE", type=click.Path(exists=True, dir_okay=False,
+                                                          path_type=str),
+              help="A column-mapping file (.toml): your spreadsheet's column names → swletter's.")
 @_register_option
 @customisation_options
-def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool,
-         report: str | None, combined: str | None, evidence_csv: str | None,
-         register_path: str | None, settings: Any) -> None:
+def bulk(inputs: tuple[str, ...], out_dir: str | None, fmt: str | None, jobs: int, force: bool,
+         dry_run: bool, report: str | None, report_format: str, combined: str | None,
+         evidence_csv: str | None, columns: str | None, register_path: str | None,
+         settings: Any) -> None:
     """Write a letter for every case in INPUT...: case files, folders of case files, CSV files
     or .xlsx workbooks (run `swletter bulk-template` for the columns).
 
-    A bad case never stops the others. Every case gets a row in the report (status, output
-    file, problems). Letters that already exist are skipped, so an interrupted run can simply
-    be run again. Exits 0 when every case succeeded, 1 when any failed.
+    Each case is checked as `swletter check` checks it, and the advice is in the report. A bad
+    case never stops the others. A letter is written again only when its case (or the settings
+    that shape it) changed, replacing its own earlier letter, which is kept in DIR/previous; so
+    an interrupted run can simply be run again. Exits 0 when every case succeeded, 1 when any
+    failed.
     """
-    import os
-    import signal
-    import time
+    from letters import api
 
-    from letters.bulk import run as engine
-    from letters.signals import Interrupted, StopSignals
-
-    fmt = fmt or (settings.format if settings.format in FORMATS else "docx")
-    from letters.writers import pdf_needs_libreoffice
-
-    if fmt == "pdf" and pdf_needs_libreoffice(settings.reference_docx):
-        from letters.writers.pdf import require_soffice
-
-        require_soffice()  # say how to install LibreOffice once, not once per case
-    if combined and Path(combined).suffix.lower() != ".docx":
-        raise click.BadParameter(f"the combined file is a .docx; give a name such as "
-                                 f"{Path(combined).stem or 'all-letters'}.docx.",
-                                 param_hint="--combined")
-    if evidence_csv and not any(Path(i).suffix.lower() == ".csv" for i in inputs):
-        raise click.BadParameter("--evidence goes with CSV inputs; a workbook has its own "
-                                 "evidence sheet.", param_hint="--evidence")
-    folder = engine.ensure_out_dir(out_dir)
-    report_path = Path(report) if report else folder / "bulk-report.csv"
-    given = {Path(i).resolve() for i in inputs}
-    for option, path in (("--report", report_path), ("--combined", combined)):
-        if path and Path(path).resolve() in given:
-            raise click.BadParameter(f"{path} is one of the inputs; choose another file name.",
-                                     param_hint=option)
-    from letters.output import check_target
-
-    for path in (report_path, combined):
-        if path:  # a report or combined file that could never be written: say so before the run
-            check_target(path, force=True)
-    reserved = [Path(p).name for p in (report_path, combined)
-                if p and Path(p).resolve().parent == folder.resolve()]
-    started = time.perf_counter()
-    if sys.stderr.isatty() and any(Path(i).suffix.lower() in (".csv", ".xlsx", ".xlsm")
-                                   for i in inputs):
-        click.echo("Reading the spreadsheets…", err=True)  # a large workbook takes a while
-    planned = engine.plan_bulk(inputs, fmt=fmt, evidence_csv=evidence_csv, reserved=reserved)
-    options = engine.BulkOptions(out_dir=str(folder), fmt=fmt, force=force,
-                                 keep_markdown=bool(combined),
-                                 template_dirs=settings.template_dirs,
-                                 reference_docx=str(settings.reference_docx or "") or None,
-                                 case_defaults=settings.case_defaults,
-                                 author_in_metadata=settings.author_in_metadata)
-    recorder = _BulkRecorder(_register_path(register_path), planned, options)
-    options = recorder.options
-    summary = engine.BulkSummary(total=len(planned))
-    progress = _Progress(len(planned))
-    stopped, status = "", 0
-    # SIGTERM and SIGHUP stop the run as Ctrl-C does: the workers are stopped, and what was
-    # done is reported and recorded before swletter exits with the signal's usual status.
-    with StopSignals(redeliver=False, interrupt_anywhere=True) as stop:
-        try:
-            for result in engine.run_jobs(planned, options, workers=jobs or os.cpu_count() or 1):
-                summary.add(result)
-                recorder.add(result)
-                progress.advance()
-        except KeyboardInterrupt as err:
-            stopped, status = _stopped_by(err.signum if isinstance(err, Interrupted)
-                                          else signal.SIGINT)
-        except engine.WorkerStoppedError:
-            stopped, status = "A worker process stopped unexpectedly (out of memory?).", 1
-        finally:
-            stop.hold()  # a signal from here on waits until the report is written
-            progress.close()
-            recorder.close()
-        if stopped and stop.received is not None:
-            # A signal sent to every process of the run can end a worker before this one.
-            stopped, status = _stopped_by(stop.received)
-        elapsed = time.perf_counter() - started
-        results = engine.with_unfinished(summary.results, planned)
-        written_report = engine.write_report(report_path, results, force=force)
-        if combined and not stopped:
-            letters = [r.markdown for r in summary.results if r.markdown]
-            if letters:
-                path = engine.write_combined(combined, letters, force=force,
-                                             reference_docx=options.reference_docx)
-                click.echo(f"Combined {len(letters)} letters into {path}.")
-        _bulk_summary(summary, elapsed, folder, written_report)
-        recorder.echo_summary()
-        if stopped:
-            click.echo(f"{stopped} {len(planned) - len(summary.results)} cases were not done; "
-                       "run the same command again to write them (letters already written are "
-                       "skipped).", err=True)
-    if not status and stop.received is not None:
-        status = 128 + stop.received  # asked to stop while the report was being written
-    if status or summary.failed:
-        sys.exit(status or 1)
+    request = api.BulkRequest(inputs, out_dir, settings, fmt, jobs, force, report,
+                              report_format, combined, evidence_csv, columns,
+                              None if dry_run else _register_path(register_path, settings),
+                              dry_run)
+    result = _run_bulk(request)
+    _echo_bulk(result)
+    if result.exit_status:
+        sys.exit(result.exit_status)
 
 
-def _stopped_by(signum: int) -> tuple[str, int]:
-    """What to say, and the exit status, when a bulk run is stopped by ``signum``."""
-    import signal
+def _run_bulk(request: Any) -> Any:
+    """Run ``request`` with a progress bar; options that cannot go together are usage errors."""
+    from letters import api
+    from letters.bulk.request import BulkOptionError
 
-    from letters.signals import signal_name
+    progress = _Progress(request)
+    try:
+        return api.run_bulk(request, progress)
+    except BulkOptionError as err:
+        raise click.BadParameter(str(err), param_hint=err.option) from None
+    finally:
+        progress.close()
 
-    said = ("The run was interrupted." if signum == signal.SIGINT
-            else f"The run was stopped ({signal_name(signum)}).")
-    return said, 128 + signum
+
+def _echo_bulk(report: Any) -> None:
+    from letters.bulk.summary import check_lines, run_lines
+
+    if report.dry_run:
+        for line in check_lines(report):
+            click.echo(line)
+        return
+    out, err = run_lines(report)
+    for line in out:
+        click.echo(line)
+    for line in err:
+        click.echo(line, err=True)
 
 
 class _Progress:
-    """A progress bar on stderr, shown only on a terminal and only once a run takes a moment."""
+    """What a bulk run says as it goes, on stderr: the problems with its inputs, said once
+    before any case, and a progress bar (only on a terminal, once a run takes a moment)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, request: Any) -> None:
         import time
 
-        self.total, self.done = total, 0
+        self.request = request
         self.shown: Any = None
         self.start = time.monotonic()
 
-    def advance(self) -> None:
+    def __call__(self, progress: Any) -> None:
+        if progress.stage == "reading" and self.request.has_sheets() and sys.stderr.isatty():
+            click.echo("Reading the spreadsheets…", err=True)  # a large workbook takes a while
+        elif progress.stage == "planned" and not self.request.dry_run:
+            from letters.bulk.summary import problem_lines
+
+            for line in problem_lines(progress.problems):
+                click.echo(line, err=True)
+        elif progress.stage == "done":
+            self._advance(progress.done, progress.total)
+
+    def _advance(self, done: int, total: int) -> None:
         import time
 
-        self.done += 1
         if self.shown is not None:
-            self.shown.update(1)
-        elif (self.done < self.total and time.monotonic() - self.start > 0.5
-              and sys.stderr.isatty()):
-            self.shown = click.progressbar(length=self.total, label="Writing letters",
-                                           file=sys.stderr, show_pos=True, show_eta=True)
+            self.shown.update(done - self.shown.pos)
+        elif done < total and time.monotonic() - self.start > 0.5 and sys.stderr.isatty():
+            label = "Checking cases" if self.request.dry_run else "Writing letters"
+            self.shown = click.progressbar(length=total, label=label, file=sys.stderr,
+                                           show_pos=True, show_eta=True)
             self.shown.__enter__()
-            self.shown.update(self.done)
+            self.shown.update(done)
 
     def close(self) -> None:
         if self.shown is not None:
             self.shown.__exit__(None, None, None)
-
-
-class _BulkRecorder:
-    """Records a bulk run's letters in the register from this (parent) process: the one
-    writer, so `--jobs N` records every letter exactly once."""
-
-    def __init__(self, path: str | None, planned: Any, options: Any) -> None:
-        import dataclasses
-
-        self.path, self.new, self.register = path, 0, None
-        self.options = options
-        if path:
-            from letters.register.store import open_register
-
-            self.register = open_register(path)
-            self.options = dataclasses.replace(options, record=True)
-            self.jobs = {job.index: job for job in planned}
-
-    def add(self, result: Any) -> None:
-        if self.register is not None:
-            from letters.bulk.run import record_result
-
-            self.new += record_result(self.register, result, self.jobs[result.index],
-                                      self.options)
-
-    def close(self) -> None:
-        if self.register is not None:
-            self.register.close()
-
-    def echo_summary(self) -> None:
-        if self.path:
-            click.echo(f"Register: {self.path} ({self.new} new letter"
-                       f"{'s' if self.new != 1 else ''} recorded)")
-
-
-def _bulk_summary(summary: Any, elapsed: float, folder: Path, report: Path) -> None:
-    rate = summary.written / elapsed if elapsed > 0 else 0.0
-    cases = "case" if summary.total == 1 else "cases"
-    click.echo(f"Done: {summary.written} written, {summary.already_done} already done, "
-               f"{summary.failed} failed, of {summary.total} {cases}, in {elapsed:.1f} s "
-               f"({rate:.0f} letters per second).")
-    click.echo(f"Letters: {folder}")
-    click.echo(f"Report: {report}")
-    warned = sum(1 for result in summary.results if result.ok and result.warnings)
-    if warned:
-        click.echo(f"Warnings: {warned} of the letters written {'has' if warned == 1 else 'have'} "
-                   "warnings to read in the report before sending.")
-    shown = 0
-    for result in summary.results:
-        if result.ok:
-            continue
-        shown += 1
-        if shown > 20:
-            click.echo(f"… and {summary.failed - 20} more failed cases: see the report.", err=True)
-            break
-        click.echo(f"Failed: {result.label}", err=True)
-        for problem in result.problems:
-            click.echo(f"  - {problem}", err=True)
+            self.shown = None
 
 
 @main.command("bulk-template")
@@ -923,18 +892,17 @@ def bulk_template(file: str, force: bool) -> None:
     sheets) or FILE.csv (plus FILE-evidence.csv), with the column names, a row of notes
     explaining each column, and one filled example row.
     """
-    from letters.bulk.sheets import write_template
+    from letters.bulk.template import write_template
 
     if Path(file).suffix.lower() not in (".xlsx", ".csv"):
         raise click.BadParameter("give a name ending .xlsx or .csv, such as cases.xlsx.",
                                  param_hint="FILE")
     written = write_template(file, force=force)
     click.echo(f"Wrote {' and '.join(str(p) for p in written)}. Replace the example row with "
-               "one row per case, then run:")
-    if len(written) == 2:
-        click.echo(f"  swletter bulk {written[0]} --evidence {written[1]} --out letters")
-    else:
-        click.echo(f"  swletter bulk {written[0]} --out letters")
+               "one row per case, then check and write them:")
+    evidence = f" --evidence {written[1]}" if len(written) == 2 else ""
+    click.echo(f"  swletter check {written[0]}{evidence}")
+    click.echo(f"  swletter bulk {written[0]}{evidence} --out letters")
 
 
 # --------------------------------------------------------------------------------------------
@@ -978,22 +946,18 @@ def new(output: str | None, from_case: str | None) -> None:
     data = load_answers(from_case) if from_case else {}
     interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
                           tone_check=default_tone_check())
-    _Interviewer(interview, target, overwrite=editing).run()
+    _converse(interview, target, editing)
 
 
-class _Interviewer:
-    """Asks an interview's questions in the terminal (or from piped lines) and saves the case.
+class _ClickTerminal:
+    """The terminal for ``letters.interview.conversation``: click's prompts and colours."""
 
-    A case given with --from opens on the summary of its answers: a number changes that
-    answer, Enter carries on where the answers stop (or finishes).
-    """
+    _STYLES: ClassVar[dict[str, dict[str, Any]]] = {
+        "heading": {"bold": True}, "item": {"bold": True}, "question": {"bold": True},
+        "dim": {"dim": True}, "warning": {"fg": "yellow"}, "error": {"fg": "red"}}
 
-    def __init__(self, interview: Any, target: Path, *, overwrite: bool) -> None:
-        self.interview = interview
-        self.target = target
-        self.overwrite = overwrite  # the file is ours to replace: the --from file or a save
-        self.section = ""
-        self.item = ""
+    def __init__(self) -> None:
+        self.width = _width()
         self.tty = sys.stdin.isatty()
         if self.tty:
             import contextlib
@@ -1001,213 +965,82 @@ class _Interviewer:
             with contextlib.suppress(ImportError):
                 import readline  # noqa: F401  (arrow keys and editing in input())
 
-    def run(self) -> None:
+    def show(self, text: str, style: str = "") -> None:
+        click.secho(text, **self._STYLES.get(style, {}))
+
+    def ask(self, prompt: str, default: str = "", *, show_default: bool = False,
+            choices: Sequence[str] = (), prefill: str = "") -> str:
+        from letters.interview.conversation import Stopped
+
+        kind = click.Choice(list(choices)) if choices else None
         try:
-            while True:
-                self._ask_all()
-                if self._review():
-                    break
+            with self._prefilled(prefill):
+                return str(click.prompt(prompt, default=default, show_default=show_default,
+                                        prompt_suffix=" ", type=kind, show_choices=False))
         except (click.Abort, KeyboardInterrupt, EOFError):
-            self._stopped()
+            raise Stopped from None
+
+    @contextlib.contextmanager
+    def _prefilled(self, text: str) -> Iterator[None]:
+        """The answer to edit typed in already, where the terminal can (readline)."""
+        try:
+            import readline
+        except ImportError:
+            readline = None  # type: ignore[assignment]
+        if not (text and self.tty and readline is not None):
+            yield
             return
-        self._finish()
+        readline.set_startup_hook(lambda: readline.insert_text(text))
+        try:
+            yield
+        finally:
+            readline.set_startup_hook()
 
-    def _save(self, *, finished: bool) -> Path:
-        from letters.interview import save_answers
 
-        path = save_answers(self.interview.data, self.target, finished=finished,
-                            force=self.overwrite)
-        self.overwrite = True
-        return path
+def _converse(interview: Any, target: Path, overwrite: bool) -> None:
+    """``swletter new``'s conversation, then the letter when the person wants it now."""
+    from letters.interview.conversation import Conversation
 
-    def _stopped(self) -> None:
+    talk = Conversation(interview, target, _ClickTerminal(), overwrite=overwrite)
+    if not talk.run():
+        said, _ = talk.stopped_message()
         click.echo("\n")  # end the unanswered prompt's line, then leave a blank line
-        if not self.interview.has_answers:
-            click.echo("Stopped. Nothing was answered yet, so nothing was saved.")
-            raise click.exceptions.Exit(1)
-        complete = self.interview.first_unanswered() is None
-        path = self._save(finished=complete)
-        if complete:
-            click.echo(f"Stopped. Your answers are saved in {path}.")
-        else:
-            click.echo(f"Stopped. Your answers so far are saved in {path} (marked unfinished).")
-        click.echo(f"To carry on where you left off, run:\n  swletter new --from {path}")
+        click.echo(said)
         raise click.exceptions.Exit(1)
+    _offer_letter(talk)
 
-    def _ask_all(self) -> None:
-        iv = self.interview
-        while (q := iv.next_question()) is not None:
-            if q.section.id != self.section:
-                if self.section and iv.has_answers:
-                    self._save(finished=False)  # a stopped terminal loses at most one section
-                self.section = q.section.id
-                self.item = ""
-                self._heading(q.section)
-            if q.item and q.item != self.item:
-                self.item = q.item
-                click.secho(f"\n{q.item}", bold=True)
-            self._ask(q)
 
-    def _review(self) -> bool:
-        """Show every answer, numbered; True when the person is done, False to ask more."""
-        from letters.interview import summary_sections
+def _offer_letter(talk: Any) -> None:
+    from letters import api
+    from letters.dates import long_date
+    from letters.errors import CaseError, OutputError
 
-        rows = self.interview.summary()
-        click.echo("")
-        click.secho("Your answers", bold=True)
-        click.echo("============")
-        for heading, items in summary_sections(rows):
-            click.secho(f"\n{heading}", bold=True)
-            for row in items:
-                click.echo(click.wrap_text(f"{row.number}. {row.label}: {row.value}",
-                                           width=_width(), initial_indent="  ",
-                                           subsequent_indent="      "))
-        more = self.interview.first_unanswered() is not None
-        then = "carry on with the questions" if more else "save your answers"
-        click.echo("")
-        choice = click.prompt(_wrap(f"Type the number of an answer to change it, or press "
-                                    f"Enter to {then}", ""), default="", show_default=False,
-                              prompt_suffix="\n> ").strip().rstrip(".")
-        if choice.isdigit() and 1 <= int(choice) <= len(rows):
-            self.interview.go_to(rows[int(choice) - 1].key)
-            self.section = ""
-            return False
-        if choice:
-            click.secho(_wrap(f"Sorry: there is no answer {choice}; choose a number from 1 to "
-                              f"{len(rows)}, or press Enter."), fg="red")
-            return False
-        if more:
-            self.interview.resume()
-            return False
-        return True
-
-    def _heading(self, section: Any) -> None:
-        if not section.title:
-            return
-        click.echo("")
-        click.secho(section.title, bold=True)
-        click.echo("=" * len(section.title))
-        if section.intro:
-            click.echo("\n\n".join(click.wrap_text(p, width=_width())
-                                    for p in section.intro.split("\n\n")))
-
-    def _ask(self, q: Any) -> None:
-        click.echo("")
-        yes_no = q.kind in ("yesno", "flag")
-        click.secho(_wrap(q.text + (" (yes or no)" if yes_no else ""), ""), bold=True)
-        for choice in q.choices:
-            click.echo(f"  {choice.number}. {choice.label}")
-            if choice.explanation:
-                click.echo(click.wrap_text(choice.explanation, width=_width(),
-                                           initial_indent="     ", subsequent_indent="     "))
-        if q.help:
-            click.echo(click.wrap_text(q.help, width=_width(), initial_indent="  ",
-                                       subsequent_indent="  "))
-        if q.example and not yes_no:
-            click.secho(_wrap(f"For example: {q.example}"), dim=True)
-        if q.note:
-            click.secho(_wrap(q.note), fg="yellow")
-        while True:
-            answer = click.prompt(">", default=q.default or "", show_default=bool(q.default),
-                                  prompt_suffix=" ")
-            if self._submit(q, answer):
-                return
-
-    def _submit(self, q: Any, answer: str, *, check_tone: bool = True) -> bool:
-        from letters.interview import Accepted, Rejected
-
-        outcome = self.interview.submit(answer, check_tone=check_tone)
-        if isinstance(outcome, Accepted):
-            if outcome.note and outcome.note != answer.strip():
-                click.secho(_wrap(f"({outcome.note})"), dim=True)
-            if q.id == "recipient.name" and outcome.value is None:
-                click.secho('  (The letter will open "Dear Sir or Madam" and end "Yours '
-                            'faithfully".)', dim=True)
-            return True
-        if isinstance(outcome, Rejected):
-            problem = outcome.problem
-            click.secho(_wrap(f"Sorry: {problem.message[:1].upper()}{problem.message[1:]}"),
-                        fg="red")
-            if problem.example:
-                click.echo(_wrap(f"For example: {problem.example}"))
-            return False
-        return self._tone(q, outcome)
-
-    def _tone(self, q: Any, concern: Any) -> bool:
-        click.secho("  A suggestion about the wording (a calm letter is taken more seriously):",
-                    fg="yellow")
-        for note in concern.notes:
-            click.echo(click.wrap_text(f"- {note.message}", width=_width(), initial_indent="  ",
-                                       subsequent_indent="    "))
-            if note.suggestion:
-                click.echo(click.wrap_text(f"Suggestion: {note.suggestion}", width=_width(),
-                                           initial_indent="    ", subsequent_indent="    "))
-        options = {"e": "edit your answer", "k": "keep your own words"}
-        if concern.rewrite:
-            click.echo(click.wrap_text(f'Tidied wording: "{concern.rewrite}"', width=_width(),
-                                       initial_indent="  ", subsequent_indent="    "))
-            options = {"a": "use the tidied wording", **options}
-        labels = [f"{v} ({k})" for k, v in options.items()]
-        menu = ", ".join(labels[:-1]) + " or " + labels[-1]
-        choice = click.prompt(f"  {menu[:1].upper()}{menu[1:]}?", prompt_suffix=" ",
-                              type=click.Choice(list(options)), show_choices=False,
-                              default="e")
-        if choice == "a":
-            return self._submit(q, concern.rewrite, check_tone=False)
-        if choice == "k":
-            return self._submit(q, concern.text, check_tone=False)
-        return self._submit(q, self._edit(concern.rewrite or concern.text))
-
-    def _edit(self, text: str) -> str:
-        if self.tty:
-            try:
-                import readline
-
-                readline.set_startup_hook(lambda: readline.insert_text(text))
-                try:
-                    return str(click.prompt("  Your answer", prompt_suffix=": "))
-                finally:
-                    readline.set_startup_hook()
-            except ImportError:
-                pass
-        return str(click.prompt("  Your new answer", prompt_suffix=": "))
-
-    def _finish(self) -> None:
-        from letters import api
-        from letters.dates import long_date
-        from letters.errors import CaseError, OutputError
-
-        path = self._save(finished=True)
-        click.echo("")
-        try:
-            case = api.read_case(path)
-        except CaseError as err:
-            self._save(finished=False)
-            click.echo(f"Saved {path}, but it is not finished yet:", err=True)
-            raise click.ClickException(f"{err}\nRun: swletter new --from {path}") from err
-        click.echo(f"Saved your case in {path}. To change an answer later, run:\n"
-                   f"  swletter new --from {path}")
-        try:
-            write_now = click.confirm("\nWrite the letter now?", default=True)
-        except click.Abort:
-            write_now = False
-        if not write_now:
-            click.echo(f"When you are ready, run:\n  swletter render {path}")
-            return
-        rendered = api.render_request(case)
-        try:
-            letter_path = api.write_document(rendered, "docx", path.parent / rendered.file_name(
-                "docx"), protect=(path,))
-        except OutputError as err:
-            raise click.ClickException(f"{err}\n(your case is saved in {path}: run swletter "
-                                       f"render {path} --force to replace the letter)") from err
-        click.echo(f"Wrote {letter_path} (reply by {long_date(rendered.document.reply_by)}).")
-        click.echo(_wrap("Read it before you send it: it is your letter, so change anything "
-                         "that does not sound like you.", ""))
-        if case.supporting_statements:
-            click.echo(f"For a supporting statement to send to "
-                       f"{case.supporting_statements[0].author} to complete, run:\n"
-                       f"  swletter statement {path}")
+    path, say = talk.target, talk.say
+    click.echo("")
+    try:
+        case = api.read_case(path)
+    except CaseError as err:
+        talk.save(finished=False)
+        click.echo(say("saved_unfinished", path=path), err=True)
+        raise click.ClickException(f"{err}\n{say('run_again', path=path)}") from err
+    click.echo(say("saved", path=path))
+    try:
+        write_now = click.confirm("\n" + say("write_now"), default=True)
+    except click.Abort:
+        write_now = False
+    if not write_now:
+        click.echo(say("when_ready", path=path))
+        return
+    rendered = api.render_request(case)
+    try:
+        letter = api.write_document(rendered, "docx", path.parent / rendered.file_name("docx"),
+                                    protect=(path,))
+    except OutputError as err:
+        raise click.ClickException(f"{err}\n{say('replace_hint', path=path)}") from err
+    click.echo(say("wrote", path=letter, reply_by=long_date(rendered.document.reply_by)))
+    click.echo(_wrap(say("read_it"), ""))
+    if case.supporting_statements:
+        click.echo(say("statement_next", author=case.supporting_statements[0].author, path=path))
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -1220,6 +1053,40 @@ def _width() -> int:
     import shutil
 
     return max(40, min(88, shutil.get_terminal_size((88, 24)).columns - 2))
+
+
+# --------------------------------------------------------------------------------------------
+# swletter serve: the same questions as a web form, in a browser (letters/web).
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Only this computer can reach 127.0.0.1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="The port to listen on. Default: a free one.")
+@click.option("--no-browser", is_flag=True, help="Print the address without opening it.")
+@customisation_options
+def serve(host: str, port: int, no_browser: bool, settings: Any) -> None:
+    """Answer the questions in your web browser instead: the same letter, and the form keeps
+    nothing (save your answers to your own device to carry on later). Stop with Ctrl-C.
+    """
+    import webbrowser
+
+    from letters.web.serve import serve as run
+
+    def ready(url: str) -> None:
+        click.echo(f"swletter's web form is at {url}\nStop it with Ctrl-C.")
+        if not no_browser:
+            webbrowser.open(url)
+
+    try:
+        run(settings, host=host, port=port, ready=ready)
+    except KeyboardInterrupt:
+        pass
+    except OSError as err:  # the port is taken, or the address is not this computer's
+        raise click.ClickException(f"could not listen on {host} port {port} "
+                                   f"({err.strerror or err}). Choose another --port, or "
+                                   "leave it out for a free one.") from err
 
 
 # --------------------------------------------------------------------------------------------
@@ -1269,3 +1136,145 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
         click.echo("Still to complete (marked in [square brackets]): "
                    + "; ".join(m.what for m in draft.document.missing) + ".")
     _print_warnings(draft.warnings)
+
+
+# --------------------------------------------------------------------------------------------
+# Beyond the manager (issue 19): the next-steps sheet for the parent, the Easy Read sheet for the
+# child, an anonymised copy to share, and one evidence bundle. Each body reads the case, makes one
+# `letters.api` call and writes the result next to the case file unless -o says where.
+
+
+def _output_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("-o", "--output", metavar="OUT",
+                        help=f"Where to write {what}; '-' writes it to the screen (md or html). "
+                             "Default: next to the case file.")
+
+
+def _write_beside(rendered: Any, fmt: str, case: str, output: str | None, force: bool,
+                  settings: Any) -> Path | None:
+    """Write ``rendered`` to -o, or next to the case file under its own name; with -o - print
+    it instead (and return None)."""
+    from letters import api
+
+    if output == "-":
+        click.echo(api.document_bytes(rendered, fmt, settings=settings).decode("utf-8"),
+                   nl=False)
+        return None
+    target = output or Path(case).parent / rendered.file_name(fmt)
+    return api.write_document(rendered, fmt, target, settings=settings, force=force,
+                              protect=(case,))
+
+
+@main.command("next-steps")
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@_output_option("the sheet")
+@_format_option
+@click.option("--ics", "ics_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write the calendar file of the dates. Default: beside the sheet, "
+                   "with the same name ending .ics.")
+@click.option("--no-ics", is_flag=True, help="Write no calendar file.")
+@click.option("--without-names", is_flag=True,
+              help="Leave the children's names out of the calendar (for shared calendars).")
+@click.option("--force", is_flag=True, help="Replace the output files if they already exist.")
+@customisation_options
+def next_steps(case: str, output: str | None, fmt: str | None, ics_file: str | None,
+               no_ics: bool, without_names: bool, force: bool, settings: Any) -> None:
+    """Write "what happens next" for the parent: the reply-by date, when to send a reminder,
+    and each complaints stage's dates for the case's part of the UK, with a calendar file."""
+    from letters import api
+    from letters.output import write_atomic
+
+    chosen = _choose_format(fmt, output, settings.format)
+    rendered = api.render_next_steps(api.read_case(case, settings=settings), settings=settings)
+    path = _write_beside(rendered, chosen, case, output, force, settings)
+    if path is not None:
+        click.echo(f"Wrote {path}.")
+    if not no_ics and (ics_file or path is not None):
+        ics = Path(ics_file) if ics_file else Path(str(path)).with_suffix(".ics")
+        written = write_atomic(ics, api.next_steps_calendar(rendered,
+                                                            with_names=not without_names),
+                               force=force, protect=(case,))
+        click.echo(f"Wrote {written}: the dates, for your calendar.", err=path is None)
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@_output_option("the anonymised copy")
+@_format_option
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@customisation_options
+def redact(case: str, output: str | None, fmt: str | None, force: bool, settings: Any) -> None:
+    """Write an anonymised copy of the letter, to share with a charity or a forum.
+
+    People are named by their role ("Child A", "the social worker"), addresses, phone numbers,
+    emails and references are removed and dates shortened to month and year. Words it could
+    not be sure about are listed: check them before you share the copy.
+    """
+    _redact(case, output, _choose_format(fmt, output, settings.format), force, settings)
+
+
+def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any) -> None:
+    from letters import api
+
+    rendered = api.render_redacted(api.read_case(case, settings=settings), settings=settings)
+    path = _write_beside(rendered, fmt, case, output, force, settings)
+    if path is not None:
+        click.echo(f"Wrote {path}: an anonymised copy of the letter.")
+    for problem in rendered.warnings:
+        click.echo(f"Check: {problem.describe(with_file=False)}", err=True)
+    click.echo("Details that identify someone only together with others (events, ages, "
+               "places) may remain: read the copy through before you share it.", err=True)
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--child", metavar="NAME",
+              help="Only this child's sheet (a name as under children, or a first name).")
+@_output_option("the sheet (with one child, or with --child)")
+@_format_option
+@click.option("--force", is_flag=True, help="Replace the output files if they already exist.")
+@customisation_options
+def easyread(case: str, child: str | None, output: str | None, fmt: str | None, force: bool,
+             settings: Any) -> None:
+    """Write an Easy Read sheet for each child in CASE, written to the child: what the family
+    has asked for and why, what happens next, and who the child can talk to."""
+    from letters import api
+
+    chosen = _choose_format(fmt, output, settings.format)
+    sheets = api.render_easyread(api.read_case(case, settings=settings), settings=settings,
+                                 child=child)
+    if output and len(sheets) > 1:
+        raise click.BadParameter(f"the case has {len(sheets)} children, and each has a sheet of "
+                                 "their own: choose one with --child, or leave -o out to "
+                                 "write them all next to the case file.", param_hint="--output")
+    for sheet in sheets:
+        path = _write_beside(sheet, chosen, case, output, force, settings)
+        if path is not None:
+            click.echo(f"Wrote {path}: an Easy Read sheet for {sheet.who.split()[0]}.")
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--output", metavar="FILE.pdf",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write the bundle. Default: next to the case file, named after the "
+                   "first child and the date.")
+@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@customisation_options
+def bundle(case: str, output: str | None, force: bool, settings: Any) -> None:
+    """Write one PDF to email or post: the letter, an index, then every enclosure whose file
+    the case names (PDF, photos, text, emails, .docx with LibreOffice), each page stamped
+    "Enclosure N — page i of k". Enclosures that cannot be included are listed in the index
+    as provided separately, with the reason."""
+    from letters import api
+    from letters.output import check_target, write_atomic
+
+    if output:
+        check_target(output, force=force, protect=(case,))
+    made = api.render_bundle(api.read_case(case, settings=settings), settings=settings)
+    target = output or Path(case).parent / made.file_name
+    path = write_atomic(target, made.pdf, force=force, protect=(case,))
+    click.echo(f"Wrote {path}: {_plural(made.pages, 'page')}, "
+               f"{_plural(len(made.parts) - len(made.separately), 'enclosure')} included.")
+    for part in made.separately:
+        click.echo(f"Enclosure {part.number} is provided separately: {part.reason}.", err=True)

@@ -36,7 +36,10 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from letters.bulk.run import BulkOptions, plan_bulk, run_jobs
+from letters.advice.tone import check_case
+from letters.bulk.letter import BulkOptions, Task
+from letters.bulk.plan import plan_bulk
+from letters.bulk.pool import run_tasks
 from letters.case.validate import load_case
 from letters.compose.request import compose_letter
 from letters.output import write_atomic
@@ -86,10 +89,11 @@ def make_cases(folder: Path, count: int, text: str = "") -> Path:
 
 
 def swletter_engine(cases: Path, out: Path) -> int:
-    """What `swletter bulk --jobs 1` does, in this process: plan, render, write."""
-    jobs = plan_bulk([str(cases)], fmt="docx")
+    """What `swletter bulk --jobs 1` does for each case, in this process: plan, validate, word
+    the letter, check it as `swletter check` does, make the .docx and write it."""
+    tasks = [Task(job) for job in plan_bulk([str(cases)], fmt="docx").jobs]
     options = BulkOptions(out_dir=str(out), fmt="docx")
-    return sum(1 for r in run_jobs(jobs, options, workers=1) if r.status == "written")
+    return sum(1 for r in run_tasks(tasks, options, workers=1) if r.status == "written")
 
 
 def docxtpl_template(*, plain: bool = False) -> bytes:
@@ -210,11 +214,12 @@ def one_core(work: Path, count: int, text: str, kind: str, templates: dict[str, 
 
 
 def stages(cases: Path, out: Path) -> dict[str, float]:
-    """Milliseconds per letter in each step of ``render_job``, over the cases in ``cases``."""
+    """Milliseconds per letter in each step of a bulk case, over the cases in ``cases``."""
     from letters.compose.request import make_letter
 
     spent = dict.fromkeys(("read and validate the case", "compose and word the letter",
-                           "the .docx", "write the file"), 0.0)
+                           "check it (tone, readability, evidence)", "the .docx",
+                           "write the file"), 0.0)
     steps = list(spent)
     paths = sorted(cases.glob("*.yaml"))
     for path in paths:
@@ -223,11 +228,14 @@ def stages(cases: Path, out: Path) -> dict[str, float]:
         t1 = time.perf_counter()
         rendered = make_letter(case)
         t2 = time.perf_counter()
-        data = rendered.to_bytes("docx")
+        check_case(case, rendered.warnings)
         t3 = time.perf_counter()
-        write_atomic(out / f"{path.stem}.docx", data, durable=False)
+        data = rendered.to_bytes("docx")
         t4 = time.perf_counter()
-        for step, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+        write_atomic(out / f"{path.stem}.docx", data, durable=False)
+        t5 = time.perf_counter()
+        times = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
+        for step, seconds in zip(steps, times, strict=True):
             spent[step] += seconds
     return {step: seconds / len(paths) * 1000 for step, seconds in spent.items()}
 

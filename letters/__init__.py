@@ -16,15 +16,22 @@ those functions return; the subpackages behind them may change between versions.
 from importlib.metadata import PackageNotFoundError, version
 
 from letters.api import (
+    Bundle,
     CheckReport,
     FirstLetter,
     check,
     document_bytes,
     draft_statement_for,
+    next_steps_calendar,
+    preview_html,
     problems_as_data,
     read_case,
     read_case_data,
+    render_bundle,
+    render_easyread,
     render_followup,
+    render_next_steps,
+    render_redacted,
     render_request,
     review,
     write_document,
@@ -40,6 +47,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0+unknown"
 
 __all__ = [
+    "Bundle",
     "Case",
     "CaseError",
     "CheckReport",
@@ -53,10 +61,16 @@ __all__ = [
     "document_bytes",
     "draft_statement_for",
     "load_settings",
+    "next_steps_calendar",
+    "preview_html",
     "problems_as_data",
     "read_case",
     "read_case_data",
+    "render_bundle",
+    "render_easyread",
     "render_followup",
+    "render_next_steps",
+    "render_redacted",
     "render_request",
     "review",
     "write_document",

@@ -15,8 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.bulk.run import neutralise_cell, plan_bulk
-from letters.bulk.sheets import all_headers, csv_bytes, flatten_case, workbook_bytes
+from letters.bulk.plan import plan_bulk
+from letters.bulk.report import neutralise_cell
+from letters.bulk.template import all_headers, csv_bytes, flatten_case, workbook_bytes
 from letters.case.validate import parse_case_text
 
 from .conftest import MINIMAL, write_case
@@ -174,7 +175,7 @@ def test_output_names_are_safe_distinct_and_stable(tmp_path: Path) -> None:
     book.write_bytes(workbook_bytes(["case_id", "child_1_name"], rows, EVIDENCE_HEADERS, []))
     inputs = [str(tmp_path / "green"), str(tmp_path / "brown"), str(book)]
 
-    names = [job.output for job in plan_bulk(inputs, fmt="md", reserved=["bulk-report.csv"])]
+    names = [job.output for job in plan_bulk(inputs, fmt="md", reserved=["bulk-report.csv"]).jobs]
 
     assert names == [
         "letter-green-case.md",
@@ -185,7 +186,7 @@ def test_output_names_are_safe_distinct_and_stable(tmp_path: Path) -> None:
         "letter-book-c3-mia-green-2.md",
     ]
     assert all("/" not in n and "\\" not in n and ".." not in n for n in names)
-    assert names == [job.output for job in plan_bulk(inputs, fmt="md")]
+    assert names == [job.output for job in plan_bulk(inputs, fmt="md").jobs]
 
 
 def test_rerun_skips_letters_already_written_and_writes_the_rest(
@@ -313,9 +314,10 @@ def test_report_is_owner_only_and_never_replaces_another_file(
 def test_bad_options_are_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
     write_case(tmp_path, MINIMAL, "case.yaml")
     result = runner.invoke(main, ["bulk", str(tmp_path / "case.yaml"), "--out",
-                                  str(tmp_path / "out"), "--combined", str(tmp_path / "all.pdf")])
+                                  str(tmp_path / "out"), "--combined", str(tmp_path / "all.txt")])
     assert result.exit_code == 2
-    assert "the combined file is a .docx; give a name such as all.docx." in result.output
+    assert "the combined file is a .docx or a .pdf; give a name such as all.docx." \
+        in result.output
     result = runner.invoke(main, ["bulk", str(tmp_path / "case.yaml"), "--out",
                                   str(tmp_path / "out"), "--evidence", str(tmp_path / "case.yaml")])
     assert result.exit_code == 2

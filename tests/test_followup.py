@@ -16,6 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from letters.api import read_case, write_followup
 from letters.case.model import Case
 from letters.case.validate import load_case
 from letters.compose.followup import (
@@ -23,7 +24,6 @@ from letters.compose.followup import (
     FirstLetter,
     complaint_routes,
     make_followup,
-    write_followup,
 )
 from letters.dates import add_working_days
 from letters.errors import FollowUpError
@@ -247,8 +247,8 @@ def test_a_charity_template_replaces_ours_by_name(case_folder: Path, tmp_path: P
 
 
 def test_without_a_register_the_case_files_date_is_the_first_letters(case_folder: Path) -> None:
-    written = write_followup(case_folder / "case-full.yaml", "chaser", fmt="docx",
-                             today=FOLLOWUP_DATE)
+    written = write_followup(read_case(case_folder / "case-full.yaml"), "chaser", fmt="docx",
+                             output=None, folder=case_folder, today=FOLLOWUP_DATE)
     assert written.first_source == "the case file's date"
     assert written.path == case_folder / "chaser-sam-doe-2026-12-10.docx"
     document = docx.Document(io.BytesIO(written.path.read_bytes()))
@@ -268,10 +268,12 @@ def test_a_case_without_a_date_needs_the_first_letters_date(tmp_path: Path) -> N
         encoding="utf-8",
     )
     with pytest.raises(FollowUpError) as err:
-        write_followup(case, "chaser", today=FOLLOWUP_DATE)
+        write_followup(read_case(case), "chaser", fmt="docx", output=None, folder=tmp_path,
+                       today=FOLLOWUP_DATE)
     assert str(err.value).endswith("For example: --first-letter-date 2026-11-23") or \
         str(err.value).endswith("example: --first-letter-date 2026-11-23")
-    written = write_followup(case, "chaser", today=FOLLOWUP_DATE,
+    written = write_followup(read_case(case), "chaser", fmt="docx", output=None,
+                             folder=tmp_path, today=FOLLOWUP_DATE,
                              first_letter_date=dt.date(2026, 11, 2))
     assert "I wrote to you on 2 November 2026 to ask" in _plain(written.rendered.markdown)
     assert not list(tmp_path.glob(".*.tmp"))

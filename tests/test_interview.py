@@ -578,3 +578,56 @@ def test_a_damaged_state_is_refused_in_swletters_words() -> None:
     for bad in ({}, {**good, "version": 99}, {**good, "answers": []}, {**good, "done": "x"}):
         with pytest.raises(StateError, match="damaged or from a newer swletter"):
             Interview.from_state(bad)
+
+
+def test_a_case_file_of_the_wrong_shape_is_refused_in_swletters_words(
+        runner: CliRunner, tmp_path: Path) -> None:
+    # A list where a set of fields belongs once crashed the questions ("unexpected problem").
+    case = tmp_path / "case.yaml"
+    case.write_text("sender: [Jane Doe]\ngrounds: 3\n", encoding="utf-8")
+    result = runner.invoke(main, ["new", "--from", str(case)], input="\n")
+    assert result.exit_code == 1
+    assert "  - line 1, sender: expected a set of fields" in result.output
+    assert "  - line 2, grounds: expected a set of grounds, not text." in result.output
+    assert "unexpected problem" not in result.output
+
+
+def test_a_saved_state_of_the_wrong_shape_is_refused() -> None:
+    from letters.interview import StateError, state_from_text
+
+    good = Interview(today=TODAY).state()
+    for answers in ({"sender": []}, {"children": "Sam"}, {"grounds": {"complaint": [1]}}):
+        with pytest.raises(StateError):
+            Interview.from_state({**good, "answers": answers})
+    for text in ("[" * 5000, "{" + '"a": 1,' * 30_000 + '"b": 2}', "null"):
+        with pytest.raises(StateError):
+            state_from_text(text)
+
+
+def test_without_a_folder_no_evidence_file_is_asked_for_or_looked_at(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_disk(*args: object) -> str:
+        raise AssertionError("looked at the disk")
+
+    monkeypatch.setattr("letters.interview.engine.evidence_file_problem", no_disk)
+    monkeypatch.setattr("letters.interview.plan.evidence_file_problem", no_disk)
+    interview = Interview({"evidence": [{"date": "2026-04-03", "type": "email",
+                                         "description": "x", "file": "/etc/shadow"}]},
+                          base_dir=None, today=TODAY)
+    keys = [s.key for s in interview.plan()]
+    assert "evidence[1].description" in keys and "evidence[1].file" not in keys
+    assert interview.data["evidence"][0]["file"] == "/etc/shadow"  # kept as it was
+
+
+def test_an_address_over_several_lines_keeps_its_commas_and_blank_means_none() -> None:
+    interview = Interview(today=TODAY)
+    interview.submit("england")
+    interview.submit("Jane Doe")
+    interview.submit("")
+    assert isinstance(interview.submit("Flat 2, 12 High Street\nHastings\n\nTN34 1AA"), Accepted)
+    assert interview.data["sender"]["address"] == ["Flat 2, 12 High Street", "Hastings",
+                                                   "TN34 1AA"]
+    interview.go_to("sender.name")
+    assert isinstance(interview.submit("", blank_keeps=False), Rejected)
+    assert isinstance(interview.submit(""), Accepted)  # the terminal's Enter keeps it
+    assert interview.data["sender"]["name"] == "Jane Doe"

@@ -64,7 +64,7 @@ def test_every_follow_up_and_the_statement_carry_their_subject_line() -> None:
 
 def test_one_naming_function_for_every_kind() -> None:
     kinds = document_kinds()
-    assert set(kinds) == {"request", *KINDS, "statement"}
+    assert set(kinds) == {"request", *KINDS, "statement", "next_steps", "easyread", "redacted"}
     day = dt.date(2026, 11, 23)
     assert file_name(kinds["request"], "docx", who="Zofia Nowak", date=day) == \
         "letter-zofia-nowak-2026-11-23.docx"
@@ -75,6 +75,10 @@ def test_one_naming_function_for_every_kind() -> None:
     assert file_name(kinds["statement"], "md", who="???") == "statement-author.md"
     assert file_name(kinds["request"], "docx", who="Sam Doe", date=day, language="cy+en") == \
         "letter-sam-doe-2026-11-23-cy-en.docx"
+    assert file_name(kinds["easyread"], "pdf", who="Sam Doe", date=day) == \
+        "easy-read-sam-doe-2026-11-23.pdf"
+    # An anonymised copy's name gives neither a name nor a date.
+    assert file_name(kinds["redacted"], "docx") == "anonymised-letter.docx"
 
 
 def test_templates_are_chosen_by_language() -> None:

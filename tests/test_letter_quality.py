@@ -142,8 +142,8 @@ def test_a_child_born_after_the_letter_is_an_error() -> None:
         case_with(children=[{"name": "Mia Green", "date_of_birth": "2026-11-24"}])
     (problem,) = err.value.problems
     assert (problem.path, problem.message) == (
-        "children[1].date_of_birth", "this date of birth is after the letter's date. Check the "
-        "year.")
+        "children[1].date_of_birth", "this date of birth is after the date of the letter, so it "
+        "cannot be right. Check the year for a slip of the keyboard.")
     # The date itself is not repeated: a child's date of birth stays out of messages.
     assert "2026" not in problem.message
 
@@ -402,3 +402,10 @@ def test_a_case_reference_never_breaks_at_its_hyphen() -> None:
             for r in b.get("runs", ())]
     assert {"text": "SEF-2026-0091)", "whole": True, "bold": True} in runs
 
+
+
+def test_a_statement_from_an_author_without_a_role_reads_as_a_sentence() -> None:
+    rendered = letter_of(grounds={"child_not_engaging": {"views": "Mia says she feels unheard."}},
+                         supporting_statements=[{"author": "Chloe Adams", "date": "2026-11-20"}])
+    assert "Chloe Adams has written a statement about what Mia has said (Enclosure 1)." in \
+        plain(rendered.markdown)

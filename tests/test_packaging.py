@@ -23,10 +23,16 @@ def test_wheel_installs_and_renders_a_letter(tmp_path: Path) -> None:
     # venv below borrows this interpreter's packages, so the wheel's own list is read here).
     with zipfile.ZipFile(wheel) as zf:
         assert "letters/writers/letter.typ" in zf.namelist()
+        assert "letters/py.typed" in zf.namelist()  # the engine's types reach its users
+        # The web form comes with it too: its pages, style sheet and script, and its server.
+        for name in ("pages/question.html", "pages/base.html", "static/swletter.css",
+                     "static/swletter.js"):
+            assert f"letters/web/{name}" in zf.namelist(), name
         (metadata,) = (name for name in zf.namelist() if name.endswith(".dist-info/METADATA"))
-        requires = [line for line in zf.read(metadata).decode("utf-8").splitlines()
-                    if line.startswith("Requires-Dist: typst")]
-    assert requires and "extra ==" not in requires[0]
+        lines = zf.read(metadata).decode("utf-8").splitlines()
+    for package in ("typst", "flask", "flask-wtf", "waitress"):
+        requires = [line for line in lines if line.startswith(f"Requires-Dist: {package}")]
+        assert requires and "extra ==" not in requires[0], package
     env_dir = tmp_path / "venv"
     # Reuse this interpreter's packages for the dependencies: the test checks our packaging,
     # not PyPI.

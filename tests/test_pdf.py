@@ -258,7 +258,7 @@ def test_bulk_pdf_a_letter_libreoffice_cannot_convert_fails_alone(
     assert log.read_text().split() == ["3", "1", "1", "1"]
     assert sorted(p.name for p in out.glob("*.pdf")) == ["letter-ava.pdf", "letter-cal.pdf"]
     report = (tmp_path / "report.csv").read_text(encoding="utf-8-sig")
-    assert "ben.yaml,failed,,,LibreOffice could not turn the letter into a PDF" in report
+    assert "ben.yaml,,failed,,,LibreOffice could not turn the letter into a PDF" in report
 
 
 def test_statement_pdf(runner: CliRunner, tmp_path: Path, full_case: Path) -> None:

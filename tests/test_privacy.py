@@ -73,8 +73,12 @@ def test_bulk_letters_report_and_combined_file_are_owner_only(runner: CliRunner,
     assert result.exit_code == 0, result.output
     assert _mode(out) == 0o700  # the folder it made, too
     written = sorted(out.iterdir())
-    assert [p.name for p in written] == ["bulk-report.csv", "letter-case-full.docx"]
-    for path in [*written, tmp_path / "all.docx"]:
+    assert [p.name for p in written] == [".swletter", "bulk-report.csv", "letter-case-full.docx"]
+    # What the run remembers of each letter (and its lock) is private too.
+    assert _mode(out / ".swletter") == 0o700
+    kept = sorted((out / ".swletter").iterdir())
+    assert [p.name for p in kept] == ["bulk.lock", "letters.jsonl"]
+    for path in [*written[1:], *kept, tmp_path / "all.docx"]:
         assert _mode(path) == 0o600, path.name
 
 

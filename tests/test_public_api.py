@@ -46,6 +46,7 @@ def test_every_public_name_exists_and_a_bad_case_is_a_letters_error() -> None:
 
 def test_the_engine_never_imports_click() -> None:
     code = ("import sys, letters, letters.api, letters.interview, letters.bulk.run; "
+            "import letters.bulk.followups, letters.bulk.summary, letters.register.listing; "
             "import letters.register.store, letters.templating.house; "
             "print('click' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -9,7 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.bulk.run import BulkOptions, plan_bulk, record_result, run_jobs
+from letters.bulk.letter import BulkOptions, Task
+from letters.bulk.plan import plan_bulk
+from letters.bulk.pool import run_tasks
+from letters.bulk.recorder import Recorder
 from letters.register.store import open_register, sha256_file
 
 from .conftest import MINIMAL
@@ -64,18 +67,18 @@ def test_a_killed_bulk_run_again_leaves_no_duplicates_and_no_gaps(runner: CliRun
     out = tmp_path / "out"
     out.mkdir()
     options = BulkOptions(out_dir=str(out), fmt="md", record=True)
-    planned = plan_bulk([cases], fmt="md")
-    jobs = {job.index: job for job in planned}
+    planned = plan_bulk([cases], fmt="md").jobs
     # The parent records four letters and is then killed; the workers have written more letters
     # than it recorded (they work ahead in chunks: here two more, written but never reported).
-    with open_register(register) as reg:
-        for seen, result in enumerate(run_jobs(planned, options, workers=2, chunk_size=2)):
-            record_result(reg, result, jobs[result.index], options)
+    with Recorder(str(register), out) as recorder:
+        for seen, result in enumerate(run_tasks([Task(job) for job in planned], options,
+                                                workers=2, chunk_size=2)):
+            recorder.add(result)
             if seen == 3:
                 break
     # (On a quick machine the workers may have written every letter before they were stopped.)
-    ahead = [job for job in planned if not (out / job.output).exists()][:2]
-    assert len(list(run_jobs(ahead, options))) == len(ahead)
+    ahead = [Task(job) for job in planned if not (out / job.output).exists()][:2]
+    assert len(list(run_tasks(ahead, options))) == len(ahead)
     written = sorted(out.glob("*.md"))
     assert len(_recorded(register)) == 4 < len(written)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import letters.register.store
+import letters.register.opening
 from cli import main
 from letters.register.store import open_register
 
@@ -60,7 +60,7 @@ def _held_by_another_program(register: Path) -> Iterator[None]:
 
 def test_a_register_in_use_is_waited_for_then_named_and_no_letter_is_written(
         runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(letters.register.store, "BUSY_TIMEOUT", 0.5)  # the bound, made short
+    monkeypatch.setattr(letters.register.opening, "BUSY_TIMEOUT", 0.5)  # the bound, made short
     register = tmp_path / "letters.sqlite"
     case = _family(tmp_path, runner, register)
     busy = (f"Error: the register {register} is being used by another swletter (or another "

@@ -12,15 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.bulk.run import FAILED, BulkOptions, plan_bulk, render_job
-from letters.bulk.sheets import (
-    case_columns,
-    cases_from_tables,
-    column_notes,
-    read_csv_table,
-    read_workbook_tables,
-    template_headers,
-)
+from letters.bulk.columns import case_columns, column_notes
+from letters.bulk.letter import CHECK, BulkOptions, Task, do_task
+from letters.bulk.plan import plan_bulk
+from letters.bulk.report import FAILED
+from letters.bulk.sheets import cases_from_tables
+from letters.bulk.tables import read_csv_table, read_workbook_tables
+from letters.bulk.template import template_headers
 from letters.case.grounds import load_grounds
 from letters.case.validate import case_from_data
 
@@ -69,8 +67,8 @@ def run_rows(tmp_path: Path, rows: list[dict[str, Any]],
              evidence: list[dict[str, Any]] = ()) -> list[Any]:
     """Plan and render every row of a workbook; the results, in row order."""
     book = workbook(tmp_path / "clients.xlsx", rows, evidence)
-    options = BulkOptions(out_dir=str(tmp_path), fmt="md", today=TODAY)
-    return [render_job(job, options, write=False) for job in plan_bulk([str(book)], fmt="md")]
+    options = BulkOptions(out_dir=str(tmp_path), fmt="md", today=TODAY, keep_markdown=True)
+    return [do_task(Task(job, CHECK), options) for job in plan_bulk([str(book)], fmt="md").jobs]
 
 
 def test_a_row_becomes_the_same_case_as_a_case_file(tmp_path: Path) -> None:
@@ -93,7 +91,7 @@ def test_dates_as_excel_dates_serial_numbers_or_iso_text(tmp_path: Path, value: 
            "unprofessional_conduct_incidents_1_what": "The visit did not take place."}
     (result,) = run_rows(tmp_path, [row])
     assert result.status != FAILED, result.problems
-    assert "12 March 2026" in result.markdown if result.markdown else True
+    assert result.letter is not None and "12 March 2026" in result.letter.markdown
     case = case_from_data(read_rows(tmp_path / "clients.xlsx")[0][0].data)
     assert case.grounds["unprofessional_conduct"]["incidents"][0]["date"] == dt.date(2026, 3, 12)
 
@@ -103,7 +101,7 @@ def test_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
                   "child_1_name": None, "child_2_name": "Ava Green",
                   "child_2_date_of_birth": "2020-13-01", "jurisdiction": "Englnd"}]
     results = run_rows(tmp_path, rows)
-    assert results[0].status == "already done"  # rendered, not written (write=False)
+    assert results[0].status == "ready"  # checked, not written
     assert results[1].status == FAILED
     assert results[1].label == f"{tmp_path / 'clients.xlsx'}, cases, row 3"
     assert list(results[1].problems) == [
@@ -134,26 +132,28 @@ def test_evidence_rows_are_matched_by_case_id_and_located(tmp_path: Path) -> Non
          "description": "For a case that is not in the sheet."},
     ]
     results = run_rows(tmp_path, [row], evidence)
-    assert [r.status for r in results] == [FAILED, FAILED]
+    assert [r.status for r in results] == [FAILED]  # the evidence row for no case is no case
     assert list(results[0].problems) == [
         "evidence, row 3, column date: give the year as well, such as 3 April 2026. "
         "For example: 2026-04-03",
         'evidence, row 3, column type: "phone" is not one of email, letter, text message, call '
         "log, record, report, statement, note, other. For example: email",
     ]
-    assert results[1].label == f"{tmp_path / 'clients.xlsx'}, evidence, row 4"
-    assert results[1].problems == (
-        'evidence, row 4, column case_id: the case_id "C099" is not in the cases sheet, so this '
-        "evidence belongs to no letter. Check the id.",)
+    problems = plan_bulk([str(tmp_path / "clients.xlsx")]).problems
+    assert [(p.message, p.holds_back) for p in problems] == [
+        ('evidence, row 4, column case_id: the case_id "C099" is not in the cases sheet, so '
+         "this evidence belongs to no letter. Check the id.", False)]
 
 
-def test_unknown_and_repeated_columns_fail_rather_than_drop_text(tmp_path: Path) -> None:
+def test_unknown_and_repeated_columns_hold_the_sheet_back_rather_than_drop_text(
+        tmp_path: Path) -> None:
     row = {**ROW, "recipent_name": "Sarah Patel", "# our notes": "called on Monday"}
     (result,) = run_rows(tmp_path, [row])
-    assert result.status == FAILED
-    assert result.problems == (
-        'cases, column recipent_name: this is not a column swletter knows, so it would be left '
-        'out of the letters. Did you mean "recipient_name"?',)
+    assert (result.status, result.problems) == ("held back", ())
+    problems = plan_bulk([str(tmp_path / "clients.xlsx")]).problems
+    assert [(p.message, p.holds_back) for p in problems] == [
+        ('cases, column recipent_name: this is not a column swletter knows, so it would be '
+         'left out of the letters. Did you mean "recipient_name"?', True)]
 
 
 def test_duplicate_and_missing_case_ids(tmp_path: Path) -> None:
@@ -167,17 +167,17 @@ def test_duplicate_and_missing_case_ids(tmp_path: Path) -> None:
                                       "missing. Give each case its own id. For example: C001")
 
 
-def test_formula_cells_are_text_never_calculated(tmp_path: Path) -> None:
-    book = workbook(tmp_path / "clients.xlsx", [{**ROW, "case_reference": "=1+1"}])
-    (job,) = plan_bulk([str(book)], fmt="md")
-    result = render_job(job, BulkOptions(out_dir=str(tmp_path), fmt="md", today=TODAY,
-                                         keep_markdown=True), write=False)
-    assert result.markdown is not None
-    # The formula's text, not its value 2.
-    assert "(case reference =1+1)" in result.markdown
-    assert result.warnings[0] == (
-        "cases, row 2, column case_reference: the cell holds a formula (=1+1); swletter never "
-        "calculates formulas, so it used the formula's text. Paste the value instead.")
+def test_formula_cells_are_refused_never_calculated_nor_used_as_text(tmp_path: Path) -> None:
+    evidence = [{"case_id": "C014", "id": "E1", "date": dt.date(2026, 4, 3), "type": "email",
+                 "description": '=CONCATENATE("My email ", "about contact")'}]
+    (result,) = run_rows(tmp_path, [{**ROW, "case_reference": "=1+1",
+                                     "communication_breakdown_evidence": "E1"}], evidence)
+    assert result.status == FAILED and result.letter is None
+    refused = ("the cell holds a formula. swletter never calculates formulas and does not put "
+               "one in a letter: copy the cell and paste it back as a value (Paste Special, "
+               "Values), or type the value in.")
+    assert result.problems == (f"cases, row 2, column case_reference: {refused}",
+                               f"evidence, row 2, column description: {refused}")
 
 
 def test_numbers_typed_into_text_columns_stay_text(tmp_path: Path) -> None:
@@ -194,19 +194,20 @@ def test_rows_starting_with_hash_and_blank_rows_are_skipped(tmp_path: Path) -> N
 
 def test_a_single_sheet_may_have_any_name_but_two_need_a_cases_sheet(tmp_path: Path) -> None:
     book = workbook(tmp_path / "one.xlsx", [ROW], cases_title="Sheet1")
-    assert len(plan_bulk([str(book)])) == 1
+    assert len(plan_bulk([str(book)]).jobs) == 1
     book = workbook(tmp_path / "two.xlsx", [ROW], [{"case_id": "C014"}], cases_title="Families")
-    (job,) = plan_bulk([str(book)])
-    assert job.failure == (f'{book}: there is no sheet called "cases" (the sheets are: '
-                           "Families, evidence). Rename the sheet holding one row per case to "
-                           '"cases".',)
+    plan = plan_bulk([str(book)])
+    assert plan.jobs == []
+    assert [p.message for p in plan.problems] == [
+        f'{book}: there is no sheet called "cases" (the sheets are: Families, evidence). Rename '
+        'the sheet holding one row per case to "cases".']
 
 
 def test_a_file_that_is_not_a_workbook_is_reported_not_raised(tmp_path: Path) -> None:
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a zip", encoding="utf-8")
-    (job,) = plan_bulk([str(fake)])
-    assert "this is not a readable .xlsx workbook" in job.failure[0]
+    (problem,) = plan_bulk([str(fake)]).problems
+    assert "this is not a readable .xlsx workbook" in problem.message
 
 
 def test_csv_saved_by_excel_in_windows_1252_is_read(tmp_path: Path) -> None:
@@ -238,7 +239,8 @@ def test_every_ground_field_has_a_column() -> None:
 def test_every_column_has_a_note_for_the_template_and_readme() -> None:
     notes = column_notes()
     assert all(note.startswith(("Required", "Optional.")) for _, _, note in notes)
-    assert len(notes) == len(case_columns()) + 1 + 6  # case_id, and the evidence sheet
+    # case_id and caseworker, and the evidence sheet
+    assert len(notes) == len(case_columns()) + 2 + 6
 
 
 def test_readme_documents_every_spreadsheet_column() -> None:
@@ -256,8 +258,12 @@ def test_template_workbook_has_headers_notes_and_an_example(runner: CliRunner,
     assert book.sheetnames == ["cases", "evidence"]
     rows = list(book["cases"].iter_rows(values_only=True))
     assert list(rows[0]) == template_headers()
+    assert rows[0][:2] == ("case_id", "caseworker")  # the charity's own columns come first
     assert str(rows[1][0]).startswith("# Notes (this row is skipped).")
-    assert rows[2][0] == "EXAMPLE-1"
+    assert rows[2][:2] == ("EXAMPLE-1", "Alex Morgan")
+    # The phone column is text, so a number typed into it keeps its leading 0.
+    phone = book["cases"].cell(row=1, column=rows[0].index("sender_phone") + 1).column_letter
+    assert book["cases"].column_dimensions[phone].number_format == "@"
     evidence = list(book["evidence"].iter_rows(values_only=True))
     assert evidence[0] == ("case_id", "id", "date", "type", "description", "file")
     assert [r[1] for r in evidence[2:]] == ["E1", "E2", "E3", "E4", "E5", "E6", "E7"]

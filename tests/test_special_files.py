@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from letters.bulk.run import Job, remove_stale_temporaries
+from letters.bulk.folder import remove_stale_temporaries
 from letters.files import FileTooLargeError, read_regular_file
 from letters.output import temporary_prefix, write_atomic
 
@@ -290,7 +290,7 @@ def test_a_killed_runs_partial_copy_of_a_long_named_letter_is_removed(tmp_path: 
     partial.write_bytes(b"PK part of a letter")
     other = out / ".someone-elses.k1ll3d.tmp"
     other.write_bytes(b"not ours")
-    assert remove_stale_temporaries(out, [Job(0, "case.yaml", name, "case.yaml")]) == 1
+    assert remove_stale_temporaries(out, [name]) == 1
     assert sorted(p.name for p in out.iterdir()) == [other.name]
     # …and a letter with that name can be written beside it.
     assert write_atomic(out / name, b"letter").read_bytes() == b"letter"

@@ -318,14 +318,17 @@ def test_bulk_workers_start_in_a_process_that_has_typeset_a_pdf(tmp_path: Path) 
     write_case(cases, MINIMAL.replace("Mia Green", "Noah Green"), name="noah.yaml")
     out = tmp_path / "out"
     script = textwrap.dedent(f"""
-        from letters.bulk import run as bulk
+        from letters.bulk.folder import ensure_out_dir
+        from letters.bulk.letter import BulkOptions, Task
+        from letters.bulk.plan import plan_bulk
+        from letters.bulk.pool import run_tasks
         from letters.writers.typst_pdf import markdown_to_pdf
 
         markdown_to_pdf("Dear Ms Patel\\n", title="A letter typeset first")
-        jobs = bulk.plan_bulk([{str(cases)!r}], fmt="pdf")
-        bulk.ensure_out_dir({str(out)!r})
-        options = bulk.BulkOptions(out_dir={str(out)!r}, fmt="pdf")
-        print([result.status for result in bulk.run_jobs(jobs, options, workers=2)])
+        tasks = [Task(job) for job in plan_bulk([{str(cases)!r}], fmt="pdf").jobs]
+        ensure_out_dir({str(out)!r})
+        options = BulkOptions(out_dir={str(out)!r}, fmt="pdf")
+        print([result.status for result in run_tasks(tasks, options, workers=2)])
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,

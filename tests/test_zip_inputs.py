@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from cli import main
 from letters import safe_zip
-from letters.bulk.run import plan_bulk
+from letters.bulk.plan import plan_bulk
 from letters.safe_zip import MAX_ENTRIES
 
 from .conftest import ROOT
@@ -145,11 +145,12 @@ def test_a_workbook_with_too_many_parts_is_refused(tmp_path: Path) -> None:
     crowded.write_bytes(build_zip([*honest_entries(workbook_bytes(tmp_path)),
                                    *(Entry(f"xl/x/{i}.xml", b"\x03\x00", 0, 0)
                                      for i in range(MAX_ENTRIES))]))
-    (job,) = plan_bulk([str(crowded)])
-    assert job.failure == (
+    plan = plan_bulk([str(crowded)])
+    assert plan.jobs == []
+    assert [p.message for p in plan.problems] == [
         f"{crowded}: this workbook holds more than {MAX_ENTRIES:,} files inside; a workbook of "
         "cases holds a few dozen. Is this the right file? If it is, open it in your spreadsheet "
-        "program and save it again as Excel Workbook (.xlsx).",)
+        "program and save it again as Excel Workbook (.xlsx)."]
 
 
 # --------------------------------------------------------------------------------------------
@@ -267,9 +268,9 @@ SAVE_XLSX = "Open it in your spreadsheet program and save it again as Excel Work
 
 
 def _failure(path: Path) -> str:
-    (job,) = plan_bulk([str(path)])
-    assert len(job.failure) == 1
-    return job.failure[0]
+    plan = plan_bulk([str(path)])
+    assert plan.jobs == [] and len(plan.problems) == 1
+    return plan.problems[0].message
 
 
 def _workbook_with(tmp_path: Path, part: str, data: bytes) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -40,6 +41,8 @@ def _title_before(text: str, start: int) -> bool:
 _QUOTED = re.compile(r'"[^"]+"|“[^”]+”|‘[^’]+’|(?<!\w)\'[^\']+\'(?!\w)')
 _REPEATED_MARKS = re.compile(r"[!?]*(?:!!|\?\?|\?!|!\?)[!?]*")
 _TOKEN = re.compile(r"[\w&'’./-]+")
+#: Two capital letters in one word (a run of ``_TOKEN``'s characters).
+_TWO_CAPITALS = re.compile(r"[A-Z][\w&'’./-]*?[A-Z]")
 _RUN_GAP = re.compile(r"[\s,;:-]*")
 _VOWELS = frozenset("AEIOUY")
 
@@ -92,7 +95,7 @@ def _findings(text: str, path: str, kind: str, names: Iterable[str]) -> list[Fin
     # Curly apostrophes become straight ones (same length, so positions still match the text).
     plain = text.replace("’", "'")
     quoted = [m.span() for m in _QUOTED.finditer(plain)]
-    name_words = {w.lower() for n in names for w in re.findall(r"\w+", n)}
+    name_words = _name_words(tuple(names))
     tone, quoted_words = _tone_findings(plain, path, quoted, name_words, lists)
     findings: list[Finding] = []
     if kind == "child_views":
@@ -112,6 +115,12 @@ def _findings(text: str, path: str, kind: str, names: Iterable[str]) -> list[Fin
     if kind == "child_views":
         readability = [_as_note(f) for f in readability]
     return findings + readability
+
+
+@functools.lru_cache(maxsize=64)
+def _name_words(names: tuple[str, ...]) -> frozenset[str]:
+    """The words of people's names, lower case (a case's names, for each of its texts)."""
+    return frozenset(w.lower() for n in names for w in re.findall(r"\w+", n))
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -151,7 +160,7 @@ def _at_sentence_start(text: str, start: int) -> bool:
     return i == 0 or text[i - 1] in ".!?:;"
 
 
-def _is_name(text: str, start: int, end: int, name_words: set[str]) -> bool:
+def _is_name(text: str, start: int, end: int, name_words: frozenset[str]) -> bool:
     """A listed word used as (part of) a name: after a title, a case name, or a capitalised
     word in the middle of a sentence beside another capitalised word ("Lily Never").
 
@@ -191,7 +200,7 @@ def _beside_capitalised(text: str, start: int, end: int) -> bool:
 
 
 def _tone_findings(text: str, path: str, quoted: Sequence[tuple[int, int]],
-                   name_words: set[str], lists: WordLists) -> tuple[list[Finding], list[str]]:
+                   name_words: frozenset[str], lists: WordLists) -> tuple[list[Finding], list[str]]:
     """Tone findings outside quotation marks, and the hostile words found inside them."""
     findings: list[Finding] = []
     in_quotes: list[str] = []
@@ -233,12 +242,15 @@ def _article(label: str) -> str:
     return "an" if label[:1].lower() in "aeiou" else "a"
 
 
-def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_words: set[str],
+def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_words: frozenset[str],
               lists: WordLists, cat: Category) -> list[Finding]:
     """Words in capitals for emphasis (runs of them reported together) and repeated ! or ?."""
     runs: list[list[tuple[int, int]]] = []
     shouted_runs: set[int] = set()  # the runs holding a word that is shouted on its own
-    for m in _TOKEN.finditer(text):
+    # Only a word with two capitals in it can be shouted (``_is_shouted``): most texts have
+    # none, and need no look at each word.
+    tokens = _TOKEN.finditer(text) if _TWO_CAPITALS.search(text) else iter(())
+    for m in tokens:
         token = m.group()
         if token.islower() or token[1:].islower():  # at most one capital: not shouted
             continue
@@ -278,7 +290,7 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
     return findings
 
 
-def _is_shouted(token: str, name_words: set[str], lists: WordLists) -> bool:
+def _is_shouted(token: str, name_words: frozenset[str], lists: WordLists) -> bool:
     """A token written in capitals for emphasis, not an abbreviation, reference or name."""
     if any(ch.isdigit() for ch in token) or "&" in token or "." in token.strip("."):
         return False
@@ -295,6 +307,8 @@ def _is_shouted(token: str, name_words: set[str], lists: WordLists) -> bool:
 
 
 def _jargon(text: str, path: str, lists: WordLists) -> list[Finding]:
+    if lists.jargon_any is None or lists.jargon_any.search(text) is None:
+        return []
     found = []
     for pattern, plain_word in lists.jargon:
         m = pattern.search(text)

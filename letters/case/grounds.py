@@ -100,3 +100,40 @@ def read_shared_data(name: str) -> str:
 def fields_with_role(role: str) -> tuple[tuple[Ground, Field], ...]:
     """Every ground field that holds ``role`` (see ``Field.role``), with its ground."""
     return tuple((g, f) for g in load_grounds() for f in g.fields if f.role == role)
+
+
+def grounds_text() -> str:
+    """Every ground a letter can raise, with what each needs (``swletter grounds``)."""
+    out = []
+    for g in load_grounds():
+        needs = ", ".join(g.required_fields) or "nothing"
+        out += [f"{g.order}. {g.id} — {g.title}", f"   {g.summary}", f"   Needs: {needs}."]
+    out.append("\nRun `swletter grounds ID` for how to write one.")
+    return "\n".join(out)
+
+
+def ground_text(ground_id: str) -> str:
+    """How to write the ground ``ground_id`` (``swletter grounds ID``); ``KeyError`` with a
+    sentence naming the grounds (and the nearest) when there is none."""
+    try:
+        g = get_ground(ground_id)
+    except KeyError:
+        import difflib
+
+        known = [x.id for x in load_grounds()]
+        match = difflib.get_close_matches(ground_id, known, n=1)
+        hint = f' Did you mean "{match[0]}"?' if match else ""
+        raise KeyError(f'there is no ground "{ground_id}".{hint} The grounds are: '
+                       f"{', '.join(known)}.") from None
+    out = [f"{g.title} ({g.id})\n\n{g.summary}\n\nHow to write it:\n{_indent(g.guidance)}\n",
+           f"Fields (under grounds: > {g.id}):"]
+    for f in g.fields:
+        out.append(f"  {f.name} ({'required' if f.required else 'optional'}): {f.help}")
+        out += [f"    {sub.name} ({'required' if sub.required else 'optional'}): {sub.help}"
+                for sub in f.fields]
+    out.append(f"\nEvidence that helps:\n{_indent(g.evidence_advice)}")
+    return "\n".join(out)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from letters.case.grounds import fields_with_role, load_grounds
+from letters.case.grounds import load_grounds
 from letters.case.schema import Field
 from letters.errors import Problem, shorten
 
@@ -184,19 +184,19 @@ def case_names(case: Case) -> tuple[str, ...]:
              *(s.author for s in case.supporting_statements), *(c.name for c in case.copy_to)]
     if case.recipient.name:
         names.append(case.recipient.name)
-    for ground, spec in fields_with_role("person_name"):
-        value = (case.grounds.get(ground.id) or {}).get(spec.name)
-        if value:
-            names.append(value)
+    for ground in load_grounds():
+        data = case.grounds.get(ground.id) or {}
+        names += [data[spec.name] for spec in ground.fields
+                  if spec.identifies == "person" and data.get(spec.name)]
     return tuple(names)
 
 
 def case_references(case: Case) -> tuple[str, ...]:
     """The references a case's documents print (the case reference, a complaint's reference:
-    the ground fields whose role is ``reference``), for writers that keep them whole."""
+    the ground fields that identify a reference), for writers that keep them whole."""
     found = [case.case_reference] if case.case_reference else []
-    for ground, spec in fields_with_role("reference"):
-        value = (case.grounds.get(ground.id) or {}).get(spec.name)
-        if value:
-            found.append(value)
+    for ground in load_grounds():
+        data = case.grounds.get(ground.id) or {}
+        found += [data[spec.name] for spec in ground.fields
+                  if spec.identifies == "reference" and data.get(spec.name)]
     return tuple(found)

@@ -68,6 +68,12 @@ def read_case_text(path: Path) -> str:
         raise CaseError([Problem(reason)], name) from None
     except FileReadError as err:
         raise CaseError([Problem(err.reason)], name) from None
+    return case_text(raw, name)
+
+
+def case_text(raw: bytes, name: str) -> str:
+    """A case file's bytes as text (an upload's, say), or a ``CaseError`` saying why they are
+    not a text file swletter can read. The caller has already kept them to ``MAX_CASE_BYTES``."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CaseError([Problem("the file is saved as UTF-16 text. Save it again as UTF-8 "
                                  "(in most editors: Save As, Encoding: UTF-8).")], name)
@@ -174,96 +180,119 @@ def _build(text: str) -> tuple[Any, list[tuple[str, int]], int]:
     Aliases (``*a``, the "billion laughs" bomb) and tags other than str, null and bool are
     refused; a mapping's key must be a scalar.
     """
-    root: Any = None
-    containers: list[Any] = []  # the lists and dicts still open, innermost last
-    keys: list[Any] = []  # for each open dict: _KEY, or the key whose value comes next
-    duplicates: list[tuple[str, int]] = []
-    more = 0
-    anchors: dict[str, Any] = {}
-    count = 0
-    documents = 0
-    last_start: Any = None
+    builder = _Builder()
     try:
         # yaml.parse looked up on each call, so a test can swap the reader.
-        events: Iterator[Any] = yaml.parse(text, Loader=_CaseLoader)
-        for event in events:
-            cls = event.__class__
-            if cls is _Scalar:
-                value = _scalar(event)
-            elif cls is _MapStart:
-                value = {}
-            elif cls is _SeqStart:
-                value = []
-            elif cls in _Ends:
-                if containers.pop().__class__ is dict:
-                    keys.pop()
-                continue
-            elif cls is yaml.AliasEvent:
-                if event.anchor in anchors:
-                    raise _NotPlainDataError("aliases (*name) are not allowed in a case file.",
-                                             event.start_mark)
-                raise ComposerError(None, None, f"found undefined alias {event.anchor!r}",
-                                    event.start_mark)
-            elif cls is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise ComposerError("expected a single document in the stream", None,
-                                        "but found another document", event.start_mark)
-                continue
-            else:
-                continue
-            count += 1
-            if count > MAX_VALUES:
-                raise _NotPlainDataError(_TOO_MANY, event.start_mark)
-            anchor = event.anchor
-            if anchor is not None:
-                if anchor in anchors:
-                    raise ComposerError(f"found duplicate anchor {anchor!r}; first occurrence",
-                                        anchors[anchor], "second occurrence", event.start_mark)
-                anchors[anchor] = event.start_mark
-            if containers:
-                parent = containers[-1]
-                if parent.__class__ is list:
-                    parent.append(value)
-                elif keys[-1] is _KEY:
-                    if cls is not _Scalar:
-                        raise _NotPlainDataError("a field name must be a plain word, not a list "
-                                                 "or a set of fields.", event.start_mark)
-                    if value in parent:
-                        if len(duplicates) < MAX_PROBLEMS:
-                            duplicates.append((str(value), event.start_mark.line + 1))
-                        else:
-                            more += 1
-                    keys[-1] = value
-                    continue
-                else:
-                    parent[keys[-1]] = value
-                    keys[-1] = _KEY
-            else:
-                root = value
-            if cls is not _Scalar:
-                last_start = event.start_mark
-                containers.append(value)
-                if cls is _MapStart:
-                    keys.append(_KEY)
-                if len(containers) > MAX_NESTING:
-                    raise _NotPlainDataError(_TOO_DEEP, event.start_mark)
+        for event in yaml.parse(text, Loader=_CaseLoader):
+            builder.feed(event)
     except yaml.YAMLError as err:
-        # A library that gives up on a file this deep has hit a nesting limit of its own; the
-        # user hears swletter's words. libyaml reads up to 1,024 characters ahead in brackets,
-        # so it can give up on "[[[[…" before it has passed on a single level: there, count
-        # the brackets up to where it stopped.
-        if len(containers) >= _SUSPICIOUSLY_DEEP:
-            raise _NotPlainDataError(_TOO_DEEP, last_start) from None
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        if mark is not None:
-            end = text.find("\n", mark.index)
-            depth, at = _flow_depth(text[: len(text) if end < 0 else end])
-            if depth > MAX_NESTING:
-                raise _NotPlainDataError(_TOO_DEEP, None,
-                                         line=text.count("\n", 0, at) + 1) from None
+        _too_deep_or_raise(err, text, builder)
         raise
-    return root, duplicates, more
+    return builder.root, builder.duplicates, builder.more
+
+
+class _Builder:
+    """The state of ``_build``'s pass: the containers still open and what has been seen."""
+
+    def __init__(self) -> None:
+        self.root: Any = None
+        self.containers: list[Any] = []  # the lists and dicts still open, innermost last
+        self.keys: list[Any] = []  # for each open dict: _KEY, or the key whose value is next
+        self.duplicates: list[tuple[str, int]] = []
+        self.more = 0
+        self.anchors: dict[str, Any] = {}
+        self.count = 0
+        self.documents = 0
+        self.last_start: Any = None
+
+    def feed(self, event: Any) -> None:
+        cls = event.__class__
+        if cls is _Scalar:
+            self._add(_scalar(event), event, cls)
+        elif cls is _MapStart:
+            self._add({}, event, cls)
+        elif cls is _SeqStart:
+            self._add([], event, cls)
+        elif cls in _Ends:
+            if self.containers.pop().__class__ is dict:
+                self.keys.pop()
+        else:
+            self._other(event, cls)
+
+    def _other(self, event: Any, cls: type) -> None:
+        """An alias (refused) or the start of a document (only one allowed); others pass."""
+        if cls is yaml.AliasEvent:
+            if event.anchor in self.anchors:
+                raise _NotPlainDataError("aliases (*name) are not allowed in a case file.",
+                                         event.start_mark)
+            raise ComposerError(None, None, f"found undefined alias {event.anchor!r}",
+                                event.start_mark)
+        if cls is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                raise ComposerError("expected a single document in the stream", None,
+                                    "but found another document", event.start_mark)
+
+    def _add(self, value: Any, event: Any, cls: type) -> None:
+        """Count ``value``, put it in the open container (or as the next key), and open it
+        when it is a list or mapping. The usual paths are inline: bulk reads thousands."""
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _NotPlainDataError(_TOO_MANY, event.start_mark)
+        if event.anchor is not None:
+            self._anchor(event)
+        containers = self.containers
+        if not containers:
+            self.root = value
+        elif containers[-1].__class__ is list:
+            containers[-1].append(value)
+        elif self.keys[-1] is _KEY:
+            self._key(containers[-1], value, event, cls)
+            return
+        else:
+            containers[-1][self.keys[-1]] = value
+            self.keys[-1] = _KEY
+        if cls is not _Scalar:
+            self.last_start = event.start_mark
+            containers.append(value)
+            if cls is _MapStart:
+                self.keys.append(_KEY)
+            if len(containers) > MAX_NESTING:
+                raise _NotPlainDataError(_TOO_DEEP, event.start_mark)
+
+    def _anchor(self, event: Any) -> None:
+        anchor = event.anchor
+        if anchor in self.anchors:
+            raise ComposerError(f"found duplicate anchor {anchor!r}; first occurrence",
+                                self.anchors[anchor], "second occurrence", event.start_mark)
+        self.anchors[anchor] = event.start_mark
+
+    def _key(self, parent: dict[Any, Any], value: Any, event: Any, cls: type) -> None:
+        if cls is not _Scalar:
+            raise _NotPlainDataError("a field name must be a plain word, not a list or a set "
+                                     "of fields.", event.start_mark)
+        if value in parent:
+            if len(self.duplicates) < MAX_PROBLEMS:
+                self.duplicates.append((str(value), event.start_mark.line + 1))
+            else:
+                self.more += 1
+        self.keys[-1] = value
+
+
+def _too_deep_or_raise(err: yaml.YAMLError, text: str, builder: _Builder) -> None:
+    """A library that gives up on a file this deep has hit a nesting limit of its own; the
+    user hears swletter's words. libyaml reads up to 1,024 characters ahead in brackets, so it
+    can give up on "[[[[…" before it has passed on a single level: there, count the brackets up
+    to where it stopped. Otherwise the caller re-raises the library's error."""
+    if len(builder.containers) >= _SUSPICIOUSLY_DEEP:
+        raise _NotPlainDataError(_TOO_DEEP, builder.last_start) from None
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if mark is not None:
+        end = text.find("\n", mark.index)
+        depth, at = _flow_depth(text[: len(text) if end < 0 else end])
+        if depth > MAX_NESTING:
+            raise _NotPlainDataError(_TOO_DEEP, None,
+                                     line=text.count("\n", 0, at) + 1) from None
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")

@@ -41,10 +41,15 @@ class Field:
     min_items: int = 0
     #: What the field holds, for code that needs it without naming a ground: ``child_views``
     #: (a child's own words, which the supporting statement quotes and the tone checker only
-    #: notes), ``child_impact`` (how a ground has affected the child, which ``check`` asks for
-    #: when it is empty), ``reference`` (a reference printed documents keep whole) or
-    #: ``person_name`` (a name the tone checker must not take for a hostile word).
+    #: notes) or ``child_impact`` (how a ground has affected the child, which ``check`` asks
+    #: for when it is empty).
     role: str = ""
+    #: What an anonymised copy does with the field (see ``letters.compose.redact``): "person"
+    #: (a name, replaced by ``replaced_by``), "title" (a person's title, left out) or
+    #: "reference" (replaced; printed documents also keep it whole); a text field without it is
+    #: scanned as free text.
+    identifies: str = ""
+    replaced_by: str = ""
     #: The parts of the UK where the field applies (empty: everywhere). Elsewhere the interview
     #: does not ask it and the letter leaves it out, with a warning if a case gives it.
     nations: tuple[str, ...] = ()
@@ -79,6 +84,8 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         "min_items",
         "role",
         "default",
+        "identifies",
+        "replaced_by",
         "nations",
     }
     unknown = set(data) - known
@@ -95,6 +102,9 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
     )
     if kind in ("record", "records") and not subs:
         raise ValueError(f"{where}: a {kind} field needs [fields]")
+    identifies = str(data.get("identifies", ""))
+    if identifies not in ("", "person", "title", "reference"):
+        raise ValueError(f"{where}: identifies must be person, title or reference")
     return Field(
         name=name,
         kind=kind,
@@ -110,6 +120,8 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
                                int(kind == "records" and bool(data.get("required"))))),
         role=str(data.get("role", "")),
         default=data.get("default"),
+        identifies=identifies,
+        replaced_by=str(data.get("replaced_by", "")),
         nations=tuple(data.get("nations", ())),
     )
 

@@ -1,39 +1,25 @@
 """Time that runs backwards: dates in a case that cannot be right beside the letter's own date.
 
 A letter can only describe what had happened by the day it was written, and enclose what
-existed then. A child born after the letter is an error (nothing sensible could be meant); an
-incident, a piece of evidence, an allocation or a complaint dated after the letter is a warning
-each, since it is most often a slip of the year or a letter date left over from an earlier
-draft. Each message names the field and both dates, and says what to check.
+existed then. A child born after the letter is an error, found where the case is validated
+(nothing sensible could be meant); an incident, a piece of evidence, an allocation or a
+complaint dated after the letter is a warning each, since it is most often a slip of the year or
+a letter date left over from an earlier draft. Each message names the field and both dates, and
+says what to check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping
-from typing import Any
+from collections.abc import Collection
 
 from letters.case.grounds import get_ground
-from letters.case.model import Case, PathParts, format_path, walk_fields
+from letters.case.model import Case, format_path, walk_fields
 from letters.dates import long_date
 from letters.errors import Problem
 
 _CHECK = ("Check the year, and the letter's own date (date:, today's date when left out): a "
           "letter can only describe what had happened by the day it is dated.")
-
-
-def born_after(core: Mapping[str, Any], today: dt.date) -> Iterator[tuple[PathParts, str, str]]:
-    """A problem for each child born after the letter's date (or after ``today``, when the
-    case gives none): (field path, message, example). These are errors."""
-    letter_date = core.get("date") or today
-    for i, child in enumerate(core.get("children") or ()):
-        born = child.get("date_of_birth") if isinstance(child, Mapping) else None
-        if isinstance(born, dt.date) and born > min(letter_date, today):
-            when = "the letter's date" if born > letter_date else "today"
-            # The date itself is not repeated: a child's date of birth stays out of messages.
-            yield (("children", i, "date_of_birth"),
-                   f"this date of birth is after {when}. Check the year.",
-                   "date_of_birth: 2017-05-02")
 
 
 def after_the_letter(case: Case, letter_date: dt.date,

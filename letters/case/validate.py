@@ -45,7 +45,6 @@ from letters.case.reading import find_lines, is_json, locate
 from letters.case.reading import parse_case_text as parse_case_text
 from letters.case.reading import read_case_text as read_case_text
 from letters.case.schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
-from letters.case.timeline import born_after
 from letters.case.typed_dates import read_date
 from letters.dates import FIRST_YEAR, LAST_YEAR
 from letters.errors import MAX_PROBLEMS, CaseError, Problem, shorten
@@ -107,6 +106,9 @@ class _Validator:
     found: int = 0
     #: Characters of text seen so far (``MAX_TEXT``).
     text: int = 0
+    #: The problems that are a value of the wrong kind (a list where text belongs), which a
+    #: program walking the data would trip over; see ``shape_problems``.
+    mistyped: list[Problem] = field(default_factory=list)
 
     def count_text(self, parts: PathParts, text: str) -> None:
         """Add ``text`` to the case's total; past ``MAX_TEXT``, say so once, here."""
@@ -126,6 +128,13 @@ class _Validator:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append((parts, message if isinstance(message, str) else message(),
                                   example))
+
+    def wrong_type(self, parts: PathParts, message: str, example: str = "") -> None:
+        """Note a value of the wrong kind: a problem like any other, and one of shape."""
+        self.add(parts, message, example)
+        if len(self.mistyped) < MAX_PROBLEMS:
+            self.mistyped.append(Problem(message=message, path=format_path(parts), parts=parts,
+                                         example=example))
 
     @property
     def more(self) -> int:
@@ -147,15 +156,15 @@ class _Validator:
     def _text(self, spec: Field, raw: Any, parts: PathParts) -> str | None:
         if isinstance(raw, str):
             return raw
-        self.add(parts, f"expected text here, not {_describe(raw)}.", spec.example)
+        self.wrong_type(parts, f"expected text here, not {_describe(raw)}.", spec.example)
         return None
 
     _child = _text
 
     def _lines(self, spec: Field, raw: Any, parts: PathParts) -> tuple[str, ...]:
         if not isinstance(raw, list):
-            self.add(parts, f"expected a list of lines in square brackets, not {_describe(raw)}.",
-                     spec.example)
+            self.wrong_type(parts, "expected a list of lines in square brackets, not "
+                            f"{_describe(raw)}.", spec.example)
             return ()
         out = []
         for i, item in enumerate(raw):
@@ -165,8 +174,8 @@ class _Validator:
                 if text:
                     out.append(text)
             else:
-                self.add((*parts, i), f"expected text here, not {_describe(item)}.",
-                         spec.example)
+                self.wrong_type((*parts, i), f"expected text here, not {_describe(item)}.",
+                                spec.example)
         if spec.required and not out and self.found == 0:
             self.add(parts, "this needs at least one line.", spec.example)
         return tuple(out)
@@ -187,8 +196,8 @@ class _Validator:
             # messages end up in bulk reports. The line and field say where it is.
             self.add(parts, reading.problem, spec.example)
             return None
-        self.add(parts, f"expected a date such as 2026-04-03 or 3 April 2026, not "
-                 f"{_describe(raw)}.", spec.example)
+        self.wrong_type(parts, f"expected a date such as 2026-04-03 or 3 April 2026, not "
+                        f"{_describe(raw)}.", spec.example)
         return None
 
     def _in_range(self, spec: Field, day: dt.date, parts: PathParts) -> dt.date | None:
@@ -206,7 +215,7 @@ class _Validator:
         elif isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
             number = int(raw.strip())
         if number is None:
-            self.add(parts, f"expected a whole number, not {_describe(raw)}.", spec.example)
+            self.wrong_type(parts, f"expected a whole number, not {_describe(raw)}.", spec.example)
             return None
         low, high = spec.minimum, spec.maximum
         if (low is not None and number < low) or (high is not None and number > high):
@@ -218,13 +227,13 @@ class _Validator:
     def _flag(self, spec: Field, raw: Any, parts: PathParts) -> bool | None:
         if isinstance(raw, bool):
             return raw
-        self.add(parts, f"expected true or false, not {_describe(raw)}.", spec.example)
+        self.wrong_type(parts, f"expected true or false, not {_describe(raw)}.", spec.example)
         return None
 
     def _choice(self, spec: Field, raw: Any, parts: PathParts) -> str | None:
         if not isinstance(raw, str):
-            self.add(parts, f"expected one of {_choices(spec)}, not {_describe(raw)}.",
-                     spec.example)
+            self.wrong_type(parts, f"expected one of {_choices(spec)}, not {_describe(raw)}.",
+                            spec.example)
             return None
         chosen = clean_text(raw).lower()
         if chosen in spec.choices:
@@ -236,8 +245,8 @@ class _Validator:
     def _evidence(self, spec: Field, raw: Any, parts: PathParts) -> tuple[str, ...]:
         items = [raw] if isinstance(raw, str) else raw
         if not isinstance(items, list):
-            self.add(parts, f"expected a list of evidence ids, not {_describe(raw)}.",
-                     spec.example)
+            self.wrong_type(parts, f"expected a list of evidence ids, not {_describe(raw)}.",
+                            spec.example)
             return ()
         out = []
         for i, item in enumerate(items):
@@ -246,21 +255,23 @@ class _Validator:
                 self.count_text((*parts, i), text)
                 out.append(text)
             else:
-                self.add((*parts, i), f"expected an evidence id such as E1, not "
-                         f"{_describe(item)}.", spec.example)
+                # Empty text is a missing id; anything but text is the wrong kind of value.
+                note = self.add if isinstance(item, str) else self.wrong_type
+                note((*parts, i), f"expected an evidence id such as E1, not {_describe(item)}.",
+                     spec.example)
         return tuple(out)
 
     def _record(self, spec: Field, raw: Any, parts: PathParts) -> dict[str, Any] | None:
         if not isinstance(raw, dict):
-            self.add(parts, f"expected a set of fields ({', '.join(spec.field_names)}), not "
-                     f"{_describe(raw)}.", spec.example)
+            self.wrong_type(parts, f"expected a set of fields ({', '.join(spec.field_names)}), "
+                            f"not {_describe(raw)}.", spec.example)
             return None
         return self.fields(spec.fields, raw, parts)
 
     def _records(self, spec: Field, raw: Any, parts: PathParts) -> tuple[dict[str, Any], ...]:
         if not isinstance(raw, list):
-            self.add(parts, f"expected a list (each item starting with \"- \"), not "
-                     f"{_describe(raw)}.", spec.example)
+            self.wrong_type(parts, f"expected a list (each item starting with \"- \"), not "
+                            f"{_describe(raw)}.", spec.example)
             return ()
         if len(raw) < spec.min_items:
             self.add(parts, f"this needs at least {spec.min_items} item.", spec.example)
@@ -375,8 +386,6 @@ def case_from_data(data: Any, *, source: str = "", base_dir: str = ".",
               "this line.")
     grounds = _validate_grounds(v, data.get("grounds"), grounds_registry)
     _cross_check(v, core, grounds, grounds_registry)
-    for parts, message, example in born_after(core, dt.date.today()):
-        v.add(parts, message, example)
     if v.problems:
         raise CaseError(
             [Problem(message=m, path=format_path(p), parts=p, file=source, example=e)
@@ -397,7 +406,8 @@ def _validate_grounds(v: _Validator, raw: Any, registry: tuple[Ground, ...]) -> 
               f"change. The grounds are: {', '.join(by_id)}.", GROUNDS_EXAMPLE)
         return {}
     if not isinstance(raw, dict):
-        v.add(("grounds",), f"expected a set of grounds, not {_describe(raw)}.", GROUNDS_EXAMPLE)
+        v.wrong_type(("grounds",), f"expected a set of grounds, not {_describe(raw)}.",
+                     GROUNDS_EXAMPLE)
         return {}
     if not raw:
         v.add(("grounds",), "at least one ground is needed.", GROUNDS_EXAMPLE)
@@ -433,6 +443,21 @@ def _ground_example(ground: Ground) -> str:
     return f"{ground.id}: {{{', '.join(f.example for f in required)}}}"
 
 
+def shape_problems(data: Any) -> list[Problem]:
+    """Where plain case data holds a value of the wrong kind (a list where a set of fields
+    belongs, a number where text does): what a case file must not have before a program walks
+    it, such as the guided interview over an uploaded file or a web page's saved answers.
+    Missing or unfinished answers are not problems of shape."""
+    if not isinstance(data, dict):
+        return [Problem(f"a case file is a set of fields such as sender: and children:, not "
+                        f"{_describe(data)}.", example="sender: {name: Jane Doe}")]
+    v = _Validator(base_dir=".")
+    v.fields(CASE_FIELDS, {k: val for k, val in data.items() if k != "grounds"}, ())
+    if data.get("grounds") is not None:
+        _validate_grounds(v, data["grounds"], load_grounds())
+    return v.mistyped
+
+
 def evidence_file_problem(base_dir: str, file: str) -> str:
     """Why an evidence ``file`` (relative to the case file's folder) is not usable, or ""."""
     try:
@@ -464,8 +489,21 @@ def check_value(spec: Field, raw: Any, *, path: PathParts = (),
                    for p, m, e in v.problems]
 
 
+def _born_after_the_letter(v: _Validator, core: dict[str, Any]) -> None:
+    """A child's date of birth after the letter's date (today, when the case gives none) is a
+    slip of the keyboard. (The date is not repeated: it is a child's date of birth.)"""
+    letter_date = core["date"] or dt.date.today()
+    for i, child in enumerate(core["children"]):
+        born = child.get("date_of_birth")
+        if born is not None and born > letter_date:
+            v.add(("children", i, "date_of_birth"), "this date of birth is after the date of "
+                  "the letter, so it cannot be right. Check the year for a slip of the "
+                  "keyboard.", "date_of_birth: 2017-05-02")
+
+
 def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
                  registry: tuple[Ground, ...]) -> None:
+    _born_after_the_letter(v, core)
     evidence = core["evidence"]
     ids: dict[str, int] = {}
     for i, item in enumerate(evidence):

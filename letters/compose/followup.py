@@ -1,8 +1,10 @@
 """Follow-up letters: the reminder, the request for reasons, and the complaint.
 
 A follow-up is written from the same case file as the first letter and cites that letter by its
-date and the case reference. Where the first letter is in the register, its date, reply-by date
-and any reply come from there; otherwise the caller says when it was written (``FirstLetter``).
+date and the case reference. The caller says what is known of the first letter
+(``FirstLetter``): from the register when it has it (``letters.register.followups``), otherwise
+from the date given or the case file's own date (``first_letter_given``). Composing a follow-up
+never looks in the register itself.
 
 Each kind has its own template (``followup_<kind>.md.j2``), overridable like the others, and its
 own reply-by date: the case's working days for a reminder or a request for reasons, and the
@@ -14,24 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from letters.case.grounds import read_shared_data
 from letters.case.model import Case, case_references
-from letters.case.validate import load_case
 from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import language
-from letters.config import Settings
 from letters.dates import add_working_days, long_date
 from letters.errors import FollowUpError, GroundDefinitionError, Problem
-from letters.output import check_target, write_atomic
-from letters.register.store import RegisteredLetter, RequestStatus, entry_for_case, open_register
 from letters.templating.environment import case_context, render_template
 
 KINDS = ("chaser", "reasons", "complaint")
@@ -109,21 +105,6 @@ class FirstLetter:
         """Whether the register follows this letter and records no reply to it: only then may
         a follow-up say that no reply has come (without a register nothing is known)."""
         return self.register_id is not None and self.outcome is None
-
-
-def first_letter_from(status: RequestStatus) -> FirstLetter:
-    """The first letter of a request in the register, with its reminders and latest reply."""
-    chasers = [x.letter_date for x in status.letters if x.kind == "chaser"]
-    reply = status.reply
-    return FirstLetter(
-        date=status.request.letter_date,
-        reply_by=status.request.reply_by,
-        register_id=status.request.id,
-        chased_on=max(chasers) if chasers else None,
-        reply_date=reply.reply_date if reply else None,
-        outcome=reply.outcome if reply else None,
-        reasons=reply.reasons if reply else None,
-    )
 
 
 @dataclass(frozen=True)
@@ -229,81 +210,21 @@ def make_followup(case: Case, kind: str, first: FirstLetter, *, today: dt.date |
                     author=case.sender.name, references=case_references(case))
 
 
-@dataclass(frozen=True)
-class WrittenFollowUp:
-    """A follow-up written to a file, and where its first letter's details came from."""
+def first_letter_given(case: Case, first_letter_date: dt.date | None, *,
+                       not_in_register: str = "") -> tuple[FirstLetter, str]:
+    """The first letter when no register has it: from ``first_letter_date`` (the
+    --first-letter-date option), else the case file's own date; and which of them it was.
 
-    path: Path
-    rendered: Rendered
-    #: "the register", "--first-letter-date" or "the case file's date".
-    first_source: str
-    registered: RegisteredLetter | None = None
-    newly_recorded: bool = False
-
-
-def write_followup(case_path: str | os.PathLike[str], kind: str, *, fmt: str = "docx",
-                   output: str | os.PathLike[str] | None = None, force: bool = False,
-                   register_path: str | os.PathLike[str] | None = None,
-                   first_letter_date: dt.date | None = None, today: dt.date | None = None,
-                   settings: Settings | None = None) -> WrittenFollowUp:
-    """Write a follow-up for a case file and, with a register, record it there.
-
-    The first letter is found in the register (the newest request for the same children,
-    organisation and case reference). Without a register entry, ``first_letter_date`` gives
-    its date; failing that, the case file's own ``date`` (the date the first letter was
-    written with). The default output sits next to the case file. ``settings`` (swletter.toml
-    and the options) supply case defaults, template folders and the reference .docx, as for
-    the first letter.
+    ``not_in_register`` names the register that was looked in, for the message when neither is
+    known.
     """
-    settings = settings or Settings()
-    case = load_case(case_path, defaults=settings.case_defaults)
-    date = today or dt.date.today()
-    template_dirs = settings.template_dirs
-    if register_path is None:
-        first, source = _first_without_register(case, first_letter_date)
-        rendered = make_followup(case, kind, first, today=date, template_dirs=template_dirs)
-        path = _write(rendered, case_path, fmt, output, force, settings)
-        return WrittenFollowUp(path, rendered, source)
-    with open_register(register_path) as register:
-        request = register.find_request(
-            children=[c.name for c in case.children],
-            recipient_organisation=case.recipient.organisation,
-            case_reference=case.case_reference,
-        )
-        if request is None:
-            first, source = _first_without_register(case, first_letter_date, register_path)
-        else:
-            if first_letter_date is not None and first_letter_date != request.letter_date:
-                raise FollowUpError(
-                    f"the register {register_path} has this case's letter of "
-                    f"{long_date(request.letter_date)} (letter {request.id}), but "
-                    f"--first-letter-date says {long_date(first_letter_date)}. Leave "
-                    "--first-letter-date out to cite the letter in the register."
-                )
-            status = register.request_status(request.id, date)
-            first = (first_letter_from(status) if status is not None else
-                     FirstLetter(request.letter_date, request.reply_by, request.id))
-            source = "the register"
-        rendered = make_followup(case, kind, first, today=date, template_dirs=template_dirs)
-        path = _write(rendered, case_path, fmt, output, force, settings)
-        entry = entry_for_case(case, kind=kind, letter_date=rendered.document.date,
-                               reply_by=rendered.document.reply_by, output_path=path,
-                               follows=request.id if request else None)
-        registered, created = register.record_letter(entry)
-    return WrittenFollowUp(path, rendered, source, registered, created)
-
-
-def _first_without_register(case: Case, first_letter_date: dt.date | None,
-                            register_path: str | os.PathLike[str] | None = None,
-                            ) -> tuple[FirstLetter, str]:
-    """The first letter when the register does not have it: from the option or the case file."""
     if first_letter_date is not None:
         date, source = first_letter_date, "--first-letter-date"
     elif case.date is not None:
         date, source = case.date, "the case file's date"
     else:
-        where = (f"the register {register_path} has no letter for this case, and "
-                 if register_path else "")
+        where = (f"the register {not_in_register} has no letter for this case, and "
+                 if not_in_register else "")
         raise FollowUpError(
             f"{where}the case file {case.source} has no date, so swletter cannot tell when "
             "the first letter was written. Give its date, for example: "
@@ -311,13 +232,3 @@ def _first_without_register(case: Case, first_letter_date: dt.date | None,
         )
     reply_by = add_working_days(date, case.response_within_working_days, case.jurisdiction)
     return FirstLetter(date, reply_by), source
-
-
-def _write(rendered: Rendered, case_path: str | os.PathLike[str], fmt: str,
-           output: str | os.PathLike[str] | None, force: bool, settings: Settings) -> Path:
-    target = Path(output) if output else Path(case_path).parent / rendered.file_name(fmt)
-    # Checked before a slow conversion (a PDF takes seconds); never over the case file itself.
-    check_target(target, force=force, protect=(case_path,))
-    data = rendered.to_bytes(fmt, reference_docx=settings.reference_docx,
-                             author_in_metadata=settings.author_in_metadata)
-    return write_atomic(target, data, force=force, protect=(case_path,))

@@ -40,10 +40,21 @@ class Language:
 
     # -- dates, lists and names --------------------------------------------------------------
 
-    def date(self, day: dt.date) -> str:
-        """``2026-11-23`` → "23 November 2026" (in Welsh, "23 Tachwedd 2026")."""
-        return str(self.data["dates"]["pattern"]).format(
-            day=day.day, month=self._months()[day.month - 1], year=day.year)
+    def date(self, day: dt.date, style: str = "day") -> str:
+        """``2026-11-23`` → "23 November 2026" (in Welsh, "23 Tachwedd 2026"); in the style
+        ``"month"``, "November 2026" (an anonymised copy gives no day)."""
+        dates = self.data["dates"]
+        pattern = dates.get("month_pattern", "{month} {year}") if style == "month" \
+            else dates["pattern"]
+        return str(pattern).format(day=day.day, month=self._months()[day.month - 1],
+                                   year=day.year)
+
+    def day(self, day: dt.date) -> str:
+        """``2026-12-07`` → "Monday 7 December 2026": a date with its day of the week, for a
+        person planning what to do when."""
+        names = self.data["dates"].get("weekdays") or _babel_weekdays(self.locale)
+        pattern = self.data["dates"].get("weekday_pattern", "{weekday} {date}")
+        return str(pattern).format(weekday=names[day.weekday()], date=self.date(day))
 
     def _months(self) -> Sequence[str]:
         given = self.data["dates"].get("months")
@@ -194,6 +205,15 @@ def language(code: str = DEFAULT) -> Language:
 def languages_of(choice: str) -> tuple[str, ...]:
     """The languages a document is written in, in order: ``cy+en`` → ("cy", "en")."""
     return tuple(choice.split("+"))
+
+
+@functools.cache
+def _babel_weekdays(locale: str) -> tuple[str, ...]:
+    """Weekday names (Monday first) from Babel's CLDR data."""
+    from babel import Locale
+
+    wide = Locale.parse(locale).days["format"]["wide"]
+    return tuple(str(wide[i]) for i in range(7))
 
 
 @functools.cache

@@ -72,6 +72,9 @@ class Letter:
     warnings: tuple[Problem, ...] = ()
     #: The language the letter is written in (``en``, ``cy``).
     language: str = DEFAULT_LANGUAGE
+    #: How its dates are printed: "day" (23 November 2026), or "month" (November 2026) in an
+    #: anonymised copy.
+    dates: str = "day"
 
     @property
     def working_days(self) -> int:

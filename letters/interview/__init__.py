@@ -14,9 +14,17 @@ from letters.interview.engine import (
     StateError,
     SummaryRow,
     ToneConcern,
+    state_from_text,
+    state_to_text,
     summary_sections,
 )
-from letters.interview.files import load_answers, save_answers
+from letters.interview.files import (
+    answers_from_bytes,
+    answers_from_upload,
+    answers_to_yaml,
+    load_answers,
+    save_answers,
+)
 from letters.interview.questions import (
     CITES,
     GROUNDS,
@@ -45,10 +53,15 @@ __all__ = [
     "ToneCheck",
     "ToneConcern",
     "ToneNote",
+    "answers_from_bytes",
+    "answers_from_upload",
+    "answers_to_yaml",
     "default_tone_check",
     "load_answers",
     "load_questions",
     "save_answers",
+    "state_from_text",
+    "state_to_text",
     "summary_sections",
     "tone_notes",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import Any
 
 from letters.case.model import clean_text
 from letters.case.typed_dates import read_date
-from letters.case.validate import check_value, evidence_file_problem
+from letters.case.validate import check_value, evidence_file_problem, shape_problems
 from letters.case.writing import prune_empty
 from letters.compose.language import language
 from letters.dates import long_date
@@ -36,6 +37,12 @@ from letters.interview.casedata import child_names
 from letters.interview.plan import Step, build_plan
 from letters.interview.questions import CITES, GROUNDS, YESNO, Question, Questions, load_questions
 from letters.interview.wording import CaseNames, ToneCheck, ToneNote
+
+#: The most items a list of the answers may hold (children, evidence, a ground's incidents)
+#: for the interview to take them. Each piece of evidence is asked which incident it supports,
+#: so the work grows with their product: 200 of each is a fraction of a second a page, where
+#: thousands would let one small web request take minutes. A real case has a few dozen.
+MAX_ITEMS = 200
 
 #: The version of ``Interview.state()``'s shape, so a saved state from a later swletter is
 #: refused rather than misread.
@@ -85,6 +92,14 @@ class SummaryRow:
     key: str
 
 
+class _Refused(Exception):
+    """An answer that cannot be taken; the message says why (a ``Rejected`` to the caller)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class StateError(ValueError):
     """A saved interview state that cannot be carried on from (damaged, or from a later
     swletter). Front ends say so and start again from the answers, which are a case file."""
@@ -98,11 +113,13 @@ class Interview:
     afresh; it is copied. With existing data the interview opens on the summary (``finished``
     is true until ``go_to`` or ``resume``), counting as answered every question up to the last
     one the data answers — all of them, unless the data is marked ``incomplete``.
-    ``base_dir`` is the folder the case file is in (evidence files are relative to it).
+    ``base_dir`` is the folder the case file is in (evidence files are relative to it); None
+    where there is no such folder (the web form): the evidence file question is not asked, and
+    nothing on this computer is looked at.
     """
 
     data: dict[str, Any] = field(default_factory=dict)
-    base_dir: str = "."
+    base_dir: str | None = "."
     today: dt.date = field(default_factory=dt.date.today)
     tone_check: ToneCheck | None = None
     at: str | None = field(default=None, init=False)
@@ -128,14 +145,19 @@ class Interview:
                 "done": sorted(self.done)}
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any], *, base_dir: str = ".",
+    def from_state(cls, state: Mapping[str, Any], *, base_dir: str | None = ".",
                    today: dt.date | None = None,
                    tone_check: ToneCheck | None = None) -> Interview:
-        """The interview ``state()`` described, ready to carry on at the same question."""
+        """The interview ``state()`` described, ready to carry on at the same question.
+
+        The state is checked as an uploaded case file is (``shape_problems``): a state that
+        came back from a web page may have been changed on the way.
+        """
         answers, at, done = state.get("answers"), state.get("at"), state.get("done")
         if (state.get("version") != STATE_VERSION or not isinstance(answers, dict)
                 or not (at is None or isinstance(at, str)) or not isinstance(done, list)
-                or not all(isinstance(k, str) for k in done)):
+                or not all(isinstance(k, str) for k in done) or shape_problems(answers)
+                or longest_list(answers) > MAX_ITEMS):
             raise StateError("the saved answers are damaged or from a newer swletter")
         interview = cls(base_dir=base_dir, today=today or dt.date.today(),
                         tone_check=tone_check)
@@ -204,12 +226,17 @@ class Interview:
 
     # -- answering ---------------------------------------------------------------------------
 
-    def submit(self, answer: str, *, check_tone: bool = True) -> Outcome:
-        """Check ``answer`` to the current question; store it and move on when it is right."""
+    def submit(self, answer: str, *, check_tone: bool = True,
+               blank_keeps: bool = True) -> Outcome:
+        """Check ``answer`` to the current question; store it and move on when it is right.
+
+        In a terminal an empty answer keeps the one already given (``blank_keeps``); a web
+        form shows that answer in the field, so there an empty field means no answer.
+        """
         step = self._step()
         if step is None:
             raise RuntimeError("there is no question to answer: the summary is next")
-        outcome = self._check(step, answer)
+        outcome = self._check(step, answer, blank_keeps=blank_keeps)
         if not isinstance(outcome, Accepted):
             return outcome
         q = step.question
@@ -252,72 +279,96 @@ class Interview:
         child = language().first_names(children)[0] if children else ""
         return CaseNames.of(names, child=child, worker=shown)
 
-    def _check(self, step: Step, answer: str) -> Outcome:
-        q, spec, qs = step.question, step.spec, step.qspec
-        say = self.questions.say
-        text = answer.strip() or q.default  # an empty answer keeps the answer already given
+    def _check(self, step: Step, answer: str, *, blank_keeps: bool = True) -> Outcome:
+        q = step.question
+        text = answer.strip()
+        if blank_keeps:
+            text = text or q.default  # an empty answer keeps the answer already given
+        try:
+            early = self._check_plain(step, text)
+            if early is not None:
+                return early
+            raw, note = self._read(q, text)
+            return self._check_value(step, text, raw, note)
+        except _Refused as refused:
+            return Rejected(Problem(refused.message, path=q.field_path, example=q.example))
 
-        def reject(message: str) -> Rejected:
-            return Rejected(Problem(message, path=q.field_path, example=q.example))
-
+    def _check_plain(self, step: Step, text: str) -> Outcome | None:
+        """Yes/no, nothing, "I don't know" and lists of numbers: answers that need no reading."""
+        q, qs = step.question, step.qspec
         if q.kind in (YESNO, "flag"):
             word = text.lower().rstrip(".!")
             if word in self.questions.words("yes_words"):
                 return Accepted(True)
             if word in self.questions.words("no_words"):
                 return Accepted(False)
-            return reject(say("yes_or_no"))
+            raise _Refused(self.questions.say("yes_or_no"))
         if not text or (text == "-" and not q.required):
-            return reject(say("answer_needed")) if q.required else Accepted(None)
+            if q.required:
+                raise _Refused(self.questions.say("answer_needed"))
+            return Accepted(None)
         if qs.dont_know and text.lower().rstrip(".!") in qs.dont_know:
             return Accepted(None)
         if q.kind in (GROUNDS, CITES):
             return self._check_numbers(q, text)
-        raw: Any = text
-        note = ""
+        return None
+
+    def _read(self, q: Question, text: str) -> tuple[Any, str]:
+        """The answer as the case file would hold it, and a note of how it was understood."""
         if q.kind in ("choice", "child"):
-            number = text.rstrip(".")
-            by_label = {c.label.lower(): c for c in q.choices}
-            if number.isdigit():
-                if not 1 <= int(number) <= len(q.choices):
-                    return reject(say("no_such_number", number=number, last=len(q.choices)))
-                raw = q.choices[int(number) - 1].value
-                note = q.choices[int(number) - 1].label
-            elif text.lower() in by_label:
-                raw = by_label[text.lower()].value
-            if q.kind == "child":
-                names = [c.value for c in q.choices]
-                matches = [n for n in names if clean_text(n).lower() == clean_text(raw).lower()]
-                if not matches:
-                    close = difflib.get_close_matches(clean_text(raw), names, n=1)
-                    return reject(say("not_a_child", shown=clean_text(raw),
-                                      children=", ".join(names))
-                                  + (say("did_you_mean", word=close[0]) if close else ""))
-                raw = matches[0]
-        elif q.kind == "lines":
-            raw = [part for part in (p.strip() for p in text.split(",")) if part]
-        elif q.kind == "date":
+            return self._read_choice(q, text)
+        if q.kind == "lines":
+            # One line per line where there are line breaks (a web form's box), else commas.
+            parts = text.splitlines() if "\n" in text or "\r" in text else text.split(",")
+            return [part for part in (p.strip() for p in parts) if part], ""
+        if q.kind == "date":
             reading = read_date(text, today=self.today, month_ok=q.month_ok)
             if reading.iso is None:
-                return reject(reading.problem[:1].upper() + reading.problem[1:])
-            raw = reading.iso
-        value, problems = check_value(spec, raw, path=q.path, base_dir=self.base_dir)
+                raise _Refused(reading.problem[:1].upper() + reading.problem[1:])
+            return reading.iso, ""
+        return text, ""
+
+    def _read_choice(self, q: Question, text: str) -> tuple[Any, str]:
+        say = self.questions.say
+        raw, note = text, ""
+        number = text.rstrip(".")
+        by_label = {c.label.lower(): c for c in q.choices}
+        if number.isdigit():
+            if not 1 <= int(number) <= len(q.choices):
+                raise _Refused(say("no_such_number", number=number, last=len(q.choices)))
+            raw, note = q.choices[int(number) - 1].value, q.choices[int(number) - 1].label
+        elif text.lower() in by_label:
+            raw = by_label[text.lower()].value
+        if q.kind != "child":
+            return raw, note
+        names = [c.value for c in q.choices]
+        matches = [n for n in names if clean_text(n).lower() == clean_text(raw).lower()]
+        if not matches:
+            close = difflib.get_close_matches(clean_text(raw), names, n=1)
+            raise _Refused(say("not_a_child", shown=clean_text(raw), children=", ".join(names))
+                           + (say("did_you_mean", word=close[0]) if close else ""))
+        return matches[0], note
+
+    def _check_value(self, step: Step, text: str, raw: Any, note: str) -> Outcome:
+        """The case file's own rules for the field, then what only an interview checks."""
+        q, spec, say = step.question, step.spec, self.questions.say
+        value, problems = check_value(spec, raw, path=q.path)
         if problems:
             # Messages quote the value as read; quote it as the person typed it.
-            return reject(problems[0].message.replace(f'"{raw}"', f'"{text}"'))
+            raise _Refused(problems[0].message.replace(f'"{raw}"', f'"{text}"'))
         if q.kind == "date" and isinstance(value, dt.date):
-            if qs.not_future and value > self.today:
-                return reject(say("date_after_today", date=long_date(value),
-                                  today=long_date(self.today)))
+            if step.qspec.not_future and value > self.today:
+                raise _Refused(say("date_after_today", date=long_date(value),
+                                   today=long_date(self.today)))
             note = long_date(value)
         if q.kind == "lines" and not value:
-            return reject(say("answer_needed"))
-        if spec.name == "file" and q.path[:1] == ("evidence",):
+            raise _Refused(say("answer_needed"))
+        if spec.name == "file" and q.path[:1] == ("evidence",) and self.base_dir is not None:
             missing = evidence_file_problem(self.base_dir, value)
             if missing:
-                return reject(missing.replace("next to the case file",
-                                              f"in {Path(self.base_dir).resolve()}")
-                              .replace("or leave file out", say("leave_file_out")))
+                raise _Refused(missing.replace("next to the case file",
+                                               f"in {Path(self.base_dir).resolve()}")
+                               .replace("or leave file out", say("leave_file_out")))
         return Accepted(value, note)
 
     def _check_numbers(self, q: Question, text: str) -> Outcome:
@@ -384,6 +435,43 @@ def _as_data(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def longest_list(data: Any) -> int:
+    """The number of items in the longest list anywhere in ``data`` (plain data)."""
+    longest, pending = 0, [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            longest = max(longest, len(value))
+            pending.extend(value)
+    return longest
+
+
+def state_to_text(state: Mapping[str, Any]) -> str:
+    """``Interview.state()`` as compact JSON text (for a web page's hidden field, say)."""
+    return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+
+
+def state_from_text(text: str) -> dict[str, Any]:
+    """A state that ``state_to_text`` wrote, read within the limits of a case file (its size,
+    nesting and number of values), so that text from anywhere costs bounded work;
+    ``StateError`` if it is not one. ``Interview.from_state`` then checks what it holds."""
+    from letters.case.reading import MAX_CASE_BYTES, parse_case_text
+    from letters.errors import CaseError
+
+    damaged = StateError("the saved answers are damaged or from a newer swletter")
+    if len(text) > MAX_CASE_BYTES:
+        raise damaged
+    try:
+        data = parse_case_text(text, "state", as_json=True)
+    except CaseError:
+        raise damaged from None
+    if not isinstance(data, dict):
+        raise damaged
+    return data
 
 
 def summary_sections(rows: Sequence[SummaryRow]) -> list[tuple[str, list[SummaryRow]]]:

@@ -81,14 +81,19 @@ class Step:
 @dataclass
 class _Builder:
     data: dict[str, Any]
-    base_dir: str
+    #: The case file's folder; None where there is none (the web form): questions that need
+    #: one are not asked, and no answer is looked for on this computer.
+    base_dir: str | None
     questions: Questions = field(default_factory=load_questions)
     grounds: tuple[Ground, ...] = field(default_factory=load_grounds)
     steps: list[Step] = field(default_factory=list)
+    _cite_cache: tuple[list[tuple[PathParts, str]], tuple[Choice, ...],
+                       list[frozenset[Any]]] | None = None
 
     def build(self) -> list[Step]:
         for spec in self.questions.sections:
-            section = Section(spec.id, spec.title, paragraphs(spec.intro))
+            section = Section(spec.id, spec.title, paragraphs(spec.intro),
+                              paragraphs(spec.web_intro))
             if spec.kind == GROUNDS:
                 self._grounds_choice(spec, section)
             elif spec.kind == "ground_details":
@@ -114,6 +119,8 @@ class _Builder:
         if (qs.when and not lookup(self.data, item, qs.when)) or not self._applies(spec):
             container.pop(key, None)  # an answer that no longer applies (a title with no name)
             return
+        if qs.needs_folder and self.base_dir is None:
+            return  # not asked, and an answer already given is kept as it is
         kind = qs.kind or spec.kind
         existing = container.get(key)
         default, note = self._default_for(spec, existing, kind, path)
@@ -138,7 +145,8 @@ class _Builder:
             example=self.questions.say("yes") if kind == "flag"
             else qs.example or _answer_example(spec.example),
             required=required, choices=choices, default=default, note=note, tone=qs.tone,
-            month_ok=qs.month_ok,
+            month_ok=qs.month_ok, web_text=fill(qs.web_text, context or {}),
+            web_help=fill(qs.web_help, context or {}),
         )
 
         def store(data: dict[str, Any], value: Any) -> None:
@@ -173,8 +181,9 @@ class _Builder:
         """The existing answer to offer, or a note saying why it cannot be offered."""
         if existing is None or existing == [] or existing == "":
             return "", ""
-        _, problems = check_value(spec, existing, path=path, base_dir=self.base_dir)
-        if not problems and spec.name == "file" and isinstance(existing, str):
+        _, problems = check_value(spec, existing, path=path)
+        if (not problems and spec.name == "file" and isinstance(existing, str)
+                and self.base_dir is not None):
             missing = evidence_file_problem(self.base_dir, existing)
             if missing:
                 problems = [Problem(missing)]
@@ -226,7 +235,7 @@ class _Builder:
             text = spec.more or self.questions.say("more_items", item=word.lower())
             self._yesno(f"{group_key}[{i + 1}].more", text, section, not last,
                         _more_after(path, i), item=label, in_summary=last,
-                        label=self.questions.say("another", item=word))
+                        label=self.questions.say("another", item=word.lower()))
 
     def _yesno(self, key: str, text: str, section: Section, value: bool, store: Store, *,
                item: str = "", in_summary: bool = True, label: str = "") -> None:
@@ -250,7 +259,8 @@ class _Builder:
         default = ", ".join(str(c.number) for c in choices if c.value in current)
         q = Question(id="grounds", key="grounds", text=spec.text, kind=GROUNDS, section=section,
                      path=("grounds",), label=spec.label or "grounds", example=spec.example,
-                     required=True, choices=choices, multiple=True, default=default)
+                     required=True, choices=choices, multiple=True, default=default,
+                     web_text=spec.web_text)
         known = {g.id for g in self.grounds}
 
         def store(data: dict[str, Any], chosen: Any) -> None:
@@ -315,7 +325,8 @@ class _Builder:
                      text=qs.text or spec.help, kind="child", section=section, path=path,
                      label=qs.label or label_for(spec.name), example=children[0],
                      choices=choices, default=default, note=note,
-                     help=qs.help or self.questions.say("about_all_children"))
+                     help=qs.help or self.questions.say("about_all_children"),
+                     web_help=qs.web_help or self.questions.say("web_about_all_children"))
         self.steps.append(Step(q, spec, qs, _plain_store(path), answered=bool(default),
                                value=default or None))
 
@@ -329,15 +340,28 @@ class _Builder:
 
     # -- evidence and what it supports -------------------------------------------------------
 
+    def _cite_choices(self) -> tuple[list[tuple[PathParts, str]], tuple[Choice, ...],
+                                     list[frozenset[Any]]]:
+        """The places evidence can support, as choices, and the ids each cites: worked out
+        once per plan (the evidence questions come after every ground's, and change nothing
+        they read), so a case with many pieces of evidence and incidents costs their product
+        in set lookups, not in walks of the case."""
+        if self._cite_cache is None:
+            targets = cite_targets(self.data, self.grounds)
+            choices = tuple(Choice(i + 1, format_path(t), lab)
+                            for i, (t, lab) in enumerate(targets))
+            cited = [frozenset(r for r in target_refs(self.data, t, create=False)
+                               if isinstance(r, str)) for t, _ in targets]
+            self._cite_cache = (targets, choices, cited)
+        return self._cite_cache
+
     def _cites(self, qs: QuestionSpec, section: Section, item: dict[str, Any], path: PathParts,
                label: str) -> None:
-        targets = cite_targets(self.data, self.grounds)
+        targets, choices, cited = self._cite_choices()
         evidence_id = item.get("id")
         if not targets or not isinstance(evidence_id, str):
             return
-        choices = tuple(Choice(i + 1, format_path(t), lab) for i, (t, lab) in enumerate(targets))
-        chosen = [c.value for c, (t, _) in zip(choices, targets, strict=True)
-                  if evidence_id in target_refs(self.data, t, create=False)]
+        chosen = {c.value for c, ids in zip(choices, cited, strict=True) if evidence_id in ids}
         key = format_path((*path, "supports"))
         if len(targets) == 1:
             q = Question(id="evidence.supports", key=key, kind=YESNO, section=section,
@@ -350,6 +374,7 @@ class _Builder:
             q = Question(id="evidence.supports", key=key, text=qs.text, kind=CITES,
                          section=section, path=(*path, "supports"), item=label,
                          label=qs.label or "supports", example=qs.example, choices=choices,
+                         web_text=qs.web_text,
                          multiple=True, default=", ".join(
                              str(c.number) for c in choices if c.value in chosen))
         grounds = self.grounds
@@ -372,9 +397,9 @@ class _Builder:
                                       if c.value in chosen]))
 
 
-def build_plan(data: dict[str, Any], *, base_dir: str = ".") -> list[Step]:
+def build_plan(data: dict[str, Any], *, base_dir: str | None = ".") -> list[Step]:
     """Every question the interview asks for ``data`` as it stands, in order (``data`` is tidied
-    in place; see the module's docstring)."""
+    in place; see the module's docstring). ``base_dir`` None: there is no case file's folder."""
     return _Builder(data, base_dir).build()
 
 

@@ -32,6 +32,8 @@ class Section:
     id: str
     title: str
     intro: str = ""
+    #: The intro where the terminal's wording does not fit a web page (Enter, Ctrl-C).
+    web_intro: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,10 @@ class Question:
     tone: str = ""
     #: Whether a month and year alone is an answer (a date that need not be exact).
     month_ok: bool = False
+    #: The question and its help on a web page, where the terminal's wording speaks of
+    #: pressing Enter or typing commas (empty: the same as ``text`` and ``help``).
+    web_text: str = ""
+    web_help: str = ""
 
     @property
     def field_path(self) -> str:
@@ -96,6 +102,11 @@ class QuestionSpec:
     kind: str = ""
     choice_labels: tuple[str, ...] = ()
     month_ok: bool = False
+    web_text: str = ""
+    web_help: str = ""
+    #: Asked only where the case file is in a folder on this computer (an evidence file's
+    #: name): not in the web form, which has no folder and keeps nothing.
+    needs_folder: bool = False
     #: False: the field's default is never offered as the answer (the part of the UK must be
     #: chosen, not assumed).
     offer_default: bool = True
@@ -108,6 +119,7 @@ class SectionSpec:
     id: str
     title: str = ""
     intro: str = ""
+    web_intro: str = ""
     kind: str = ""
     group: str = ""
     item: str = ""
@@ -115,6 +127,7 @@ class SectionSpec:
     first: str = ""
     more: str = ""
     text: str = ""
+    web_text: str = ""
     label: str = ""
     example: str = ""
     questions: tuple[QuestionSpec, ...] = ()

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from letters.dates import long_date
-from letters.register.store import RequestStatus
+from letters.register.records import RequestStatus
 
 #: (key, heading) for every column of a status row, in order.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -26,6 +26,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("latest", "Latest letter"),
     ("reply_by", "Reply by"),
     ("case_reference", "Case reference"),
+    ("charity_case_id", "Your case id"),
+    ("caseworker", "Caseworker"),
     ("children", "Children"),
     ("recipient_organisation", "Organisation"),
     ("jurisdiction", "Nation"),
@@ -54,6 +56,8 @@ def status_rows(statuses: Sequence[RequestStatus]) -> list[dict[str, str]]:
             "latest": f"{latest.kind} {latest.id} of {latest.letter_date.isoformat()}",
             "reply_by": latest.reply_by.isoformat(),
             "case_reference": st.request.case_reference or "",
+            "charity_case_id": st.request.charity_case_id or "",
+            "caseworker": st.request.caseworker or "",
             "children": "; ".join(st.request.children),
             "recipient_organisation": st.request.recipient_organisation,
             "jurisdiction": st.request.jurisdiction,

@@ -58,8 +58,14 @@ from letters.templating.sandbox import LetterSandbox, TemplateRefusal
 LETTER_TEMPLATE = "change_request.md.j2"
 
 
-def _finalizer(lang: Language) -> Callable[[Any], str]:
-    """How a template prints a value: user text escaped, dates in ``lang``'s words."""
+#: How dates are printed: in full ("23 November 2026"), or as month and year for an anonymised
+#: copy ("November 2026"). See ``Language.date``.
+DATE_STYLES = ("day", "month")
+
+
+def _finalizer(lang: Language, dates: str = "day") -> Callable[[Any], str]:
+    """How a template prints a value: user text escaped, dates in ``lang``'s words and in the
+    style ``dates``."""
     def finalize(value: Any) -> str:
         if type(value) is str:  # the usual case first: user text, to be escaped
             return escape_markdown(value)
@@ -76,7 +82,7 @@ def _finalizer(lang: Language) -> Callable[[Any], str]:
                 "{% if … %} before printing it."
             )
         if isinstance(value, dt.date):
-            return lang.date(value)
+            return lang.date(value, dates)
         if isinstance(value, int):
             return str(value)
         raise TemplateValueError(
@@ -117,10 +123,10 @@ def localised(template: str, code: str) -> str:
 
 
 @functools.cache
-def _environment(template_dirs: tuple[str, ...] = (),
-                 code: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
+def _environment(template_dirs: tuple[str, ...] = (), code: str = DEFAULT_LANGUAGE,
+                 dates: str = "day") -> jinja2.Environment:
     """The environment for ``template_dirs`` (searched first) and swletter's own templates, in
-    the language ``code``.
+    the language ``code``, printing dates in the style ``dates``.
 
     User templates are untrusted: with any ``template_dirs`` every template, ours included,
     runs sandboxed. With none, only swletter's own templates can run, and they are trusted code.
@@ -133,7 +139,7 @@ def _environment(template_dirs: tuple[str, ...] = (),
     env = kind(
         loader=loader if code == DEFAULT_LANGUAGE else _LanguageLoader(loader, code),
         undefined=jinja2.StrictUndefined,
-        finalize=_finalizer(lang),
+        finalize=_finalizer(lang, dates),
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -144,7 +150,7 @@ def _environment(template_dirs: tuple[str, ...] = (),
         bytecode_cache=None if template_dirs else TemplateCache(),
     )
     env.filters.update(
-        long_date=lang.date,
+        long_date=functools.partial(lang.date, style=dates),
         first_name=lang.first_name,
         capital=capital,
         possessive=lang.possessive,
@@ -168,11 +174,13 @@ def _environment(template_dirs: tuple[str, ...] = (),
     return env
 
 
-def get_environment(template_dirs: Sequence[str] = (),
-                    code: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
-    """The shared environment (one per set of template folders and language, built once per
-    process)."""
-    return _environment(tuple(template_dirs), code)
+def get_environment(template_dirs: Sequence[str] = (), code: str = DEFAULT_LANGUAGE,
+                    dates: str = "day") -> jinja2.Environment:
+    """The shared environment (one per set of template folders, language and date style,
+    built once per process)."""
+    if dates not in DATE_STYLES:
+        raise ValueError(f"unknown date style {dates!r}; expected one of {DATE_STYLES}")
+    return _environment(tuple(template_dirs), code, dates)
 
 
 def case_context(case: Case, lang: Language, kind: str) -> dict[str, Any]:
@@ -213,11 +221,11 @@ def render_markdown(letter: Letter, *, template_dirs: Sequence[str] = (),
                     template: str = LETTER_TEMPLATE) -> str:
     """The letter as Markdown, the one canonical form every writer starts from."""
     return render_template(template, template_context(letter), template_dirs=template_dirs,
-                           code=letter.language)
+                           code=letter.language, dates=letter.dates)
 
 
 def render_template(name: str, context: dict[str, Any], *, template_dirs: Sequence[str] = (),
-                    code: str = DEFAULT_LANGUAGE) -> str:
+                    code: str = DEFAULT_LANGUAGE, dates: str = "day") -> str:
     """Render one template with ``context``, turning every Jinja2 failure into ``TemplateError``.
 
     The message names the template (the user's own file, with its folder, when it came from
@@ -229,15 +237,15 @@ def render_template(name: str, context: dict[str, Any], *, template_dirs: Sequen
     if template_dirs and not template_worker.in_worker():
         dirs = tuple(os.fspath(d) for d in template_dirs)
         return str(template_worker.run_limited(
-            render_limited, name, context, dirs, code, template_dirs=dirs,
+            render_limited, name, context, dirs, code, dates, template_dirs=dirs,
             label=_user_template_label(name, dirs)))
-    return _render(name, context, template_dirs, code)
+    return _render(name, context, template_dirs, code, dates=dates)
 
 
 def render_limited(name: str, context: dict[str, Any], template_dirs: Sequence[str],
-                   code: str = DEFAULT_LANGUAGE) -> str:
+                   code: str = DEFAULT_LANGUAGE, dates: str = "day") -> str:
     """``render_template`` in the process with limits, its output limited too."""
-    return _render(name, context, template_dirs, code,
+    return _render(name, context, template_dirs, code, dates=dates,
                    max_chars=template_worker.OUTPUT_LIMIT_CHARS)
 
 
@@ -266,8 +274,9 @@ def _generate(template: jinja2.Template, context: dict[str, Any], max_chars: int
 
 
 def _render(name: str, context: dict[str, Any], template_dirs: Sequence[str],
-            code: str = DEFAULT_LANGUAGE, *, max_chars: int | None = None) -> str:
-    env = get_environment(template_dirs, code)
+            code: str = DEFAULT_LANGUAGE, *, dates: str = "day",
+            max_chars: int | None = None) -> str:
+    env = get_environment(template_dirs, code, dates)
     try:
         template = env.get_template(name)
         text = template.render(context) if max_chars is None \

@@ -156,7 +156,7 @@ class TemplateFamily:
 
 def template_families() -> list[TemplateFamily]:
     """Every kind of document swletter writes from templates. Add a kind here."""
-    from letters.compose import followup, statement
+    from letters.compose import easyread, followup, next_steps, redact, statement
 
     def request(case: Case, dirs: tuple[str, ...]) -> object:
         return render_markdown(compose_letter(case), template_dirs=dirs)
@@ -193,6 +193,8 @@ def template_families() -> list[TemplateFamily]:
                        lambda: set(followup_samples()), followups, followup_samples),
         TemplateFamily("the supporting statement", (document_kind("statement").template,), set,
                        statements),
+        # The documents beyond the letter (issue 19): each module describes its own.
+        *(module.template_family() for module in (next_steps, easyread, redact)),
     ]
 
 

@@ -68,132 +68,150 @@ def fast_tokens(markdown: str) -> list[Token] | None:
     # Tabs, carriage returns and NULs have subtle rules; the letters never contain them.
     if "\t" in markdown or "\r" in markdown or "\x00" in markdown:
         return None
-    tokens: list[Token] = []
-    paragraph: list[str] = []
-    list_kind = ""  # "", "-", "*", "+" or "." while inside a list
-    in_item = False
+    reader = _Reader()
+    try:
+        for line in markdown.split("\n"):
+            reader.line(line)
+        reader.close_paragraph()
+    except _BeyondTheSubset:
+        return None
+    reader.close_list()
+    return reader.tokens
 
-    def close_paragraph() -> bool:
-        nonlocal paragraph
-        if paragraph:
-            children = _inline(paragraph)
-            if children is None:
-                return False
-            tokens.append(Token("inline", "", children))
-            paragraph = []
-        return True
 
-    def close_list() -> None:
-        nonlocal list_kind, in_item
-        if list_kind:
-            tokens.append(Token("ordered_list_close" if list_kind == "." else "bullet_list_close"))
-        list_kind, in_item = "", False
+class _BeyondTheSubset(Exception):
+    """The Markdown uses something the fast reader leaves to markdown-it."""
 
-    blank_before = True
-    for line in markdown.split("\n"):
+
+class _Reader:
+    """The state of ``fast_tokens``' pass: the tokens so far, the paragraph's lines, the list."""
+
+    def __init__(self) -> None:
+        self.tokens: list[Token] = []
+        self.paragraph: list[str] = []
+        self.list_kind = ""  # "", "-", "*", "+" or "." while inside a list
+        self.in_item = False
+        self.blank_before = True
+
+    def line(self, line: str) -> None:
         first = line[:1]
         if first.isalpha():
-            # Most lines: a letter cannot start a list item, a heading or any other block, so
-            # this is paragraph text (the general rules below, short-cut).
-            if list_kind and (blank_before or not in_item):
-                close_list()
-            elif not blank_before and tokens and tokens[-1].type == "html_block":
-                return None  # HTML block continuation rules: leave them to markdown-it
-            paragraph.append(line)
-            blank_before = False
-            continue
-        if not line.strip(" "):
-            if not close_paragraph():
-                return None
-            in_item = False
-            blank_before = True
-            continue
-        if first == " ":
-            return None
-        bullet = _BULLET.fullmatch(line) if first in "-+*" else None
-        ordered = _ORDERED.fullmatch(line) if "0" <= first <= "9" else None
-        if bullet or ordered:
-            kind = bullet.group(1) if bullet else "."
-            if bullet and _THEMATIC_BREAK.fullmatch(line):
-                return None  # a thematic break, not an item
-            if paragraph and not in_item and ordered and ordered.group(1) != "1":
-                return None  # would be paragraph text in CommonMark; not worth the subtlety
-            if not close_paragraph():
-                return None
-            if list_kind and list_kind != kind:
-                close_list()
-            if not list_kind:
-                if not blank_before and tokens and tokens[-1].type == "html_block":
-                    return None
-                if ordered:
-                    start = int(ordered.group(1))
-                    tokens.append(Token("ordered_list_open",
-                                        attrs={"start": start} if start != 1 else None))
-                else:
-                    tokens.append(Token("bullet_list_open"))
-                list_kind = kind
-            content = (bullet or ordered).group(2)  # type: ignore[union-attr]
-            if not _plain_start(content) or (content.startswith("**") and "**" not in content[2:]):
-                return None
-            paragraph.append(content)
-            in_item = True
-            blank_before = False
-            continue
-        if list_kind and (blank_before or not in_item):
-            close_list()
+            self._text(line)  # most lines: plain paragraph text
+        elif not line.strip(" "):
+            self.close_paragraph()
+            self.in_item = False
+            self.blank_before = True
+        elif first == " ":
+            raise _BeyondTheSubset
+        else:
+            bullet = _BULLET.fullmatch(line) if first in "-+*" else None
+            ordered = _ORDERED.fullmatch(line) if "0" <= first <= "9" else None
+            if bullet or ordered:
+                self._item(line, bullet, ordered)
+            else:
+                self._other(line)
+
+    def _text(self, line: str) -> None:
+        # A letter cannot start a list item, a heading or any other block, so this is paragraph
+        # text (the general rules below, short-cut).
+        if self.list_kind and (self.blank_before or not self.in_item):
+            self.close_list()
+        elif not self.blank_before and self._after_html():
+            raise _BeyondTheSubset  # HTML block continuation rules: leave them to markdown-it
+        self.paragraph.append(line)
+        self.blank_before = False
+
+    def _after_html(self) -> bool:
+        return bool(self.tokens) and self.tokens[-1].type == "html_block"
+
+    def _item(self, line: str, bullet: re.Match[str] | None,
+              ordered: re.Match[str] | None) -> None:
+        kind = bullet.group(1) if bullet else "."
+        if bullet and _THEMATIC_BREAK.fullmatch(line):
+            raise _BeyondTheSubset  # a thematic break, not an item
+        if self.paragraph and not self.in_item and ordered and ordered.group(1) != "1":
+            raise _BeyondTheSubset  # would be paragraph text in CommonMark: not worth it
+        self.close_paragraph()
+        if self.list_kind and self.list_kind != kind:
+            self.close_list()
+        if not self.list_kind:
+            self._open_list(kind, ordered)
+        content = (bullet or ordered).group(2)  # type: ignore[union-attr]
+        if not _plain_start(content) or (content.startswith("**") and "**" not in content[2:]):
+            raise _BeyondTheSubset
+        self.paragraph.append(content)
+        self.in_item = True
+        self.blank_before = False
+
+    def _open_list(self, kind: str, ordered: re.Match[str] | None) -> None:
+        if not self.blank_before and self._after_html():
+            raise _BeyondTheSubset
+        if ordered:
+            start = int(ordered.group(1))
+            self.tokens.append(Token("ordered_list_open",
+                                     attrs={"start": start} if start != 1 else None))
+        else:
+            self.tokens.append(Token("bullet_list_open"))
+        self.list_kind = kind
+
+    def _other(self, line: str) -> None:
+        if self.list_kind and (self.blank_before or not self.in_item):
+            self.close_list()
         if _ANY_ORDERED.match(line):
-            return None  # "1)" lists and empty items: leave them to markdown-it
-        if not _SIMPLE_START.match(line):
-            heading = _HEADING.fullmatch(line)
-            if heading and not heading.group(2).endswith("#"):
-                if not close_paragraph():
-                    return None
-                close_list()
-                tag = f"h{len(heading.group(1))}"
-                children = _inline([heading.group(2)])
-                if children is None:
-                    return None
-                tokens += [Token("heading_open", tag=tag), Token("inline", "", children),
-                           Token("heading_close", tag=tag)]
-                blank_before = False
-                continue
-            if _COMMENT.fullmatch(line) and not paragraph and blank_before:
-                tokens.append(Token("html_block", content=line + "\n"))
-                blank_before = False
-                continue
-            if not (line.startswith(("**", "&#")) or
-                    (line[0] in "*_" and not re.fullmatch(r"[*_ ]+", line))):
-                return None
-            if line.startswith("*") and not line.startswith("**"):
-                return None  # could be a list item or emphasis: leave it to markdown-it
-        if tokens and tokens[-1].type == "html_block" and not blank_before:
-            return None  # HTML block continuation rules: leave them to markdown-it
-        paragraph.append(line)
-        blank_before = False
-    if not close_paragraph():
-        return None
-    close_list()
-    return tokens
+            raise _BeyondTheSubset  # "1)" lists and empty items: leave them to markdown-it
+        if not _SIMPLE_START.match(line) and self._block(line):
+            return
+        if self._after_html() and not self.blank_before:
+            raise _BeyondTheSubset  # HTML block continuation rules: leave them to markdown-it
+        self.paragraph.append(line)
+        self.blank_before = False
+
+    def _block(self, line: str) -> bool:
+        """A heading or one of our directive comments (True), or text that may start a
+        paragraph (False); anything else is beyond the subset."""
+        heading = _HEADING.fullmatch(line)
+        if heading and not heading.group(2).endswith("#"):
+            self.close_paragraph()
+            self.close_list()
+            tag = f"h{len(heading.group(1))}"
+            children = _inline([heading.group(2)])
+            if children is None:
+                raise _BeyondTheSubset
+            self.tokens += [Token("heading_open", tag=tag), Token("inline", "", children),
+                            Token("heading_close", tag=tag)]
+            self.blank_before = False
+            return True
+        if _COMMENT.fullmatch(line) and not self.paragraph and self.blank_before:
+            self.tokens.append(Token("html_block", content=line + "\n"))
+            self.blank_before = False
+            return True
+        if not (line.startswith(("**", "&#")) or
+                (line[0] in "*_" and not re.fullmatch(r"[*_ ]+", line))):
+            raise _BeyondTheSubset
+        if line.startswith("*") and not line.startswith("**"):
+            raise _BeyondTheSubset  # could be a list item or emphasis: leave it to markdown-it
+        return False
+
+    def close_paragraph(self) -> None:
+        if self.paragraph:
+            children = _inline(self.paragraph)
+            if children is None:
+                raise _BeyondTheSubset
+            self.tokens.append(Token("inline", "", children))
+            self.paragraph = []
+
+    def close_list(self) -> None:
+        if self.list_kind:
+            self.tokens.append(Token("ordered_list_close" if self.list_kind == "."
+                                     else "bullet_list_close"))
+        self.list_kind, self.in_item = "", False
 
 
 def _inline(lines: Sequence[str]) -> list[Token] | None:
     """Inline tokens for a paragraph's lines: text, breaks, and a bold whole paragraph."""
-    if len(lines) == 1:
-        # Most paragraphs: one line of plain text.
-        only = lines[0].rstrip(" ")
-        if only and not only[-1].isspace() and _MAYBE_SYNTAX.search(only) is None:
-            return [Token("text", only)]
-    elif _MAYBE_SYNTAX.search("\n".join(lines)) is None:
-        # Addresses: plain lines ending in a hard break (two spaces) or a soft one.
-        last = lines[-1].rstrip(" ")
-        if last and not last[-1].isspace():
-            plain: list[Token] = []
-            for line in lines[:-1]:
-                stripped = line.rstrip(" ")
-                plain.append(Token("text", stripped))
-                plain.append(Token("hardbreak" if len(line) - len(stripped) >= 2 else "softbreak"))
-            plain.append(Token("text", last))
-            return plain
+    plain = _plain_inline(lines)
+    if plain is not None:
+        return plain
     strong = False
     text_lines = list(lines)
     first, last = text_lines[0], text_lines[-1].rstrip(" ")
@@ -227,6 +245,28 @@ def _inline(lines: Sequence[str]) -> list[Token] | None:
     if strong:
         children.append(Token("strong_close"))
     return children
+
+
+def _plain_inline(lines: Sequence[str]) -> list[Token] | None:
+    """The usual paragraphs, quickly: one line of plain text, or plain lines ending in a hard
+    break (two spaces) or a soft one, as addresses are. None for anything else."""
+    if len(lines) == 1:
+        only = lines[0].rstrip(" ")
+        if only and not only[-1].isspace() and _MAYBE_SYNTAX.search(only) is None:
+            return [Token("text", only)]
+        return None
+    if _MAYBE_SYNTAX.search("\n".join(lines)) is not None:
+        return None
+    last = lines[-1].rstrip(" ")
+    if not last or last[-1].isspace():
+        return None
+    plain: list[Token] = []
+    for line in lines[:-1]:
+        stripped = line.rstrip(" ")
+        plain.append(Token("text", stripped))
+        plain.append(Token("hardbreak" if len(line) - len(stripped) >= 2 else "softbreak"))
+    plain.append(Token("text", last))
+    return plain
 
 
 def _unescape(line: str) -> str | None:

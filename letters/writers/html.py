@@ -90,6 +90,12 @@ def _parser() -> MarkdownIt:
     return parser
 
 
+def letter_body_html(markdown_text: str) -> str:
+    """The letter's body as HTML to put inside a web page (the web form's preview): the same
+    inert markup as the .html file's body, without its page."""
+    return str(_parser().render(markdown_text))
+
+
 def markdown_to_html(markdown_text: str, *, title: str = "Letter", language: str = "en") -> str:
     """A complete HTML page for the letter; user text was escaped when the Markdown was made.
     ``language`` gives the page its language tag and its top line."""

@@ -1,0 +1,266 @@
+"""What happens next, for the parent: the dates that follow from the letter, on one page.
+
+From the letter's date come its reply-by date, the day to send a reminder if no reply has come
+(the first working day after the reply-by date), and, for a complaint sent that same day, the
+date each step of the nation's complaints procedure is due. Every timescale is data
+(``grounds/_complaints.toml``, its ``steps``), counted in that nation's working days
+(``letters.dates.add_working_days``); the wording is a template (``next_steps.md.j2``), and the
+same dates go into a calendar file (``next_steps_ics``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from letters.case.grounds import read_shared_data
+from letters.case.model import Case
+from letters.compose.documents import Rendered, document_kind
+from letters.compose.followup import ComplaintRoute, complaint_route
+from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
+from letters.compose.language import language
+from letters.compose.request import compose_letter
+from letters.dates import add_working_days
+from letters.errors import GroundDefinitionError
+
+_WHERE = "grounds/_complaints.toml"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a complaints procedure as the data file gives it."""
+
+    stage: int
+    what: str
+    working_days: int | None = None
+    up_to: int | None = None
+    after: str = "start"
+    #: What the step before is, in words, where the days count from it.
+    of: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A nation's complaints procedure: the route (as the complaint letter names it), who
+    complaints go to, its steps and the ombudsman after it."""
+
+    route: ComplaintRoute
+    body: str
+    ombudsman: str
+    steps: tuple[Step, ...]
+
+
+@functools.cache
+def procedures() -> dict[str, Procedure]:
+    """Every nation's complaints procedure, read once per process."""
+    try:
+        data = tomllib.loads(read_shared_data("_complaints.toml"))
+    except tomllib.TOMLDecodeError as err:
+        raise GroundDefinitionError(f"{_WHERE} is not valid TOML: {err}") from err
+    found = {}
+    for nation, spec in data.items():
+        missing = [k for k in ("body", "ombudsman", "steps") if k not in spec]
+        if missing:
+            raise GroundDefinitionError(f"{_WHERE} [{nation}] is missing {', '.join(missing)}")
+        steps = []
+        for i, step in enumerate(spec["steps"], start=1):
+            if "stage" not in step or "what" not in step or \
+                    step.get("after", "start") not in ("start", "previous"):
+                raise GroundDefinitionError(
+                    f"{_WHERE} [[{nation}.steps]] number {i} needs a stage, what, and after = "
+                    '"start" or "previous"')
+            steps.append(Step(int(step["stage"]), str(step["what"]), step.get("working_days"),
+                              step.get("up_to"), str(step.get("after", "start")),
+                              str(step.get("of", ""))))
+        found[nation] = Procedure(complaint_route(nation), str(spec["body"]),
+                                  str(spec["ombudsman"]), tuple(steps))
+    return found
+
+
+@dataclass(frozen=True)
+class StepDate:
+    """A step of the procedure with the dates it falls due: ``due`` by its timescale, and
+    ``latest`` where the timescale can be extended. ``starts`` is the day its count starts
+    from; a step with no timescale has no dates."""
+
+    step: Step
+    starts: dt.date
+    due: dt.date | None = None
+    latest: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """The dates that follow from a letter, for its nation."""
+
+    case: Case
+    letter_date: dt.date
+    reply_by: dt.date
+    chase_on: dt.date
+    procedure: Procedure
+    steps: tuple[StepDate, ...]
+    language: str = DEFAULT_LANGUAGE
+
+    @property
+    def complain_on(self) -> dt.date:
+        """The day the sheet assumes a complaint is sent: the same day as the reminder."""
+        return self.chase_on
+
+    def stage_starts(self) -> dict[int, dt.date]:
+        """The day each stage is taken to start."""
+        return {s.step.stage: s.starts for s in self.steps if s.step.after == "start"}
+
+
+def next_working_day(day: dt.date, jurisdiction: str) -> dt.date:
+    """The first working day after ``day``."""
+    return add_working_days(day, 1, jurisdiction)
+
+
+def plan_next_steps(case: Case, *, today: dt.date | None = None,
+                    code: str = DEFAULT_LANGUAGE) -> NextSteps:
+    """The dates for ``case``'s letter: its reply-by date, the reminder, and each step of the
+    complaints procedure for a complaint sent on the reminder's day, each later stage asked for
+    on the day the stage before it ends."""
+    letter = compose_letter(case, today=today, code=code)
+    nation = case.jurisdiction
+    procedure = procedures()[nation]
+    chase_on = next_working_day(letter.reply_by, nation)
+    return NextSteps(case, letter.date, letter.reply_by, chase_on, procedure,
+                     _step_dates(procedure.steps, chase_on, nation), language=code)
+
+
+def _step_dates(steps: Sequence[Step], complaint_on: dt.date,
+                nation: str) -> tuple[StepDate, ...]:
+    dated: list[StepDate] = []
+    stage_start = complaint_on
+    stage = steps[0].stage if steps else 1
+    last_due = complaint_on
+    for step in steps:
+        if step.stage != stage:
+            # The next stage is asked for on the day the one before it ends.
+            stage, stage_start = step.stage, last_due
+        starts = last_due if step.after == "previous" else stage_start
+        if step.working_days is None:
+            dated.append(StepDate(step, starts))
+            continue
+        due = add_working_days(starts, int(step.working_days), nation)
+        latest = add_working_days(starts, int(step.up_to), nation) if step.up_to else None
+        dated.append(StepDate(step, starts, due, latest))
+        last_due = due
+    return tuple(dated)
+
+
+def make_next_steps(case: Case, *, today: dt.date | None = None,
+                    template_dirs: Sequence[str] = (),
+                    code: str = DEFAULT_LANGUAGE) -> Rendered:
+    """The "what happens next" sheet for the parent, put into words."""
+    from letters.templating.environment import render_template
+
+    plan = plan_next_steps(case, today=today, code=code)
+    kind = document_kind("next_steps")
+    lang = language(code)
+    markdown = render_template(kind.template, next_steps_context(plan),
+                               template_dirs=template_dirs, code=code)
+    names = [c.name for c in case.children]
+    return Rendered(kind, markdown, title=lang.subject("next_steps", names, None),
+                    language=code, document=plan, warnings=case.warnings,
+                    who=names[0] if names else "", date=plan.letter_date,
+                    author=case.sender.name)
+
+
+def next_steps_context(plan: NextSteps) -> dict[str, Any]:
+    """Every variable ``next_steps.md.j2`` receives."""
+    from letters.templating.environment import case_context
+
+    lang = language(plan.language)
+    return {**case_context(plan.case, lang, "next_steps"), "plan": plan,
+            "procedure": plan.procedure, "steps": plan.steps, "on_day": lang.day}
+
+
+def template_family() -> Any:
+    """The sheet's template, as ``swletter templates check`` tries it."""
+    from letters.templating.families import TemplateFamily, example_case
+
+    def samples() -> dict[str, Any]:
+        return next_steps_context(plan_next_steps(example_case(),
+                                                  today=dt.date(2026, 11, 23)))
+
+    def trial(case: Case, dirs: tuple[str, ...]) -> object:
+        return make_next_steps(case, template_dirs=dirs)
+
+    return TemplateFamily("the “what happens next” sheet",
+                          (document_kind("next_steps").template,), lambda: set(samples()),
+                          trial, samples)
+
+
+# -- the calendar -------------------------------------------------------------------------------
+
+
+def next_steps_ics(plan: NextSteps, *, stamp: dt.datetime, with_names: bool = True) -> bytes:
+    """The sheet's dates as an iCalendar file: an all-day event on each, with a reminder at 9am
+    the day before (as ``swletter register ics`` makes them). ``with_names=False`` leaves the
+    children's names out, for calendars kept on shared or online services."""
+    from icalendar import Alarm, Calendar, Event  # imported here: only this file needs it
+
+    lang = language(plan.language)
+    who = (" for " + lang.join([c.name for c in plan.case.children])) if with_names else ""
+    calendar = Calendar()
+    calendar.add("prodid", "-//swletter//what happens next//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "swletter: what happens next")
+    for number, (day, summary, description) in enumerate(_events(plan, who), start=1):
+        event = Event()
+        event.add("uid", f"swletter-next-{plan.letter_date.isoformat()}-{number}"
+                         f"-{_case_key(plan)}@swletter.invalid")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("summary", summary)
+        event.add("description", description)
+        event.add("transp", "TRANSPARENT")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", dt.timedelta(hours=-15))
+        event.add_component(alarm)
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def _case_key(plan: NextSteps) -> str:
+    """A short, stable id for the case's events, with no names in it."""
+    import hashlib
+
+    case = plan.case
+    text = "|".join([*(c.name for c in case.children), case.recipient.organisation,
+                     case.case_reference or ""])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _events(plan: NextSteps, who: str) -> list[tuple[dt.date, str, str]]:
+    """(date, summary, description) for every dated event of the sheet."""
+    lang = language(plan.language)
+    letter = lang.date(plan.letter_date)
+    events = [
+        (plan.reply_by, f"Reply due to the request for a change of social worker{who}",
+         f"Your letter of {letter} asked for a written reply by {lang.date(plan.reply_by)}."),
+        (plan.chase_on, f"If no reply: send a reminder{who}",
+         "If no reply has come, send a reminder today (swletter followup CASE --kind chaser). "
+         "You can also make a complaint today (swletter followup CASE --kind complaint)."),
+    ]
+    for dated in plan.steps:
+        if dated.due is None:
+            continue
+        days = f"{dated.step.working_days} working days"
+        if dated.step.up_to:
+            days += f" (up to {dated.step.up_to}, by {lang.date(dated.latest or dated.due)})"
+        events.append((dated.due, f"Complaint: {dated.step.what}{who}"[:200],
+                       f"{dated.step.what}: within {days}, counted from "
+                       f"{lang.date(dated.starts)}, if the complaint was sent on "
+                       f"{lang.date(plan.complain_on)}."))
+    return events

@@ -1,0 +1,290 @@
+"""The pages of the web form, one question per page, driven by the same interview as
+``swletter new``.
+
+Nothing is kept between two requests. Each page carries the interview's whole state
+(``Interview.state()``: the answers, the question on the page, the questions answered) as JSON
+in a hidden field of each of its forms, and each request reads it back and checks it again
+exactly as it checks an uploaded case file — the same size, nesting and count limits, the same
+shape — because it has been in the browser and may have been changed. It is not signed: it is
+the person's own answers, a changed state can only change their own letter, an uploaded case
+file must pass the same checks anyway, and a state that is not signed survives a restart of the
+server (or a second server) without a shared key.
+
+The interview runs without a folder (``base_dir=None``): the question about an evidence file's
+name on this computer is not asked, and no answer makes the server look at its own disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
+
+from letters import Rendered, api
+from letters.config import Settings
+from letters.errors import CaseError, LettersError, Problem
+from letters.interview import (
+    Accepted,
+    Interview,
+    Question,
+    Rejected,
+    StateError,
+    ToneConcern,
+    answers_from_upload,
+    answers_to_yaml,
+    state_from_text,
+    state_to_text,
+    summary_sections,
+)
+from letters.web.forms import (
+    FIELD,
+    Shown,
+    answer_from_form,
+    example_for,
+    input_attributes,
+    shown_from_answer,
+    shown_from_form,
+    widget_for,
+)
+
+pages = Blueprint("web", __name__)
+
+#: What each download is, and the type it is sent as.
+DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+    "yaml": "application/yaml; charset=utf-8",
+}
+
+
+class _BadStateError(Exception):
+    """The answers sent with a form could not be read back."""
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["SWLETTER_SETTINGS"]
+    return settings
+
+
+def _today() -> dt.date:
+    day: dt.date = current_app.config["SWLETTER_TODAY"]()
+    return day
+
+
+def _new_interview(data: dict[str, Any] | None = None) -> Interview:
+    return Interview(data or {}, base_dir=None, today=_today(),
+                     tone_check=current_app.config["SWLETTER_TONE_CHECK"])
+
+
+def _interview() -> Interview:
+    """The interview whose state came with this form, checked again."""
+    try:
+        return Interview.from_state(state_from_text(request.form.get("state", "")),
+                                    base_dir=None, today=_today(),
+                                    tone_check=current_app.config["SWLETTER_TONE_CHECK"])
+    except StateError as err:
+        raise _BadStateError from err
+
+
+@pages.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"input_attributes": input_attributes}
+
+
+@pages.errorhandler(_BadStateError)
+def _bad_state(err: _BadStateError) -> tuple[str, int]:
+    return render_template("problem.html", title="Your answers could not be read",
+                           kind="bad_state"), 400
+
+
+# --------------------------------------------------------------------------------------------
+# The pages
+
+
+@pages.get("/")
+def start() -> str:
+    return render_template("start.html")
+
+
+@pages.get("/questions")
+def first_question() -> str:
+    return _show(_new_interview())
+
+
+@pages.post("/questions")
+def answer() -> str:
+    iv = _interview()
+    q = iv.next_question()
+    if q is None:
+        return _show(iv)
+    form, chosen = request.form, request.form.getlist(FIELD)
+    tone = form.get("tone", "")
+    if tone == "use":
+        outcome = iv.submit(form.get("rewrite", ""), check_tone=False, blank_keeps=False)
+    else:
+        outcome = iv.submit(answer_from_form(q, form, chosen), check_tone=tone != "keep",
+                            blank_keeps=False)
+    if isinstance(outcome, Rejected):
+        return _question_page(iv, q, shown_from_form(q, form, chosen), error=outcome.problem)
+    if isinstance(outcome, ToneConcern):
+        return _question_page(iv, q, Shown(text=outcome.text), concern=outcome)
+    assert isinstance(outcome, Accepted)
+    return _show(iv)
+
+
+@pages.post("/back")
+def back() -> str:
+    iv = _interview()
+    iv.back()
+    return _show(iv)
+
+
+@pages.post("/change")
+def change() -> str:
+    iv = _interview()
+    with contextlib.suppress(KeyError):  # a question that no longer applies: stay put
+        iv.go_to(request.form.get("key", ""))
+    return _show(iv)
+
+
+@pages.post("/continue")
+def carry_on() -> str:
+    iv = _interview()
+    iv.resume()
+    return _show(iv)
+
+
+@pages.post("/answers")
+def answers() -> str:
+    return _show(_interview())
+
+
+@pages.post("/letter")
+def letter() -> str:
+    iv = _interview()
+    ready = _letter(iv)
+    if isinstance(ready, list):
+        return _answers_page(iv, ready)
+    return render_template("letter.html", state=state_to_text(iv.state()),
+                           letter=Markup(api.preview_html(ready)))  # escaped by the writer
+
+
+@pages.post("/download")
+def download() -> Response | str:
+    iv = _interview()
+    fmt = request.form.get("format", "")
+    if fmt not in DOWNLOADS:
+        return _show(iv)
+    if fmt == "yaml":
+        finished = iv.first_unanswered() is None
+        body = answers_to_yaml(iv.data, finished=finished, today=_today()).encode("utf-8")
+        return _attachment(body, "case.yaml", DOWNLOADS[fmt])
+    ready = _letter(iv)
+    if isinstance(ready, list):
+        return _answers_page(iv, ready)
+    try:
+        body = api.document_bytes(ready, fmt, settings=_settings())
+    except LettersError as err:
+        return render_template("problem.html", title="The letter could not be written",
+                               kind="writer", message=str(err))
+    return _attachment(body, ready.file_name(fmt), DOWNLOADS[fmt])
+
+
+@pages.post("/upload")
+def upload() -> tuple[str, int] | str:
+    sent = request.files.get("case_file")
+    if sent is None or not sent.filename:
+        return _start_with_problems([Problem("choose the file with your saved answers.")])
+    name = PurePath(sent.filename.replace("\\", "/")).name[:80] or "the file"
+    try:
+        data = answers_from_upload(sent.read(), name)
+    except CaseError as err:
+        return _start_with_problems(list(err.problems), more=err.more, name=name)
+    return _show(_new_interview(data))
+
+
+def _start_with_problems(problems: list[Problem], *, more: int = 0,
+                         name: str = "") -> tuple[str, int]:
+    return render_template("start.html", upload_problems=problems, more=more,
+                           file_name=name), 400
+
+
+# --------------------------------------------------------------------------------------------
+# Building pages
+
+
+def _show(iv: Interview) -> str:
+    """The page for where the interview is: its question, or the answers to check."""
+    q = iv.next_question()
+    if q is None:
+        return _answers_page(iv)
+    return _question_page(iv, q, shown_from_answer(q, q.key in iv.done))
+
+
+def _question_page(iv: Interview, q: Question, shown: Shown, *, error: Problem | None = None,
+                   concern: ToneConcern | None = None) -> str:
+    steps = iv.plan()
+    keys = [s.key for s in steps]
+    here = keys.index(q.key) if q.key in keys else 0
+    first_of_section = here == 0 or steps[here - 1].question.section.id != q.section.id
+    section = q.section
+    return render_template(
+        "question.html", q=q, widget=widget_for(q), shown=shown, error=error,
+        concern=concern, state=state_to_text(iv.state()),
+        text=q.web_text or q.text, help=q.web_help or q.help, example=example_for(q),
+        intro=(section.web_intro or section.intro) if first_of_section else "",
+        back_to_start=here == 0 and not iv.has_answers,
+    )
+
+
+@dataclass(frozen=True)
+class _Fix:
+    """A problem that stops the letter being written, and the question that fixes it."""
+
+    where: str
+    message: str
+    key: str | None
+
+
+def _answers_page(iv: Interview, problems: list[_Fix] | None = None) -> str:
+    rows = iv.summary()
+    unfinished = iv.first_unanswered() is not None
+    if problems is None and not unfinished:
+        ready = _letter(iv)
+        problems = ready if isinstance(ready, list) else []
+    return render_template("answers.html", sections=summary_sections(rows),
+                           state=state_to_text(iv.state()), unfinished=unfinished,
+                           problems=problems or [])
+
+
+def _letter(iv: Interview) -> Rendered | list[_Fix]:
+    """The letter from the answers, or what stops it being written."""
+    try:
+        case = api.read_case_data(iv.data, settings=_settings(), source="your answers")
+    except CaseError as err:
+        return _fixes(iv, err.problems)
+    return api.render_request(case, settings=_settings(), today=_today())
+
+
+def _fixes(iv: Interview, problems: tuple[Problem, ...] | list[Problem]) -> list[_Fix]:
+    keys = {s.key for s in iv.plan()}
+    labels = {row.key: f"{row.section}: {row.label}" for row in iv.summary()}
+    out = []
+    for p in problems:
+        key = p.path if p.path in keys else None
+        where = labels.get(p.path, "") if key else ""
+        message = p.message[:1].upper() + p.message[1:]
+        out.append(_Fix(where or (p.path or ""), message, key))
+    return out
+
+
+def _attachment(body: bytes, name: str, content_type: str) -> Response:
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,227 @@
+"""The anonymised copy (`swletter redact`, `render --redacted`): nothing that names or locates
+anyone survives in any part of the file, and what cannot be decided is listed to check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from letters import api
+from letters.case.model import Case
+from letters.compose.redact import child_labels, redact_case
+from letters.compose.scrub import MONTHS, Person, Scrubber, shorten_dates
+from letters.dates import long_date
+from tests.conftest import CASES, GOLDEN, SHARED_EXAMPLES, TODAY
+from tests.readers import pdf_text, require_poppler
+
+
+def _golden_cases() -> list[Path]:
+    found = []
+    for golden in sorted(GOLDEN.glob("*.md")):
+        stem = golden.stem
+        for folder in (CASES, SHARED_EXAMPLES):
+            for ext in (".yaml", ".json"):
+                if (folder / f"{stem}{ext}").exists():
+                    found.append(folder / f"{stem}{ext}")
+    return found
+
+
+GOLDEN_CASES = _golden_cases()
+
+
+def _dates(case: Case) -> list[dt.date]:
+    days = [case.date, case.social_worker.allocated_since,
+            *(c.date_of_birth for c in case.children), *(e.date for e in case.evidence),
+            *(s.date for s in case.supporting_statements)]
+
+    def walk(value: object) -> None:
+        if isinstance(value, dt.date):
+            days.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, tuple | list):
+            for v in value:
+                walk(v)
+
+    walk(case.grounds)
+    return [d for d in days if d is not None]
+
+
+def identifying_strings(case: Case) -> list[str]:
+    """Every original string an anonymised copy must not contain."""
+    names = [case.sender.name, case.social_worker.name, *(c.name for c in case.children),
+             *(s.author for s in case.supporting_statements), *(p.name for p in case.copy_to)]
+    if case.recipient.name:
+        names.append(case.recipient.name)
+    if "recommended_worker" in case.grounds:
+        names.append(case.grounds["recommended_worker"]["name"])
+    parts = [p.strip(".,") for n in names for p in re.split(r"[\s-]+", n)]
+    found = names + [p for p in parts if len(p) >= 3]
+    found += [*case.sender.address, *case.recipient.address, case.recipient.organisation]
+    found += [v for v in (case.sender.phone, case.sender.email, case.recipient.email,
+                          case.case_reference, case.recipient.team) if v]
+    if "complaint" in case.grounds and case.grounds["complaint"].get("reference"):
+        found.append(case.grounds["complaint"]["reference"])
+    for day in _dates(case):
+        found += [long_date(day), day.isoformat(), f"{day.day} {MONTHS[day.month - 1]}"]
+    return found
+
+
+def _leaks(text: str, originals: list[str]) -> list[str]:
+    return [o for o in originals
+            if re.search(rf"(?<!\w){re.escape(o)}(?!\w)", text, re.IGNORECASE)]
+
+
+def _docx_parts(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return "\n".join(zf.read(n).decode("utf-8") for n in zf.namelist()
+                         if n.endswith((".xml", ".rels")))
+
+
+@pytest.mark.parametrize("path", GOLDEN_CASES, ids=lambda p: p.stem)
+def test_no_original_string_survives_in_any_part_of_the_docx_or_pdf(path: Path,
+                                                                      tmp_path: Path) -> None:
+    require_poppler()
+    case = api.read_case(path)
+    originals = identifying_strings(case)
+    rendered = api.render_redacted(case, today=TODAY)
+    for fmt in ("md", "html"):
+        assert _leaks(api.document_bytes(rendered, fmt).decode("utf-8"), originals) == []
+    assert _leaks(_docx_parts(api.document_bytes(rendered, "docx")), originals) == []
+    pdf = tmp_path / "copy.pdf"
+    pdf.write_bytes(api.document_bytes(rendered, "pdf"))
+    assert _leaks(pdf_text(pdf), originals) == []
+    # The PDF's own properties too (pdftotext reads only the pages).
+    assert _leaks(api.document_bytes(rendered, "pdf").decode("latin-1"), originals) == []
+
+
+def test_the_golden_cases_are_all_found() -> None:
+    assert len(GOLDEN_CASES) == len(list(GOLDEN.glob("*.md")))
+
+
+def test_people_become_roles_consistently(shared_examples: Path) -> None:
+    text = api.render_redacted(api.read_case(shared_examples / "case-full.yaml"),
+                               today=TODAY).markdown
+    # Sam (born 2017) is older than Lily (born 2020): Child A and Child B, everywhere.
+    assert "mother of Child A (born May 2017) and Child B (born September 2020)" in text
+    assert "Note from Child A's class teacher about what Child A has said." in text
+    assert "at the hospital with Child B that day" in text
+    assert "## Child A's views" in text
+    assert "talk to the social worker" in text  # "Mr Smith" in the parent's own words
+    assert "I would ask that the suggested social worker be considered" in text
+    assert "Dear Sir or Madam" in text and "Yours faithfully\n" in text
+    assert "Supporting statement from the independent advocate" in text
+    assert "cc the independent reviewing officer" in text
+    # Dates keep only their month and year, the letter's own and those in free text.
+    assert "\nNovember 2026\n" in text
+    assert "I refused a visit in May;" in text
+    assert "five unanswered calls in June" in text
+
+
+def test_the_note_comes_first_and_metadata_names_no_one(shared_examples: Path) -> None:
+    rendered = api.render_redacted(api.read_case(shared_examples / "case-full.yaml"),
+                                   today=TODAY)
+    assert rendered.markdown.startswith("**Anonymised copy.**")
+    assert "identify someone only in combination" in rendered.markdown.split("\n\n")[0]
+    with zipfile.ZipFile(io.BytesIO(api.document_bytes(rendered, "docx"))) as zf:
+        core = zf.read("docProps/core.xml").decode("utf-8")
+    assert "<dc:creator></dc:creator>" in core
+    assert "Child A and Child B" in core
+    assert rendered.file_name("docx") == "anonymised-letter.docx"
+
+
+def test_children_are_lettered_eldest_first_or_in_order() -> None:
+    from letters.case.model import Child
+
+    older, younger = Child("Ann Roe", dt.date(2015, 1, 1)), Child("Bo Roe", dt.date(2018, 1, 1))
+    assert child_labels((younger, older)) == {"Ann Roe": "Child A", "Bo Roe": "Child B"}
+    undated = Child("Cy Roe")
+    assert child_labels((younger, undated)) == {"Bo Roe": "Child A", "Cy Roe": "Child B"}
+
+
+@pytest.fixture
+def scrubber() -> Scrubber:
+    return Scrubber([Person("Child A", ("Samuel Okoro",)), Person("the social worker",
+                                                                  ("John Smith",)),
+                     Person("the mother", ("Rose Okoro",)),
+                     Person("the advocate", ("William Tate",))],
+                    [("12 Mill Lane", "[address removed]")])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Sam's teacher saw it.", "Child A's teacher saw it."),
+    ("SAMUEL was upset.", "Child A was upset."),
+    ("Sammy told me.", "Child A told me."),
+    ("I rang Mr Smith twice.", "I rang the social worker twice."),
+    ("Mr J. Smith did not come.", "The social worker did not come."),
+    ("JS did not come.", "The social worker did not come."),
+    ("Notes signed J.S. say so.", "Notes signed the social worker say so."),
+    ("Jack said no.", "The social worker said no."),  # John's nickname
+    ("He came to 12 Mill Lane.", "He came to [address removed]."),
+    ("Mail rose.okoro@example.org now.", "Mail [email removed] now."),
+    ("Bill Tate rang.", "The advocate rang."),
+    ("Call 07700 900123.", "Call [phone number removed]."),
+    ("Ref CP-2026-0413 applies.", "Ref [reference removed] applies."),
+    ("We live at TN34 1AA.", "We live at [postcode removed]."),
+    ("Mrs Okoro and Mr Okoro", "[name removed] and [name removed]"),  # shared surname
+    ("It was the same day.", "It was the same day."),  # "Sam" inside a word stays
+])
+def test_free_text_is_scrubbed(scrubber: Scrubber, text: str, expected: str) -> None:
+    assert scrubber.scrub(text)[0] == expected
+
+
+def test_a_name_that_is_a_word_is_left_in_small_letters_and_listed(scrubber: Scrubber) -> None:
+    text, unsure = scrubber.scrub("Rose said she rose early.")
+    assert text == "The mother said she rose early."
+    assert [u.word for u in unsure] == ["rose"]
+    # A nickname that is a word ("Will", for William) is only taken for a name mid-sentence.
+    text, unsure = scrubber.scrub("Will you ask Will?")
+    assert text == "Will you ask the advocate?"
+    assert [u.word for u in unsure] == ["Will"]
+
+
+def test_capitalised_words_that_may_be_names_are_listed(scrubber: Scrubber) -> None:
+    text, unsure = scrubber.scrub("Her friend Tamsin from Hastings saw Dr Khan in May.")
+    assert text == "Her friend Tamsin from Hastings saw Dr Khan in May."
+    assert [u.word for u in unsure] == ["Tamsin", "Hastings", "Khan"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("on 5 May 2026", "in May 2026"),
+    ("between 2 and 16 June", "in June"),
+    ("the visit of 5th of May", "the visit of May"),
+    ("on Monday 5 May", "in May"),
+    ("on May 5th, 2026", "in May 2026"),
+    ("dated 05/05/2026", "dated May 2026"),
+    ("dated 2026-05-05", "dated May 2026"),
+])
+def test_dates_in_free_text_keep_month_and_year(text: str, expected: str) -> None:
+    assert shorten_dates(text) == expected
+
+
+def test_what_to_check_names_the_field(tmp_path: Path) -> None:
+    case = api.read_case(CASES / "recommended-wales-christmas.yaml")
+    problems = redact_case(case).to_check
+    assert {p.path for p in problems} == {"grounds.recommended_worker.recommended_by"}
+    assert any('"Ysgol"' in p.message for p in problems)
+
+
+def test_cli_redact_writes_the_copy_and_lists_what_to_check(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cli import main
+
+    case = tmp_path / "case.yaml"
+    case.write_bytes((CASES / "recommended-wales-christmas.yaml").read_bytes())
+    result = runner.invoke(main, ["redact", str(case), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "anonymised-letter.md"
+    assert "Wrote" in result.stdout and written.exists()
+    assert 'Check: grounds.recommended_worker.recommended_by: "Ysgol"' in result.stderr
+    again = runner.invoke(main, ["render", "--redacted", str(case), "-o", "-"])
+    assert again.exit_code == 0
+    assert again.stdout == written.read_text(encoding="utf-8")
