@@ -1108,9 +1108,10 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
               force: bool, settings: Any) -> None:
     """Draft the supporting statement for an advocate named in the case file CASE.
 
-    Parts the author has not given yet (how they know the child, what the child has said, why a
-    change is in the child's best interests, whether the child agreed to it being shared) are
-    marked as prompts in [square brackets] for them to complete before signing.
+    It is written in the author's own voice. Parts the author has not given yet (how they know
+    the child, what the child has said, why a change would help the child, whether the child
+    agreed to it being shared) are marked as prompts in [square brackets] for them to complete
+    before signing.
     """
     from letters.case.validate import load_case
     from letters.compose.statement import StatementChoiceError, draft_statement
@@ -1134,6 +1135,7 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     if draft.document.missing:
         click.echo("Still to complete (marked in [square brackets]): "
                    + "; ".join(m.what for m in draft.document.missing) + ".")
+    _print_warnings(draft.warnings)
 
 
 # --------------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def _cpu_seconds(pid: int) -> float:
 
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def run(parents: int, journeys: int, think: float) -> None:
@@ -195,7 +195,7 @@ def run(parents: int, journeys: int, think: float) -> None:
             timings[kind].extend(values)
     requests = sum(len(v) for v in timings.values())
     print(f"{parents} parents x {journeys} journeys, pause between pages "
-          f"{'%.2f s on average' % think if think else 'none'}: {requests:,} requests in "
+          f"{f'{think:.2f} s on average' if think else 'none'}: {requests:,} requests in "
           f"{elapsed:.1f} s ({requests / elapsed:.0f} a second)")
     print(f"  {'page':<16} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind in ("start page", "question page", "letter preview", "PDF download",

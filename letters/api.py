@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from letters.advice.findings import Finding, faults
 from letters.advice.readability import check_letter_text
-from letters.advice.review import check_case
+from letters.advice.review import check_case, people_of
+from letters.advice.shape import letter_length
+from letters.advice.tone import in_their_names
 from letters.bulk.request import BulkRequest, OnProgress
 from letters.case.model import Case
 from letters.case.validate import case_from_data, load_case
@@ -195,11 +197,14 @@ def problems_as_data(err: CaseError, source: str) -> dict[str, Any]:
 def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
     """The advice on a rendered letter: the case's own words, the letter's warnings, and (with
     ``whole_letter``) the finished letter's reading scores."""
-    findings = check_case(rendered.document.case, rendered.warnings)
+    case = rendered.document.case
+    findings = check_case(case, rendered.warnings)
+    findings.extend(letter_length(case, rendered.markdown))
     if not whole_letter:
         return findings
     letter = rendered.document
-    return findings + check_letter_text(rendered.markdown, letter.salutation, letter.sign_off)
+    whole = check_letter_text(rendered.markdown, letter.salutation, letter.sign_off)
+    return findings + in_their_names(whole, people_of(case))
 
 
 # -- beyond the manager: documents for the parent, the child, a forum, and one bundle ------------

@@ -75,6 +75,8 @@ def test_every_row_gets_the_advice_check_gives(runner: CliRunner, tmp_path: Path
     assert len(advice) == len(findings)
     column = {"grounds.communication_breakdown.summary":
               "cases.csv, row 2, column communication_breakdown_summary",
+              "grounds.communication_breakdown.impact":
+              "cases.csv, row 2, column communication_breakdown_impact (add this column)",
               "sender.relationship": "cases.csv, row 2, column sender_relationship "
                                      "(add this column)"}
     for line, finding in zip(advice, findings, strict=True):

@@ -28,6 +28,7 @@ CLEAN = {
     "child_1_date_of_birth": dt.date(2017, 5, 2),
     "communication_breakdown_summary": "Most of my messages have gone unanswered since "
                                        "March, so we cannot plan visits together.",
+    "communication_breakdown_impact": "My daughter no longer knows when she will be visited.",
 }
 
 

@@ -58,7 +58,7 @@ evidence:
     ids = [e.evidence.id for e in rendered.document.enclosures]  # type: ignore[union-attr]
     assert ids == ["E2", "E1", "E3"]
     assert "keep in touch (Enclosures 1 and 2)." in rendered.markdown
-    assert "Missed visits (Enclosures 2 and 3)." in rendered.markdown
+    assert "about missed visits (Enclosures 2 and 3)." in rendered.markdown
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,8 @@ def test_a_letter_without_the_writers_relationship_is_flagged(minimal_case: Path
     [
         ("No reply came.", ["E1"], "No reply came (Enclosure 1)."),
         ("No reply came", ["E1"], "No reply came (Enclosure 1)."),
-        ('She said: "No."', ["E1"], 'She said: "No." (Enclosure 1).'),
+        # A sentence ending inside a quotation: its full stop moves after the citation.
+        ('She said: "No."', ["E1"], 'She said: "No" (Enclosure 1).'),
         ("Why was I not told?", [], "Why was I not told?"),
         ("Missed visits (see my diary)", [], "Missed visits (see my diary)."),
         ("Visits stopped (see my diary).", [], "Visits stopped (see my diary)."),

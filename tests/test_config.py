@@ -33,7 +33,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def render_md(runner: CliRunner, *args: str) -> str:
     result = runner.invoke(main, ["render", *args, "-o", "-"])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout  # the letter; advice goes to stderr
 
 
 def test_swletter_toml_in_the_working_folder_is_used(runner: CliRunner, workdir: Path) -> None:
@@ -134,7 +134,8 @@ def test_every_problem_in_the_file_is_reported_with_its_line(runner: CliRunner,
         "  - line 3, response_within_working_days: 99 is out of range; use a number from 1 to "
         "60. For example: response_within_working_days = 15",
         '  - line 6, sender.adress: "adress" is not a sender field. Did you mean "address"? The '
-        "sender fields are: name, relationship, address, email, phone. For example: address = "
+        "sender fields are: name, relationship, address, email, phone, keep_relationship. For "
+        "example: address = "
         '["12 High Street", "Hastings", "TN34 1AA"]',
     ]
 

@@ -315,7 +315,7 @@ def test_wrong_types_anywhere_give_a_case_or_a_clear_error(path: tuple[Any, ...]
                                  "in quotes)."),
     ("sender:\n  name: {first: Tom}\n", "sender.name: expected text here, not a set of fields."),
     ("sender: [Tom Green]\n", "sender: expected a set of fields (name, relationship, address, "
-                              "email, phone), not a list."),
+                              "email, phone, keep_relationship), not a list."),
     ("children:\n  name: Mia Green\n", 'children: expected a list (each item starting with "- "), '
                                        "not a set of fields."),
     ("grounds: [communication_breakdown]\n", "grounds: expected a set of grounds, not a list."),
@@ -419,8 +419,9 @@ def docx_text(data: bytes) -> str:
 
 
 #: The only elements a letter's HTML may contain: no links, images, scripts or raw HTML.
+# "div": the room to sign that <!-- signature --> stands for.
 LETTER_TAGS = {"html", "head", "meta", "title", "style", "body", "p", "h1", "h2", "h3", "strong",
-               "em", "br", "ol", "ul", "li"}
+               "em", "br", "ol", "ul", "li", "div"}
 
 
 def assert_shown_literally(rendered: Any, typed: dict[tuple[Any, ...], str]) -> None:

@@ -128,7 +128,7 @@ def test_a_misspelt_field_names_its_line_and_the_right_spelling(minimal_case: Pa
     folder = skeleton_with(tmp_path / "t", "Yours, {{ sender.nmae }}")
     assert render_error(minimal_case, folder) == (
         f'{folder}/change_request.md.j2, line 2: a Sender has no "nmae". Did you mean "name"? '
-        "Its fields are: name, address, relationship, email, phone.")
+        "Its fields are: name, address, relationship, email, phone, keep_relationship.")
 
 
 def test_a_misspelt_variable_names_its_line(minimal_case: Path, tmp_path: Path) -> None:

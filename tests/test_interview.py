@@ -39,13 +39,13 @@ from letters.interview import (
 
 from .conftest import TODAY
 
-ABOUT_YOU = ["Jane Doe", "mother", "12 High Street, Hastings, TN34 1AA",
+# The part of the UK comes first, with no answer offered; then the questions about you.
+ABOUT_YOU = ["england", "Jane Doe", "mother", "12 High Street, Hastings, TN34 1AA",
              "jane.doe@example.org", "07700 900123"]
 CHILDREN = ["Sam Doe", "2 May 2017", "yes", "Lily Doe", "", "no"]
 WORKER = ["John Smith", "Mr", "12/1/2026", "CP-2026-0413"]
 MANAGER = ["Sarah Patel", "Ms", "Team Manager", "Children's Social Care",
-           "East Sussex County Council", "County Hall, St Anne's Crescent, Lewes, BN7 1UE", "",
-           "england"]
+           "East Sussex County Council", "County Hall, St Anne's Crescent, Lewes, BN7 1UE", ""]
 # Grounds 1, 3, 4 and 5: communication, the child's views, a recommended worker, a complaint.
 GROUNDS = ["1, 3, 4, 5"]
 COMMUNICATION = ["Since April most of my emails about contact have gone unanswered.",
@@ -134,7 +134,7 @@ def test_the_case_file_has_comments_and_reads_back_the_same(runner: CliRunner,
 
 def test_bad_answers_are_explained_and_asked_again(runner: CliRunner, folder: Path) -> None:
     case_path = folder / "case.yaml"
-    lines = piped(["", *ABOUT_YOU],                          # an empty name first
+    lines = piped([ABOUT_YOU[0], "", *ABOUT_YOU[1:]],         # an empty name first
                   ["Sam Doe", "31/02/2017", "2 May 2017", "maybe", "no"],
                   WORKER, MANAGER,
                   ["7", "1, 3, 4, 5"],
@@ -176,7 +176,7 @@ def test_a_child_who_is_not_in_the_case_is_refused(runner: CliRunner, folder: Pa
 def test_unknown_manager_gives_dear_sir_or_madam(runner: CliRunner, folder: Path) -> None:
     case_path = folder / "case.yaml"
     manager = ["I don't know", "", "", "Sefton Council", "Bootle Town Hall, Bootle, L20 7AE",
-               "", ""]  # no title question: there is no name to put it with
+               ""]  # no title question: there is no name to put it with
     lines = piped(ABOUT_YOU, ["Mia Green", "", "no"], ["Karen White", "", "", ""], manager,
                   ["1", "We have not been able to agree how to keep in touch.", ""],
                   ["no", "no", "no", "", ""], ["no"])
@@ -215,7 +215,8 @@ def test_stopped_run_is_saved_unfinished_and_resumed_with_from(runner: CliRunner
                             input=piped([""], rest, ["", "no"]))
     assert resumed.exit_code == 0, resumed.output
     before_questions = resumed.output.split("When did they become the social worker")[0]
-    assert "1. Name: Jane Doe" in before_questions
+    assert "1. Part of the UK: England" in before_questions
+    assert "2. Name: Jane Doe" in before_questions
     assert "Child 1: Date of birth: 2 May 2017" in before_questions
     assert "What is your full name?" not in resumed.output  # nothing asked twice
     case = load_case(case_path)
@@ -229,11 +230,11 @@ def test_from_changes_one_answer_in_a_few_keystrokes(runner: CliRunner, folder: 
     case_path = folder / "case.yaml"
     runner.invoke(main, ["new", "-o", str(case_path)], input=piped(FULL_RUN, ["", "no"]))
     before = load_case(case_path)
-    # The summary numbers every answer; "5" is the phone number. Type it, the new number, Enter.
+    # The summary numbers every answer; "6" is the phone number. Type it, the new number, Enter.
     result = runner.invoke(main, ["new", "--from", str(case_path)],
-                           input=piped(["5", "07700 900999", "", "no"]))
+                           input=piped(["6", "07700 900999", "", "no"]))
     assert result.exit_code == 0, result.output
-    assert "5. Phone: 07700 900123" in result.output
+    assert "6. Phone: 07700 900123" in result.output
     after = load_case(case_path)
     assert after.sender.phone == "07700 900999"
     assert after == dataclasses.replace(before, sender=dataclasses.replace(
@@ -302,7 +303,7 @@ def test_tone_suggestion_accept_edit_or_keep(runner: CliRunner, folder: Path,
     monkeypatch.setattr("letters.interview.default_tone_check", lambda: _fake_tone)
     case_path = folder / "case.yaml"
     lines = piped(ABOUT_YOU, ["Mia Green", "", "no"], ["Karen White", "", "", ""],
-                  ["", "", "", "Sefton Council", "Bootle Town Hall", "", ""],
+                  ["", "", "", "Sefton Council", "Bootle Town Hall", ""],
                   ["1", "The visit was USELESS!!!", choice, ""], ["no", "no", "no", "", ""],
                   ["no"])
     result = runner.invoke(main, ["new", "-o", str(case_path)], input=lines)
@@ -336,8 +337,15 @@ def test_tidied_wording_changes_only_what_keeps_the_meaning() -> None:
     ])
     assert [n.message for n in notes] == ["in capitals", "an absolute", "repeated punctuation",
                                           "an insult"]
-    # The insult is left for the person to reword; the note about a child's words is not shown.
-    assert rewrite == "The visit was missed. He is useless."
+    # The insult is left for the person to reword, so no tidied wording is offered while it is
+    # still there; the note about a child's words is not shown.
+    assert rewrite is None
+    notes, rewrite = tone_notes(text.replace(" He is useless.", ""), [
+        _Finding("shouting", "COMPLETELY", "in capitals", "Write it in ordinary letters."),
+        _Finding("absolute", "COMPLETELY", "an absolute", "Leave the word out and let the facts "
+                 "carry the weight."),
+        _Finding("shouting", "!!!", "repeated punctuation", "Use one full stop.")])
+    assert rewrite == "The visit was missed."
 
 
 def test_no_tidied_wording_when_nothing_can_be_tidied() -> None:
@@ -349,7 +357,7 @@ def test_no_tidied_wording_when_nothing_can_be_tidied() -> None:
 def test_the_engine_does_not_store_an_answer_with_a_tone_concern() -> None:
     interview = Interview(today=TODAY, tone_check=_fake_tone)
     for answer in [*ABOUT_YOU, "Mia Green", "", "no", "Karen White", "", "", "", "", "", "",
-                   "Sefton Council", "Bootle Town Hall", "", "", "1"]:
+                   "Sefton Council", "Bootle Town Hall", "", "1"]:
         assert isinstance(interview.submit(answer), Accepted), interview.next_question()
     question = interview.next_question()
     assert question is not None and question.field_path == "grounds.communication_breakdown.summary"
@@ -367,6 +375,7 @@ def test_the_engine_does_not_store_an_answer_with_a_tone_concern() -> None:
 
 def test_questions_carry_their_field_help_and_example() -> None:
     interview = Interview(today=TODAY)
+    assert isinstance(interview.submit("Wales"), Accepted)  # the part of the UK comes first
     first = interview.next_question()
     assert first is not None
     assert (first.field_path, first.text, first.example, first.required) == (
@@ -380,7 +389,8 @@ def test_questions_carry_their_field_help_and_example() -> None:
 def test_incidents_repeat_and_evidence_can_support_each_one() -> None:
     interview = Interview(today=TODAY, base_dir=".")
     answers = {
-        "sender.name": "Jane Doe", "sender.address": "1 High St, Hastings",
+        "jurisdiction": "england", "sender.name": "Jane Doe",
+        "sender.address": "1 High St, Hastings",
         "children.name": "Sam Doe", "social_worker.name": "John Smith",
         "recipient.organisation": "East Sussex County Council",
         "recipient.address": "County Hall, Lewes", "grounds": "2",
@@ -490,7 +500,7 @@ def test_yaml_writer_keeps_awkward_text_exactly() -> None:
 def test_a_file_name_too_long_for_the_disk_is_explained(runner: CliRunner, folder: Path) -> None:
     case_path = folder / "case.yaml"
     lines = piped(ABOUT_YOU, ["Mia Green", "", "no"], ["Karen White", "", "", ""],
-                  ["", "", "", "Sefton Council", "Bootle Town Hall", "", ""],
+                  ["", "", "", "Sefton Council", "Bootle Town Hall", ""],
                   ["1", "Most of my messages go unanswered.", ""],
                   ["yes", "3 April 2026", "email", "My email.", "x" * 300, "", "yes", "no"],
                   ["no", "no", "", ""], ["no"])
@@ -545,7 +555,7 @@ def test_state_saved_after_any_question_carries_on_at_the_same_place(folder: Pat
 
 def test_back_go_to_and_resume() -> None:
     interview = Interview(today=TODAY)
-    for answer in ABOUT_YOU[:3]:
+    for answer in ABOUT_YOU[:4]:
         interview.submit(answer)
     assert interview.next_question().key == "sender.email"  # type: ignore[union-attr]
     assert interview.back().key == "sender.address"  # type: ignore[union-attr]
@@ -611,6 +621,7 @@ def test_without_a_folder_no_evidence_file_is_asked_for_or_looked_at(
 
 def test_an_address_over_several_lines_keeps_its_commas_and_blank_means_none() -> None:
     interview = Interview(today=TODAY)
+    interview.submit("england")
     interview.submit("Jane Doe")
     interview.submit("")
     assert isinstance(interview.submit("Flat 2, 12 High Street\nHastings\n\nTN34 1AA"), Accepted)

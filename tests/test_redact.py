@@ -116,7 +116,7 @@ def test_people_become_roles_consistently(shared_examples: Path) -> None:
     assert "talk to the social worker" in text  # "Mr Smith" in the parent's own words
     assert "I would ask that the suggested social worker be considered" in text
     assert "Dear Sir or Madam" in text and "Yours faithfully\n" in text
-    assert "supporting statement from the independent advocate" in text
+    assert "Supporting statement from the independent advocate" in text
     assert "cc the independent reviewing officer" in text
     # Dates keep only their month and year, the letter's own and those in free text.
     assert "\nNovember 2026\n" in text

@@ -23,10 +23,15 @@ def test_full_statement_has_every_part_and_no_prompts() -> None:
     assert draft.document.missing == ()
     assert PROMPT_MARK not in text
     assert "From: Nadia Karim  \nIndependent Advocate  \nLeeds Advocacy for Children" in text
-    assert ("I make this statement in support of the request by Grace Bello, Tobi's mother, for "
-            "a new social worker to be allocated to Tobi in place of Ms Helen Price.") in text
+    # In the advocate's own voice: the family's request is context, not what it argues for.
+    assert ("Grace Bello, Tobi's mother, has asked for a new social worker for Tobi in place of "
+            "Ms Helen Price. In this statement I set out what Tobi has told me about this, and my "
+            "own view.") in text
+    assert "in support of the request" not in text
+    assert "best interests" not in text
     assert "## How I know Tobi\n\nI have been Tobi's independent advocate since February" in text
-    assert "She writes down things I didn't say." in text
+    # The child's words, which the author put in straight quotation marks, in the statement's own.
+    assert "“I don't want to talk to her any more. She writes down things I didn't say.”" in text
     assert "Tobi needs a worker he trusts enough to say how he feels." in text
     assert "Tobi agreed to this statement being shared with children's services." in text
     assert "Signed:\n\n<!-- signature -->\n\nNadia Karim" in text
@@ -35,8 +40,11 @@ def test_full_statement_has_every_part_and_no_prompts() -> None:
 
 @pytest.mark.parametrize(("consent", "sentence"), [
     ("yes", "Tobi agreed to this statement being shared with children's services."),
-    ("no", "Tobi did not agree to this statement being shared."),
-    ("not asked", "Tobi has not been asked whether this statement may be shared."),
+    ("no", "Tobi did not agree to this statement being shared. It is not to be sent to "
+           "children's services, and the family's letter does not enclose it."),
+    ("not asked", "Tobi has not been asked whether this statement may be shared. It is not to be "
+                  "sent to children's services until Tobi agrees, and the family's letter does not "
+                  "enclose it."),
 ])
 def test_consent_is_stated_plainly(tmp_path: Path, consent: str, sentence: str) -> None:
     text = (CASES / "statement-full.yaml").read_text(encoding="utf-8")
@@ -61,8 +69,8 @@ def test_missing_parts_become_marked_prompts() -> None:
             "you meet\\]**") in text
     assert ("**\\[Say what Ada and Jan have told you about the social worker, in their own words "
             "where you can\\]**") in text
-    assert ("**\\[Explain why, in your view, a change of social worker is in Ada and Jan's best "
-            "interests\\]**") in text
+    assert ("**\\[Say why, in your view, a change of social worker would help Ada and "
+            "Jan\\]**") in text
     assert ("**\\[Say whether Ada and Jan agreed to this statement being shared: yes, no, or not "
             "asked\\]**") in text
     assert "Date: **\\[Date\\]**" in text
@@ -71,12 +79,21 @@ def test_missing_parts_become_marked_prompts() -> None:
 
 
 def test_child_views_fall_back_to_the_letter_and_ask_to_be_checked(full_case: Path) -> None:
-    text = draft_statement(load_case(full_case)).markdown
-    assert ("The family's letter gives Sam's views as follows: “Sam has told me and his teacher "
-            "that he does not feel able to talk to Mr Smith and that he would like someone new.”"
-            ) in text
-    assert ("**\\[Check these are Sam's views as Sam has given them to you, and replace them with "
-            "Sam's own words where you can\\]**") in text
+    draft = draft_statement(load_case(full_case))
+    text = draft.markdown
+    # The family's words are attributed to them: their "me" never reads as the advocate.
+    assert ("In the family's letter, Jane Doe, Sam's mother, writes: “Sam has told me and his "
+            "teacher that he does not feel able to talk to Mr Smith and that he would like someone "
+            "new.”") in text
+    assert ("**\\[These are the family's words. Say what Sam has told you yourself, in Sam's own "
+            "words where you can, and keep the family's words only if Sam has told you the "
+            "same\\]**") in text
+    # Dated 15 November, it quotes a letter of 23 November: time runs backwards.
+    assert [(w.path, w.message) for w in draft.warnings] == [(
+        "supporting_statements[1].date",
+        "the statement quotes the family's letter of 23 November 2026, but it is dated 15 "
+        "November 2026, before the letter. Date it on or after the letter, or give the child's "
+        "views as the author heard them (child_views).")]
 
 
 def test_user_text_is_escaped_not_obeyed(tmp_path: Path) -> None:
@@ -108,8 +125,8 @@ def test_statement_lists_what_is_left(runner: CliRunner, tmp_path: Path) -> None
     assert result.output.splitlines()[1] == (
         "Still to complete (marked in [square brackets]): your role; your organisation; how the "
         "author knows Ada and Jan; what Ada and Jan have said, in their own words; why a change "
-        "is in Ada and Jan's best interests; whether Ada and Jan agreed to the statement being "
-        "shared; the date.")
+        "would help Ada and Jan; whether Ada and Jan agreed to the statement being shared; the "
+        "date.")
     assert out.read_text(encoding="utf-8").startswith("# Supporting statement\n")
 
 
@@ -149,7 +166,7 @@ def test_check_lists_what_the_statement_still_needs(runner: CliRunner) -> None:
     assert lines[start + 1:start + 5] == [
         "  - how the author knows Ada and Jan (relationship)",
         "  - what Ada and Jan have said, in their own words (child_views)",
-        "  - why a change is in Ada and Jan's best interests (opinion)",
+        "  - why a change would help Ada and Jan (opinion)",
         "  - whether Ada and Jan agreed to the statement being shared (child_consent)",
     ]
 
@@ -164,7 +181,7 @@ def test_statement_fields_leave_the_letter_unchanged(runner: CliRunner) -> None:
     result = runner.invoke(main, ["render", str(CASES / "statement-full.yaml"), "-o", "-",
                                   "--format", "md"])
     assert result.exit_code == 0
-    assert ("1. 18 November 2026 — supporting statement from Nadia Karim, Independent Advocate, "
+    assert ("1. 18 November 2026 — Supporting statement from Nadia Karim, Independent Advocate, "
             "Leeds Advocacy for Children: sets out Tobi's wish for a new social worker"
             ) in result.output
     assert "She writes down things" not in result.output

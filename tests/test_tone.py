@@ -54,7 +54,8 @@ def _pairs(findings: list[Finding]) -> set[tuple[str, str]]:
 
 def _case_text(what: str, *, views: str | None = None, extra: str = "",
                relationship: str = "father") -> str:
-    """A valid case with one incident (cited evidence) and, optionally, the child's views."""
+    """A valid case with one incident (cited evidence) and its effect on the child, and,
+    optionally, the child's views."""
     child = f"\n  child_not_engaging:\n    views: {json.dumps(views)}\n" if views else "\n"
     return f"""\
 date: 2026-11-23
@@ -74,7 +75,8 @@ grounds:
     incidents:
       - date: 2026-03-12
         what: {json.dumps(what)}
-        evidence: [E1]{child}evidence:
+        evidence: [E1]
+    impact: Mia waited at the window for the visit.{child}evidence:
   - id: E1
     date: 2026-03-12
     type: text message
@@ -118,13 +120,15 @@ def test_check_prints_each_problem_and_strict_exits_1(runner: CliRunner, tmp_pat
     assert strict.stderr == "Error: --strict: 7 warnings to resolve before the letter is sent.\n"
 
 
-def test_the_full_example_has_no_findings(runner: CliRunner, full_case: Path) -> None:
-    assert check_case(load_case(full_case)) == []
+def test_the_full_example_has_no_warnings(runner: CliRunner, full_case: Path) -> None:
+    # Its conduct ground does not say how the events affected the children: a note suggests
+    # it, and a note is never a fault.
+    assert [(f.path, f.severity) for f in check_case(load_case(full_case))] == [
+        ("grounds.unprofessional_conduct.impact", "note")]
     result = runner.invoke(main, ["check", "--strict", str(full_case)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(
-        f"{full_case} is valid: 5 grounds, 8 enclosures, reply by 7 December 2026. No warnings "
-        "about tone, readability or evidence.\n")
+    assert (f"{full_case} is valid: 5 grounds, 8 enclosures, reply by 7 December 2026. Tone, "
+            "readability and evidence: 1 note.\n") in result.stdout
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,12 +345,17 @@ def _case(grounds: dict[str, object], evidence: list[dict[str, str]] | None = No
 E1 = {"id": "E1", "date": "2026-03-12", "type": "note", "description": "My diary note."}
 
 
+def _not_about_the_child(findings: list[Finding]) -> list[Finding]:
+    """Findings other than the note asking how a ground affected the child."""
+    return [f for f in findings if f.category != "child"]
+
+
 def test_an_incident_without_evidence_is_flagged() -> None:
     case = _case({"unprofessional_conduct": {"incidents": [
         {"date": "2026-03-12", "what": "The visit did not take place.", "evidence": ["E1"]},
         {"date": "2026-04-02", "what": "My email was not answered."},
     ]}}, [E1])
-    (finding,) = check_case(case)  # type: ignore[arg-type]
+    (finding,) = _not_about_the_child(check_case(case))  # type: ignore[arg-type]
     assert finding.path == "grounds.unprofessional_conduct.incidents[2]"
     assert finding.category == "evidence"
     assert finding.message.startswith("the incident on 2 April 2026 cites no evidence.")
@@ -357,7 +366,7 @@ def test_a_serious_claim_without_evidence_is_flagged_once() -> None:
         {"date": "2026-05-20", "what": "The assessment records that I refused a visit, which is "
                                        "untrue."},
     ]}, "communication_breakdown": {"summary": "The record of our meeting is inaccurate."}})
-    findings = check_case(case)  # type: ignore[arg-type]
+    findings = _not_about_the_child(check_case(case))  # type: ignore[arg-type]
     assert [(f.path, f.words) for f in findings] == [
         ("grounds.communication_breakdown.summary", "inaccurate"),
         ("grounds.unprofessional_conduct.incidents[1].what", "assessment records, untrue"),
@@ -368,7 +377,7 @@ def test_a_serious_claim_without_evidence_is_flagged_once() -> None:
 def test_a_serious_claim_with_evidence_is_fine() -> None:
     case = _case({"communication_breakdown": {"summary": "The record of our meeting is "
                                               "inaccurate.", "evidence": ["E1"]}}, [E1])
-    assert check_case(case) == []  # type: ignore[arg-type]
+    assert _not_about_the_child(check_case(case)) == []  # type: ignore[arg-type]
 
 
 def test_uncited_evidence_is_reported_once_by_check_and_render(runner: CliRunner,
@@ -596,9 +605,12 @@ def test_findings_follow_the_order_of_the_case() -> None:
     }, [E1])
     uncited = compose_letter(case).warnings  # type: ignore[arg-type]
     paths = list(dict.fromkeys(f.path for f in check_case(case, uncited)))  # type: ignore[arg-type]
+    # The note that a ground does not say how it affected the child sits with that ground.
     assert paths == ["grounds.communication_breakdown.summary",
+                     "grounds.communication_breakdown.impact",
                      "grounds.unprofessional_conduct.incidents[1].what",
-                     "grounds.unprofessional_conduct.incidents[1]", "evidence[1]"]
+                     "grounds.unprofessional_conduct.incidents[1]",
+                     "grounds.unprofessional_conduct.impact", "evidence[1]"]
 
 
 @settings(max_examples=200, deadline=None)

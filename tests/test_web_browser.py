@@ -169,8 +169,8 @@ def _check_the_letter(page: Any) -> None:
     assert "I am writing as the mother of Sam Doe (born 2 May 2017)" in text
     assert "Since April most of my emails about contact have gone unanswered (Enclosure 1)." \
         in text
-    assert "1. 3 April 2026 — email: My email asking about contact, with no reply." in text \
-        or "3 April 2026 — email: My email asking about contact, with no reply." in text
+    assert "1. 3 April 2026 — Email: My email asking about contact, with no reply." in text \
+        or "3 April 2026 — Email: My email asking about contact, with no reply." in text
 
 
 def test_a_parent_completes_the_journey_with_the_keyboard_alone(page: Any, address: str) -> None:
@@ -275,13 +275,13 @@ def test_saved_answers_resume_at_check_your_answers(page: Any, address: str,
 
 def test_a_form_sent_without_its_token_is_refused(page: Any, address: str) -> None:
     page.goto(address + "/questions")
-    page.fill("#answer", "Jane Doe")
+    page.check("input[name=answer][value='1']")  # the part of the UK comes first
     page.evaluate("document.querySelector(\"form[action='/questions'] "
                   "input[name=csrf_token]\").remove()")
     with page.expect_navigation():
         page.click("form[action='/questions'] button[type=submit]")
     assert page.locator("h1").inner_text() == "This form could not be sent"
-    response = page.request.post(address + "/questions", form={"answer": "Jane Doe"})
+    response = page.request.post(address + "/questions", form={"answer": "1"})
     assert response.status == 400
 
 
@@ -301,6 +301,7 @@ def test_no_page_or_log_shows_one_parents_answers_to_another(browser: Any, addre
         for path in ("/", "/no-such-page", "/questions"):
             theirs.goto(address + path)
             pages.append(theirs.content())
+        _fill_and_send(theirs, "1")  # the part of the UK comes first
         _fill_and_send(theirs, "Tom Green")
         pages.append(theirs.content())
         assert mine.locator("h1").inner_text() == "Your letter"

@@ -23,6 +23,7 @@ _TAG = re.compile(r"<[^>]+>")
 #: (question key, answer) for a whole journey: the answer is text for a box, a value for
 #: radios, a list for checkboxes, or a (day, month, year) tuple for a date.
 JOURNEY: list[tuple[str, Any]] = [
+    ("jurisdiction", "1"),  # the part of the UK first, with no answer offered
     ("sender.name", "Jane Doe"),
     ("sender.relationship", "mother"),
     ("sender.address", "12 High Street\nHastings\nTN34 1AA"),
@@ -42,7 +43,6 @@ JOURNEY: list[tuple[str, Any]] = [
     ("recipient.organisation", "East Sussex County Council"),
     ("recipient.address", "County Hall, St Anne's Crescent\nLewes\nBN7 1UE"),
     ("recipient.email", ""),
-    ("jurisdiction", "1"),
     ("grounds", ["1", "5"]),
     ("grounds.communication_breakdown.summary",
      "Since April most of my emails about contact have gone unanswered."),

@@ -137,7 +137,7 @@ def check_readability(text: str, *, path: str = "", long_sentences: bool = True)
             path=path, category="passive", words="",
             message=f"{passive} of {len(parts)} sentences are in the passive voice, which can "
                     "hide who did what.",
-            suggestion="Where you know who acted, say so: 'Mr Smith cancelled the visit' rather "
+            suggestion="Where you know who acted, say so: '{Worker} cancelled the visit' rather "
                        "than 'the visit was cancelled'.",
             severity="note",
         ))

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 from letters.advice.evidence import check_evidence, warnings_as_findings
 from letters.advice.findings import Finding
+from letters.advice.shape import child_impact, copies, relationship_word
 from letters.advice.tone import check_text
-from letters.case.grounds import load_grounds
-from letters.case.model import Case, iter_user_text
+from letters.case.model import Case, case_names, iter_user_text
+from letters.compose.language import language, surname
 from letters.errors import Problem
 
 #: Case fields that hold names and references rather than sentences: not checked for tone.
@@ -19,17 +20,15 @@ _IDENTIFIER_FIELDS = frozenset({"name", "title", "reference"})
 _CHILD_VIEW_FIELDS = frozenset({"views", "child_views"})
 
 
-def case_names(case: Case) -> tuple[str, ...]:
-    """Every person's name in a case, so that no name is taken for a hostile word."""
-    names = [case.sender.name, case.social_worker.name, *(c.name for c in case.children),
-             *(s.author for s in case.supporting_statements), *(c.name for c in case.copy_to)]
-    if case.recipient.name:
-        names.append(case.recipient.name)
-    for ground in load_grounds():
-        data = case.grounds.get(ground.id) or {}
-        names += [data[spec.name] for spec in ground.fields
-                  if spec.identifies == "person" and data.get(spec.name)]
-    return tuple(names)
+def people_of(case: Case) -> dict[str, str]:
+    """The child and the worker the advice's examples name: the first child by first name,
+    and the worker as the letter names them ("Mr Smith")."""
+    lang = language()
+    worker = case.social_worker
+    out = {"worker": f"{worker.title} {surname(worker.name)}" if worker.title else worker.name}
+    if case.children:
+        out["child"] = lang.first_names([c.name for c in case.children])[0]
+    return out
 
 
 _PATH_BREAK = re.compile(r"[.\[]")
@@ -40,6 +39,7 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
     then the evidence behind the claims, then ``letter_warnings`` (what composing the letter
     found, such as evidence that no ground cites) as findings."""
     names = case_names(case)
+    people = people_of(case)
     findings: list[Finding] = []
     order: list[str] = []
     for path, text in iter_user_text(case):
@@ -48,8 +48,11 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
         if field_name in _IDENTIFIER_FIELDS:
             continue
         kind = "child_views" if field_name in _CHILD_VIEW_FIELDS else "prose"
-        findings.extend(check_text(text, path=path, kind=kind, names=names))
+        findings.extend(check_text(text, path=path, kind=kind, names=names, people=people))
     findings.extend(check_evidence(case))
+    findings.extend(child_impact(case))
+    findings.extend(copies(case))
+    findings.extend(relationship_word(case))
     findings.extend(warnings_as_findings(letter_warnings))
 
     # Evidence findings sit with the text they are about, so each field reads as one group: a
@@ -61,4 +64,15 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
         first.setdefault(path, i)
         for m in _PATH_BREAK.finditer(path):
             first.setdefault(path[:m.start()], i)
-    return sorted(findings, key=lambda finding: first.get(finding.path, len(order)))
+    return sorted(findings, key=lambda finding: _place(finding.path, first, len(order)))
+
+
+def _place(path: str, first: dict[str, int], last: int) -> int:
+    """Where a finding goes: at its own path, else with the nearest field above it (the note
+    on a ground's empty ``impact`` sits with that ground's other findings)."""
+    while path:
+        if path in first:
+            return first[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return last

@@ -10,9 +10,10 @@ all use it. The word lists are ``letters.advice.wordlists``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from letters.advice.findings import Finding
 from letters.advice.readability import check_readability
@@ -47,13 +48,45 @@ _VOWELS = frozenset("AEIOUY")
 
 
 def check_text(text: str, *, path: str = "", kind: str = "prose",
-               names: Iterable[str] = ()) -> list[Finding]:
+               names: Iterable[str] = (), people: Mapping[str, str] | None = None,
+               ) -> list[Finding]:
     """Tone and readability findings for one piece of user-written text.
 
     ``kind`` is ``prose`` for the writer's own words, or ``child_views`` for a child's own
     words, where everything found is a note and never a fault. ``names`` are people's names in
-    the case, never taken for hostile words ("Mr Never", "Karen Never").
+    the case, never taken for hostile words ("Mr Never", "Karen Never"). ``people`` gives the
+    case's ``child`` and ``worker`` as the advice's examples name them ("Sam", "Mr Smith"); the
+    word lists' own stand-ins ("my child") are used where it does not.
     """
+    return in_their_names(_findings(text, path, kind, names), people)
+
+
+def in_their_names(findings: Iterable[Finding],
+                   people: Mapping[str, str] | None) -> list[Finding]:
+    """Findings whose examples name the family's own child and worker (``{child}``,
+    ``{worker}`` in the word lists), or the word lists' stand-ins without ``people``."""
+    return [_in_their_names(f, people) for f in findings]
+
+
+def _in_their_names(finding: Finding, people: Mapping[str, str] | None) -> Finding:
+    """A finding whose examples name the family's own child and worker ({child}, {worker})."""
+    if "{" not in finding.suggestion and "{" not in finding.message:
+        return finding
+    stand_ins = word_lists().people
+    values = {k: (people or {}).get(k) or v for k, v in stand_ins.items()}
+    values |= {k[:1].upper() + k[1:]: v[:1].upper() + v[1:] for k, v in values.items()}
+
+    def fill(text: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group()), text)
+
+    return dataclasses.replace(finding, message=fill(finding.message),
+                               suggestion=fill(finding.suggestion))
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _findings(text: str, path: str, kind: str, names: Iterable[str]) -> list[Finding]:
     if kind not in ("prose", "child_views"):
         raise ValueError(f"kind must be 'prose' or 'child_views', not {kind!r}")
     if not text.strip():
@@ -213,6 +246,7 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
               lists: WordLists, cat: Category) -> list[Finding]:
     """Words in capitals for emphasis (runs of them reported together) and repeated ! or ?."""
     runs: list[list[tuple[int, int]]] = []
+    shouted_runs: set[int] = set()  # the runs holding a word that is shouted on its own
     # Only a word with two capitals in it can be shouted (``_is_shouted``): most texts have
     # none, and need no look at each word.
     tokens = _TOKEN.finditer(text) if _TWO_CAPITALS.search(text) else iter(())
@@ -221,15 +255,20 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
         if token.islower() or token[1:].islower():  # at most one capital: not shouted
             continue
         start, end = m.span()
-        if _inside(start, end, quoted) or not _is_shouted(token, name_words, lists):
+        if _inside(start, end, quoted):
             continue
-        if runs and _RUN_GAP.fullmatch(text, runs[-1][-1][1], start):
-            runs[-1].append((start, end))
-        else:
-            runs.append([(start, end)])
+        shouted = _is_shouted(token, name_words, lists)
+        # "IT" in "IT IS DISGRACEFUL" is shouted with the rest, though "IT" alone is not.
+        if not shouted and token.strip(".'-/") not in lists.also_words:
+            continue
+        if not (runs and _RUN_GAP.fullmatch(text, runs[-1][-1][1], start)):
+            runs.append([])
+        runs[-1].append((start, end))
+        if shouted:
+            shouted_runs.add(len(runs) - 1)
     findings = []
     seen: set[str] = set()
-    for run in runs:
+    for run in (r for i, r in enumerate(runs) if i in shouted_runs):
         words = text[run[0][0]:run[-1][1]].rstrip(".")
         if words in seen:
             continue

@@ -6,6 +6,7 @@ phrases and patterns, the message that says why they hurt a request, and a civil
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -45,6 +46,12 @@ class WordLists:
     jargon: tuple[tuple[re.Pattern[str], str], ...]
     #: Matches where any of ``jargon`` does: most texts have none, found in one search.
     jargon_any: re.Pattern[str] | None = None
+    #: Who, copied into a first request, makes it read as a legal dispute ([copies] legal).
+    legal_copies: re.Pattern[str] | None = None
+    #: Abbreviations that are also English words ("IT"): lowered with the shouting around them.
+    also_words: frozenset[str] = frozenset()
+    #: Who the advice's examples name where the case does not say: {child}, {worker}.
+    people: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -178,6 +185,9 @@ def parse_word_lists(text: str) -> WordLists:
             for word, plain in jargon.items()
         ),
         jargon_any=_alternation(jargon),
+        legal_copies=_alternation(_strings(data.get("copies", {}), "legal", "copies")),
+        also_words=frozenset(_strings(shouting, "also_words", "shouting")),
+        people={str(k): str(v) for k, v in data.get("people", {}).items()},
     )
 
 

@@ -46,6 +46,8 @@ class Sender:
     relationship: str | None = None
     email: str | None = None
     phone: str | None = None
+    #: Print ``relationship`` as written, not in the letter's register ("Mum" → "mother").
+    keep_relationship: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,3 +176,27 @@ def iter_user_text(case: Case) -> Iterator[tuple[str, str]]:
     for i, st in enumerate(case.supporting_statements):
         if st.summary:
             yield format_path(("supporting_statements", i, "summary")), st.summary
+
+
+def case_names(case: Case) -> tuple[str, ...]:
+    """Every person's name in a case, so that no name is taken for a hostile word."""
+    names = [case.sender.name, case.social_worker.name, *(c.name for c in case.children),
+             *(s.author for s in case.supporting_statements), *(c.name for c in case.copy_to)]
+    if case.recipient.name:
+        names.append(case.recipient.name)
+    for ground in load_grounds():
+        data = case.grounds.get(ground.id) or {}
+        names += [data[spec.name] for spec in ground.fields
+                  if spec.identifies == "person" and data.get(spec.name)]
+    return tuple(names)
+
+
+def case_references(case: Case) -> tuple[str, ...]:
+    """The references a case's documents print (the case reference, a complaint's reference:
+    the ground fields that identify a reference), for writers that keep them whole."""
+    found = [case.case_reference] if case.case_reference else []
+    for ground in load_grounds():
+        data = case.grounds.get(ground.id) or {}
+        found += [data[spec.name] for spec in ground.fields
+                  if spec.identifies == "reference" and data.get(spec.name)]
+    return tuple(found)

@@ -41,13 +41,18 @@ class Field:
     min_items: int = 0
     #: What the field holds, for code that needs it without naming a ground: ``child_views``
     #: (a child's own words, which the supporting statement quotes and the tone checker only
-    #: notes).
+    #: notes) or ``child_impact`` (how a ground has affected the child, which ``check`` asks
+    #: for when it is empty).
     role: str = ""
     #: What an anonymised copy does with the field (see ``letters.compose.redact``): "person"
     #: (a name, replaced by ``replaced_by``), "title" (a person's title, left out) or
-    #: "reference" (replaced); a text field without it is scanned as free text.
+    #: "reference" (replaced; printed documents also keep it whole); a text field without it is
+    #: scanned as free text.
     identifies: str = ""
     replaced_by: str = ""
+    #: The parts of the UK where the field applies (empty: everywhere). Elsewhere the interview
+    #: does not ask it and the letter leaves it out, with a warning if a case gives it.
+    nations: tuple[str, ...] = ()
 
     def sub(self, name: str) -> Field | None:
         """The sub-field called ``name``, or None."""
@@ -81,6 +86,7 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         "default",
         "identifies",
         "replaced_by",
+        "nations",
     }
     unknown = set(data) - known
     if unknown:
@@ -116,6 +122,7 @@ def field_from_data(name: str, data: Mapping[str, Any], where: str) -> Field:
         default=data.get("default"),
         identifies=identifies,
         replaced_by=str(data.get("replaced_by", "")),
+        nations=tuple(data.get("nations", ())),
     )
 
 

@@ -92,6 +92,8 @@ class Rendered:
     date: dt.date | None = None
     #: Who wrote it (the sender, or a statement's author), for the document's properties.
     author: str = ""
+    #: References (the case's, a complaint's) that a printed page must not break at a hyphen.
+    references: tuple[str, ...] = ()
 
     def file_name(self, fmt: str) -> str:
         """The file name to use when the person has not chosen one."""
@@ -107,4 +109,4 @@ class Rendered:
         return letter_bytes(self.markdown, fmt, title=self.title,
                             author=self.author if author_in_metadata else "",
                             reference_docx=reference_docx,
-                            language=self.language.split("+")[0])
+                            language=self.language.split("+")[0], references=self.references)

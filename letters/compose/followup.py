@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from letters.case.grounds import read_shared_data
-from letters.case.model import Case
+from letters.case.model import Case, case_references
 from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import language
@@ -42,6 +42,12 @@ class ComplaintRoute:
     first_stage: str
     expect: str
     working_days: int
+    next_stages: str = ""
+    ombudsman: str = ""
+    #: Where the procedure sets an acknowledgement for stage 1, the sentence asking for it.
+    acknowledgement: str = ""
+    #: A sentence the letter adds after the route (England: child-protection matters).
+    note: str = ""
 
 
 @functools.cache
@@ -54,12 +60,18 @@ def complaint_routes() -> dict[str, ComplaintRoute]:
         raise GroundDefinitionError(f"{where} is not valid TOML: {err}") from err
     routes = {}
     for nation, spec in data.items():
-        missing = [k for k in ("route", "first_stage", "expect", "working_days") if k not in spec]
+        missing = [k for k in _ROUTE_KEYS if k not in spec]
         if missing:
             raise GroundDefinitionError(f"{where} [{nation}] is missing {', '.join(missing)}")
-        routes[nation] = ComplaintRoute(nation, str(spec["route"]), str(spec["first_stage"]),
-                                        str(spec["expect"]), int(spec["working_days"]))
+        routes[nation] = ComplaintRoute(
+            nation, str(spec["route"]), str(spec["first_stage"]), str(spec["expect"]),
+            int(spec["working_days"]), str(spec["next_stages"]), str(spec["ombudsman"]),
+            str(spec.get("acknowledgement", "")), str(spec.get("note", "")))
     return routes
+
+
+#: What every nation's route gives (other documents may read further keys of their own).
+_ROUTE_KEYS = ("route", "first_stage", "expect", "working_days", "next_stages", "ombudsman")
 
 
 def complaint_route(jurisdiction: str) -> ComplaintRoute:
@@ -87,6 +99,12 @@ class FirstLetter:
     reply_date: dt.date | None = None
     outcome: str | None = None
     reasons: str | None = None
+
+    @property
+    def unanswered(self) -> bool:
+        """Whether the register follows this letter and records no reply to it: only then may
+        a follow-up say that no reply has come (without a register nothing is known)."""
+        return self.register_id is not None and self.outcome is None
 
 
 @dataclass(frozen=True)
@@ -126,7 +144,9 @@ def compose_followup(case: Case, kind: str, first: FirstLetter, *,
         )
     route = complaint_route(case.jurisdiction) if kind == "complaint" else None
     days = route.working_days if route else case.response_within_working_days
-    salutation, sign_off = language(code).salutation(case.recipient.title, case.recipient.name)
+    # A complaint goes to the council's complaints team, whose name the case does not give.
+    reader = (None, None) if route else (case.recipient.title, case.recipient.name)
+    salutation, sign_off = language(code).salutation(*reader)
     return FollowUp(
         case=case, kind=kind, date=date,
         reply_by=add_working_days(date, days, case.jurisdiction), working_days=days,
@@ -140,10 +160,12 @@ def _warnings(case: Case, kind: str, first: FirstLetter, date: dt.date) -> tuple
     found = []
     replied = (f"the register records a reply of {long_date(first.reply_date)} "
                f"({first.outcome})" if first.reply_date else "")
+    not_due = (f"the reply to your letter of {long_date(first.date)} is not due until "
+               f"{long_date(first.reply_by)}" if first.reply_by and date <= first.reply_by
+               else "")
     if kind == "chaser":
-        if first.reply_by and date <= first.reply_by:
-            found.append(f"the reply to your letter of {long_date(first.date)} is not due until "
-                         f"{long_date(first.reply_by)}; a reminder usually waits until then.")
+        if not_due:
+            found.append(f"{not_due}; a reminder usually waits until then.")
         if replied:
             found.append(f"{replied}; a reminder is for when no reply has come.")
     elif kind == "reasons" and first.register_id is not None:
@@ -155,6 +177,9 @@ def _warnings(case: Case, kind: str, first: FirstLetter, date: dt.date) -> tuple
             found.append(f"{replied}, with reasons given.")
     elif kind == "complaint" and first.outcome == "granted":
         found.append(f"{replied}: the request was granted.")
+    elif kind == "complaint" and not_due and first.unanswered:
+        found.append(f"{not_due}, but this complaint says that you have not received it; a "
+                     "complaint about a missing reply usually waits until then.")
     return tuple(Problem(text, file=case.source) for text in found)
 
 
@@ -182,7 +207,7 @@ def make_followup(case: Case, kind: str, first: FirstLetter, *, today: dt.date |
                     title=language(code).subject(kind, names, case.case_reference),
                     language=code, document=followup, warnings=followup.warnings,
                     who=names[0] if names else "", date=followup.date,
-                    author=case.sender.name)
+                    author=case.sender.name, references=case_references(case))
 
 
 def first_letter_given(case: Case, first_letter_date: dt.date | None, *,

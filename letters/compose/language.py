@@ -84,6 +84,46 @@ class Language:
         """``Sam`` → "Sam's"."""
         return str(self.data["possessive"]["name"]).format(name=name)
 
+    def first_name(self, name: str) -> str:
+        """A child's short name: ``Sam Doe`` → "Sam", but ``Child 1`` and ``Baby A`` stay
+        whole, since their first word is not a name."""
+        words = name.split()
+        if len(words) < 2:
+            return name
+        not_names = {str(w).lower() for w in self.data.get("names", {}).get("not_names", ())}
+        if words[0].lower().strip(".,") in not_names or any(
+                len(w) == 1 or any(ch.isdigit() for ch in w) for w in words[1:]):
+            return name
+        return words[0]
+
+    def first_names(self, names: Sequence[str]) -> list[str]:
+        """Each child's short name (see ``first_name``); children whose short names would be
+        the same are called by their full names."""
+        short = [self.first_name(n) for n in names]
+        return [n if short.count(s) > 1 else s for n, s in zip(names, short, strict=True)]
+
+    def children_together(self, names: Sequence[str]) -> str:
+        """How the letter calls the children once it has named them: "Sam and Lily", or for
+        more than a few, "the children"."""
+        words = self.data.get("children", {})
+        if len(names) > int(words.get("by_name_up_to", len(names))) and words.get("together"):
+            return str(words["together"])
+        return self.join(self.first_names(names))
+
+    def relationship(self, word: str | None, *, keep: bool = False) -> str | None:
+        """The family's word for their relationship in the letter's register: "Mum" →
+        "mother", "nan" → "grandmother"; as written with ``keep`` or when it is not listed."""
+        if not word or keep:
+            return word
+        table = self.data.get("relationships", {})
+        return str(table.get(" ".join(word.lower().split()), word))
+
+    def evidence_type(self, kind: str) -> str:
+        """How a kind of evidence is named in the enclosures: "email" → "Email"; "" to leave
+        it out."""
+        names = self.data.get("evidence_types", {})
+        return str(names[kind]) if kind in names else kind[:1].upper() + kind[1:]
+
     def salutation(self, title: str | None, name: str | None) -> tuple[str, str]:
         """The greeting and its matching close: "Dear Ms Patel" … "Yours sincerely" for a named
         reader, "Dear Sir or Madam" … "Yours faithfully" otherwise. Without a title the full

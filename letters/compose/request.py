@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from letters.case.grounds import Ground, get_ground
-from letters.case.model import Case, Evidence, SupportingStatement
+from letters.case.model import Case, Evidence, SupportingStatement, case_references
+from letters.case.nations import nation_name
 from letters.case.schema import Field
+from letters.case.timeline import after_the_letter
 from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import language
@@ -91,8 +93,10 @@ def compose_letter(case: Case, *, today: dt.date | None = None,
     """Plan the letter for ``case`` in the language ``code``. ``today`` stands in for the date
     when the case gives none."""
     letter_date = case.date or today or dt.date.today()
+    warnings = list(case.warnings)
     sections = tuple(
-        GroundSection(ground, _sorted_records(ground.fields, data))
+        GroundSection(ground, _for_nation(ground, _sorted_records(ground.fields, data), case,
+                                          warnings))
         for ground, data in ((get_ground(gid), d) for gid, d in case.grounds.items())
     )
     sections = tuple(sorted(sections, key=lambda s: s.ground.order))
@@ -101,7 +105,6 @@ def compose_letter(case: Case, *, today: dt.date | None = None,
     enclosures: list[Enclosure] = []
     for ref in cited_order:
         enclosures.append(Enclosure(len(enclosures) + 1, evidence=by_id[ref]))
-    warnings = list(case.warnings)
     for i, ev in enumerate(case.evidence):
         if ev.id not in cited_order:
             enclosures.append(Enclosure(len(enclosures) + 1, evidence=ev, cited=False))
@@ -117,8 +120,11 @@ def compose_letter(case: Case, *, today: dt.date | None = None,
             "carer …): the manager needs to know who is asking.",
             path="sender.relationship", file=case.source, example="relationship: mother",
         ))
-    for st in case.supporting_statements:
-        enclosures.append(Enclosure(len(enclosures) + 1, statement=st))
+    shared = [i for i, st in enumerate(case.supporting_statements) if _may_share(st)]
+    for i in shared:
+        enclosures.append(Enclosure(len(enclosures) + 1, statement=case.supporting_statements[i]))
+    warnings.extend(_not_shared(case))
+    warnings.extend(after_the_letter(case, letter_date, shared))
     salutation, sign_off = language(code).salutation(case.recipient.title, case.recipient.name)
     return Letter(
         case=case,
@@ -132,6 +138,43 @@ def compose_letter(case: Case, *, today: dt.date | None = None,
         warnings=tuple(warnings),
         language=code,
     )
+
+
+def _for_nation(ground: Ground, data: dict[str, Any], case: Case,
+                warnings: list[Problem]) -> dict[str, Any]:
+    """A ground's data without the fields that do not apply in the case's part of the UK
+    (Social Work England's standard outside England), each left out with a warning."""
+    out = dict(data)
+    for spec in ground.fields:
+        if spec.nations and out.get(spec.name) and case.jurisdiction not in spec.nations:
+            out[spec.name] = None
+            where = ", ".join(nation_name(n) for n in spec.nations)
+            warnings.append(Problem(
+                f"this applies only to letters to a council in {where}, and this case's is in "
+                f"{nation_name(case.jurisdiction)}, so the letter leaves it out.",
+                path=f"grounds.{ground.id}.{spec.name}", file=case.source))
+    return out
+
+
+def _may_share(statement: SupportingStatement) -> bool:
+    """Whether a supporting statement may go with the letter: not when the child has said no,
+    or has not been asked (an advocate shares a child's views only with their agreement)."""
+    return statement.child_consent in (None, "yes")
+
+
+def _not_shared(case: Case) -> list[Problem]:
+    """Why each supporting statement without the child's agreement is not enclosed."""
+    out = []
+    for i, st in enumerate(case.supporting_statements):
+        if not _may_share(st):
+            out.append(Problem(
+                f"the supporting statement from {st.author} is not enclosed, and the letter "
+                f'does not mention it: its child_consent is "{st.child_consent}", and a '
+                "statement of a child's views is shared only with the child's agreement. If the "
+                'child agrees later, change it to "yes".',
+                path=f"supporting_statements[{i + 1}].child_consent", file=case.source,
+                example="child_consent: yes"))
+    return out
 
 
 def _sorted_records(fields: Sequence[Field], data: dict[str, Any]) -> dict[str, Any]:
@@ -175,4 +218,5 @@ def make_letter(case: Case, *, today: dt.date | None = None,
         title=language(code).subject("request", names, case.case_reference),
         language=code, document=letter, warnings=letter.warnings,
         who=names[0] if names else "", date=letter.date, author=case.sender.name,
+        references=case_references(case),
     )

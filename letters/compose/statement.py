@@ -4,9 +4,10 @@ The family encloses a statement from someone who knows the child; it shows the m
 request is in the child's best interests. This drafts it from the case: who the author is, how
 they know the child (``relationship``), what the child has said (``child_views``, or the
 child-not-engaging ground's views as the family gave them), why a change of worker would help
-(``opinion``), and whether the child agreed to it being shared (``child_consent``). Each part the
-author has not given yet becomes a clearly marked prompt, "[Describe how you know Sam …]", and
-``statement_todo`` lists them for ``swletter check``.
+(``opinion``), and whether the child agreed to it being shared (``child_consent``). It is written
+in the author's own voice; the family's words, where it falls back on them, are quoted as
+theirs. Each part the author has not given yet becomes a clearly marked prompt, worded in the
+language file (``[statement]``), and ``statement_todo`` lists them for ``swletter check``.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from letters.case.grounds import fields_with_role
-from letters.case.model import Case, SupportingStatement
+from letters.case.model import Case, SupportingStatement, case_references
 from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import Language, language
+from letters.dates import long_date
 from letters.errors import CaseError, LettersError, Problem
 from letters.templating.environment import render_template
-from letters.templating.helpers import first_name
 
 
 class StatementChoiceError(LettersError):
@@ -100,9 +101,9 @@ def _about_child(case: Case, lang: Language) -> tuple[list[str], str, bool]:
     data, _, which = _views_ground(case)
     child = data.get(which) if which else None
     if child:
-        return [child], first_name(child), False
+        return [child], lang.first_name(child), False
     names = [c.name for c in case.children]
-    return names, lang.join([first_name(n) for n in names]), len(names) > 1
+    return names, lang.join(lang.first_names(names)), len(names) > 1
 
 
 def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequence[str] = (),
@@ -113,8 +114,9 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
     lang = language(code)
     children, child_first, several = _about_child(case, lang)
     letter_views = _letter_views(case)
-    missing = list(_missing(st, child_first, bool(letter_views), several=several))
     views_from_letter = not st.child_views and bool(letter_views)
+    words = _words(lang, child_first, several, case)
+    missing = _missing(st, lang, words, views_from_letter)
     recipient = case.recipient
     salutation, _ = lang.salutation(recipient.title, recipient.name)
     context: dict[str, Any] = {
@@ -127,6 +129,8 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
         "recipient": recipient,
         "worker": case.social_worker,
         "sender": case.sender,
+        "relationship": lang.relationship(case.sender.relationship,
+                                          keep=case.sender.keep_relationship),
         "salutation": salutation,
         "subject": lang.subject("statement", children, case.case_reference),
         "prompts": {m.field: m.prompt for m in missing},
@@ -136,43 +140,56 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
     draft = StatementDraft(st, index, tuple(missing), views_from_letter)
     return Rendered(kind, markdown, title=lang.title("statement", author=st.author) or "",
                     language=code, document=draft, who=st.author, date=st.date,
-                    author=st.author)
+                    author=st.author, warnings=_dated_before_letter(case, index, st),
+                    references=case_references(case))
 
 
-def _missing(st: SupportingStatement, child: str, has_letter_views: bool, *,
-             several: bool = False) -> list[MissingPart]:
-    has = "have" if several else "has"
-    own = "their" if several else f"{child}'s"
+def _dated_before_letter(case: Case, index: int,
+                         st: SupportingStatement) -> tuple[Problem, ...]:
+    """A statement that quotes the family's letter (it gives no child's views of its own, and
+    the letter does) cannot be dated before that letter."""
+    quotes_letter = not st.child_views and bool(_letter_views(case))
+    if not (quotes_letter and st.date and case.date and st.date < case.date):
+        return ()
+    return (Problem(
+        f"the statement quotes the family's letter of {long_date(case.date)}, but it is dated "
+        f"{long_date(st.date)}, before the letter. Date it on or after the letter, or give the "
+        "child's views as the author heard them (child_views).",
+        path=f"supporting_statements[{index + 1}].date", file=case.source,
+        example=f"date: {case.date.isoformat()}"),)
+
+
+def _words(lang: Language, child: str, several: bool, case: Case) -> dict[str, str]:
+    """The values the statement's prompts and descriptions are filled with."""
+    data = lang.data["statement"]
+    grammar = data["several" if several else "one"]
+    values = {"child": child, "child_possessive": lang.possessive(child),
+              "letter_date": lang.date(case.date) if case.date else ""}
+    return {**values, **{k: str(v).format(**values) for k, v in grammar.items()}}
+
+
+def _missing(st: SupportingStatement, lang: Language, words: dict[str, str],
+             views_from_letter: bool) -> list[MissingPart]:
+    """The parts the author has not given, each with its prompt and description."""
+    data = lang.data["statement"]
+    prompts, what = data["prompts"], data["missing"]
     parts = []
-    if not st.role:
-        parts.append(MissingPart("role", "your role", "[Your role, such as Independent Advocate]"))
-    if not st.organisation:
-        parts.append(MissingPart("organisation", "your organisation", "[Your organisation]"))
-    if not st.relationship:
-        parts.append(MissingPart(
-            "relationship", f"how the author knows {child}",
-            f"[Describe how you know {child}: in what role, for how long, and how often you "
-            "meet]"))
-    if not st.child_views:
-        prompt = (f"[Check these are {child}'s views as {child} {has} given them to you, and "
-                  f"replace them with {own} own words where you can]" if has_letter_views
-                  else f"[Say what {child} {has} told you about the social worker, in "
-                  f"{own} own words where you can]")
-        parts.append(MissingPart("child_views", f"what {child} {has} said, in {own} own words",
-                                 prompt))
-    if not st.opinion:
-        parts.append(MissingPart(
-            "opinion", f"why a change is in {child}'s best interests",
-            f"[Explain why, in your view, a change of social worker is in {child}'s best "
-            "interests]"))
-    if not st.child_consent:
-        parts.append(MissingPart(
-            "child_consent", f"whether {child} agreed to the statement being shared",
-            f"[Say whether {child} agreed to this statement being shared: yes, no, or not "
-            "asked]"))
-    if not st.date:
-        parts.append(MissingPart("date", "the date", "[Date]"))
+    for name in _PARTS:
+        if getattr(st, name):
+            continue
+        key = name
+        if name == "child_views" and views_from_letter:
+            key = "child_views_from_letter"
+        elif name == "date" and views_from_letter and words["letter_date"]:
+            key = "date_after_letter"
+        parts.append(MissingPart(name, str(what[name]).format(**words),
+                                 str(prompts[key]).format(**words)))
     return parts
+
+
+#: The parts of a statement its author gives, in the order the draft shows them.
+_PARTS = ("role", "organisation", "relationship", "child_views", "opinion", "child_consent",
+          "date")
 
 
 def statement_todo(case: Case) -> list[tuple[int, SupportingStatement, tuple[MissingPart, ...]]]:
@@ -181,11 +198,13 @@ def statement_todo(case: Case) -> list[tuple[int, SupportingStatement, tuple[Mis
     Role, organisation and date are left out: the letter reads well without them, and the draft
     leaves a marked blank for them anyway.
     """
-    _, child, several = _about_child(case, language(DEFAULT_LANGUAGE))
+    lang = language(DEFAULT_LANGUAGE)
+    _, child, several = _about_child(case, lang)
     has_views = bool(_letter_views(case))
+    words = _words(lang, child, several, case)
     out = []
     for i, st in enumerate(case.supporting_statements):
-        parts = tuple(p for p in _missing(st, child, has_views, several=several)
+        parts = tuple(p for p in _missing(st, lang, words, has_views and not st.child_views)
                       if p.field not in ("role", "organisation", "date"))
         if parts:
             out.append((i, st, parts))

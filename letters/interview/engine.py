@@ -29,12 +29,14 @@ from letters.case.model import clean_text
 from letters.case.typed_dates import read_date
 from letters.case.validate import check_value, evidence_file_problem, shape_problems
 from letters.case.writing import prune_empty
+from letters.compose.language import language
 from letters.dates import long_date
 from letters.errors import Problem
 from letters.interview.answers import answer_text, numbers_in
+from letters.interview.casedata import child_names
 from letters.interview.plan import Step, build_plan
 from letters.interview.questions import CITES, GROUNDS, YESNO, Question, Questions, load_questions
-from letters.interview.wording import ToneCheck, ToneNote
+from letters.interview.wording import CaseNames, ToneCheck, ToneNote
 
 #: The most items a list of the answers may hold (children, evidence, a ground's incidents)
 #: for the interview to take them. Each piece of evidence is asked which incident it supports,
@@ -255,8 +257,9 @@ class Interview:
         start = keys.index(key) + 1 if key in keys else old_index
         self.at = next((k for k in keys[start:] if k not in self.done), None)
 
-    def _names(self) -> list[str]:
-        """Everyone named in the case, so the tone checker never mistakes a name for a word."""
+    def _names(self) -> CaseNames:
+        """Everyone named in the case, so the tone checker never mistakes a name for a word,
+        with the child and the worker its examples name."""
         names = []
         for key in ("sender", "recipient", "social_worker"):
             person = self.data.get(key)
@@ -267,7 +270,14 @@ class Interview:
             for item in self.data.get(key) or []:
                 if isinstance(item, dict) and isinstance(item.get(name_field), str):
                     names.append(item[name_field])
-        return names
+        worker = self.data.get("social_worker")
+        worker = worker if isinstance(worker, dict) else {}
+        name, title = worker.get("name"), worker.get("title")
+        shown = (f"{title} {name.split()[-1]}" if isinstance(title, str) and title else name) \
+            if isinstance(name, str) and name.split() else ""
+        children = [c for c in child_names(self.data) if c.split()]
+        child = language().first_names(children)[0] if children else ""
+        return CaseNames.of(names, child=child, worker=shown)
 
     def _check(self, step: Step, answer: str, *, blank_keeps: bool = True) -> Outcome:
         q = step.question

@@ -20,6 +20,7 @@ from typing import Any
 
 from letters.case.grounds import Ground, load_grounds
 from letters.case.model import format_path
+from letters.case.nations import nation_for_recipient
 from letters.case.schema import Field
 from letters.case.validate import check_value, evidence_file_problem
 from letters.errors import GroundDefinitionError, Problem
@@ -115,7 +116,7 @@ class _Builder:
         container = container_of(self.data, path)
         key = path[-1]
         assert isinstance(key, str)
-        if qs.when and not lookup(self.data, item, qs.when):
+        if (qs.when and not lookup(self.data, item, qs.when)) or not self._applies(spec):
             container.pop(key, None)  # an answer that no longer applies (a title with no name)
             return
         if qs.needs_folder and self.base_dir is None:
@@ -132,7 +133,7 @@ class _Builder:
             default = next((c.label for c in choices if c.value == default), default)
         if kind == "flag":
             default = self.questions.say("yes") if existing is True else self.questions.say("no")
-        if not default and spec.default is not None:
+        if not default and spec.default is not None and qs.offer_default:
             default = answer_text(spec.default, kind)
             default = next((c.label for c in choices if c.value == default), default)
         required = (spec.required if qs.required is None else qs.required) or kind == "flag"
@@ -157,6 +158,23 @@ class _Builder:
 
         self.steps.append(Step(question, spec, qs, store,
                                answered=existing not in (None, "", [], ()), value=existing))
+
+    def _applies(self, spec: Field) -> bool:
+        """Whether a field applies in the case's part of the UK (as answered, or as the
+        recipient shows); while that is not known, every field does."""
+        if not spec.nations:
+            return True
+        nation = self.data.get("jurisdiction")
+        if not isinstance(nation, str) or not nation:
+            recipient = self.data.get("recipient")
+            recipient = recipient if isinstance(recipient, dict) else {}
+            address = recipient.get("address")
+            nation = nation_for_recipient(
+                recipient.get("organisation") if isinstance(recipient.get("organisation"),
+                                                            str) else None,
+                [a for a in address if isinstance(a, str)] if isinstance(address, list)
+                else []).nation
+        return nation is None or nation in spec.nations
 
     def _default_for(self, spec: Field, existing: Any, kind: str,
                      path: PathParts) -> tuple[str, str]:

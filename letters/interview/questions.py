@@ -107,6 +107,9 @@ class QuestionSpec:
     #: Asked only where the case file is in a folder on this computer (an evidence file's
     #: name): not in the web form, which has no folder and keeps nothing.
     needs_folder: bool = False
+    #: False: the field's default is never offered as the answer (the part of the UK must be
+    #: chosen, not assumed).
+    offer_default: bool = True
 
 
 @dataclass(frozen=True)

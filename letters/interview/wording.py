@@ -19,8 +19,26 @@ class ToneNote:
     suggestion: str = ""
 
 
-#: A tone checker as the interview uses it: (text, field path, kind, people's names) ->
-#: (notes, a tidied wording or None).
+class CaseNames(tuple[str, ...]):
+    """Everyone named in the case (so the tone checker never takes a name for a word), with
+    the ``child`` and ``worker`` its examples may name ("Sam", "Mr Smith")."""
+
+    child: str = ""
+    worker: str = ""
+
+    @classmethod
+    def of(cls, names: Sequence[str], *, child: str = "", worker: str = "") -> CaseNames:
+        made = cls(names)
+        made.child, made.worker = child, worker
+        return made
+
+    @property
+    def people(self) -> dict[str, str]:
+        return {k: v for k, v in (("child", self.child), ("worker", self.worker)) if v}
+
+
+#: A tone checker as the interview uses it: (text, field path, kind, people's names — a
+#: ``CaseNames`` from the interview) -> (notes, a tidied wording or None).
 ToneCheck = Callable[[str, str, str, Sequence[str]], tuple[tuple[ToneNote, ...], str | None]]
 
 
@@ -36,44 +54,87 @@ def default_tone_check() -> ToneCheck | None:
 
     def check(text: str, path: str, kind: str,
               names: Sequence[str]) -> tuple[tuple[ToneNote, ...], str | None]:
-        return tone_notes(text, check_text(text, path=path, kind=kind, names=names))
+        people = names.people if isinstance(names, CaseNames) else None
+
+        def findings(words: str) -> Any:
+            return check_text(words, path=path, kind=kind, names=names, people=people)
+
+        return tone_notes(text, findings(text), recheck=findings)
 
     return check
 
 
 _REPEATED = re.compile(r"([!?])[!?]+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 
 
-def tone_notes(text: str, findings: Sequence[Any]) -> tuple[tuple[ToneNote, ...], str | None]:
+def tone_notes(text: str, findings: Sequence[Any], *,
+               recheck: Callable[[str], Sequence[Any]] | None = None,
+               ) -> tuple[tuple[ToneNote, ...], str | None]:
     """The tone checker's warnings as notes, and a tidied wording where one can be made safely.
 
     Only what changes no meaning is rewritten: capitals used for shouting, repeated "!" or "?",
     and words the checker says to leave out ("completely"). Insults or claims about motive need
-    the person's own rewording, so the notes explain them. Findings that are only notes (a
-    child's own words) are not put to the person.
+    the person's own rewording, so the notes explain them, and no tidied wording is offered while
+    any word the checker flagged is still in it. ``recheck`` (the checker itself) reads the tidied
+    wording again: it is offered only if nothing in it is flagged. Findings that are only notes
+    (a child's own words) are not put to the person.
     """
-    notes = []
+    warnings = [f for f in findings if str(getattr(f, "severity", "warning")) == "warning"]
+    notes = tuple(ToneNote(str(getattr(f, "message", f)), str(getattr(f, "suggestion", "") or ""))
+                  for f in warnings)
     rewrite = text
-    for finding in findings:
-        if str(getattr(finding, "severity", "warning")) != "warning":
-            continue
-        notes.append(ToneNote(str(getattr(finding, "message", finding)),
-                              str(getattr(finding, "suggestion", "") or "")))
-        words = str(getattr(finding, "words", "") or "")
-        category = str(getattr(finding, "category", ""))
-        suggestion = str(getattr(finding, "suggestion", ""))
-        # Matched without regard to case: an earlier fix may have lower-cased the same word.
-        if not words or words.lower() not in rewrite.lower():
-            continue
-        if category == "shouting":
-            if _REPEATED.fullmatch(words):
-                rewrite = rewrite.replace(words, "." if words[0] == "!" else "?", 1)
-            elif words.isupper():
-                rewrite = re.sub(rf"\b{re.escape(words)}\b", words.lower(), rewrite, count=1)
-        elif suggestion.lower().startswith("leave the word out"):
-            rewrite = re.sub(rf"\s*\b{re.escape(words)}\b", "", rewrite, count=1,
-                             flags=re.IGNORECASE)
+    for finding in warnings:
+        rewrite = _tidied(rewrite, finding)
     rewrite = clean_text(rewrite.replace(" .", ".").replace("..", "."))
     if rewrite and rewrite[0].islower() and text[:1].isupper():
         rewrite = rewrite[0].upper() + rewrite[1:]
-    return tuple(notes), (rewrite if rewrite != clean_text(text) else None)
+    if not rewrite or rewrite == clean_text(text) or _keeps_flagged(rewrite, warnings):
+        return notes, None
+    if recheck is not None and any(str(getattr(f, "severity", "warning")) == "warning"
+                                   for f in recheck(rewrite)):
+        return notes, None
+    return notes, rewrite
+
+
+def _tidied(text: str, finding: Any) -> str:
+    """``text`` with one finding tidied where that changes no meaning."""
+    words = str(getattr(finding, "words", "") or "")
+    category = str(getattr(finding, "category", ""))
+    suggestion = str(getattr(finding, "suggestion", ""))
+    # Matched without regard to case: an earlier fix may have lower-cased the same word.
+    if not words or words.lower() not in text.lower():
+        return text
+    if category == "shouting":
+        if _REPEATED.fullmatch(words):
+            return text.replace(words, "." if words[0] == "!" else "?", 1)
+        if words.upper() == words:
+            return re.sub(rf"\b{re.escape(words)}\b", _lowered, text, count=1)
+        return text
+    if suggestion.lower().startswith("leave the word out"):
+        return re.sub(rf"\s*\b{re.escape(words)}\b", "", text, count=1, flags=re.IGNORECASE)
+    return text
+
+
+def _lowered(match: re.Match[str]) -> str:
+    """Shouted words in ordinary letters, with a capital where they start a sentence."""
+    words = match.group().lower()
+    if _SENTENCE_START.search(match.string[:match.start()]):
+        return words[:1].upper() + words[1:]
+    return words
+
+
+def _keeps_flagged(rewrite: str, warnings: Sequence[Any]) -> bool:
+    """Whether a word a warning was about is still in the rewrite (capitals and repeated marks
+    are tidied away, so only their shouting is gone: those count as kept only in capitals)."""
+    for finding in warnings:
+        words = str(getattr(finding, "words", "") or "")
+        if not words:
+            continue
+        if str(getattr(finding, "category", "")) == "shouting":
+            if words in rewrite and ((words.upper() == words and any(c.isalpha() for c in words))
+                                     or _REPEATED.fullmatch(words)):
+                return True
+        elif re.search(rf"(?<!\w){re.escape(words)}(?!\w)", rewrite, re.IGNORECASE):
+            return True
+    return False

@@ -40,12 +40,16 @@ from letters.templating.helpers import (
     Cite,
     Cited,
     Markdown,
+    Phrase,
+    age,
+    capital,
+    case_names,
     escape_markdown,
-    first_name,
     formal_name,
     lines,
     sentence,
     short_name,
+    unquoted,
 )
 from letters.templating.loader import FolderLoader
 from letters.templating.sandbox import LetterSandbox, TemplateRefusal
@@ -147,7 +151,8 @@ def _environment(template_dirs: tuple[str, ...] = (), code: str = DEFAULT_LANGUA
     )
     env.filters.update(
         long_date=functools.partial(lang.date, style=dates),
-        first_name=first_name,
+        first_name=lang.first_name,
+        capital=capital,
         possessive=lang.possessive,
         sentence=sentence,
         join_names=lang.join,
@@ -155,11 +160,15 @@ def _environment(template_dirs: tuple[str, ...] = (), code: str = DEFAULT_LANGUA
     env.globals.update(
         lines=lines,
         join_names=lang.join,
-        first_name=first_name,
+        first_name=lang.first_name,
         formal_name=formal_name,
         short_name=short_name,
         possessive=lang.possessive,
         enclosure_label=lambda numbers: Markdown(lang.enclosure_label(numbers)),
+        evidence_type=lang.evidence_type,
+        age=age,
+        capital=capital,
+        unquoted=unquoted,
         hard_break=Markdown("  "),
     )
     return env
@@ -180,12 +189,16 @@ def case_context(case: Case, lang: Language, kind: str) -> dict[str, Any]:
     return {
         "case": case,
         "sender": case.sender,
+        "relationship": lang.relationship(case.sender.relationship,
+                                          keep=case.sender.keep_relationship),
         "recipient": case.recipient,
         "worker": case.social_worker,
         "children": case.children,
         "children_names": lang.join(names),
-        "children_first_names": lang.join([first_name(n) for n in names]),
+        "children_first_names": lang.join(lang.first_names(names)),
+        "children_together": lang.children_together(names),
         "subject": lang.subject(kind, names, case.case_reference),
+        "phrase": Phrase(case_names(case), lang),
     }
 
 

@@ -30,11 +30,18 @@ VARIABLE_HELP: dict[str, str] = {
     "letter": "The letter being written: its date, reply-by date, salutation and sign-off.",
     "case": "The whole case file, as checked by swletter.",
     "sender": "Who writes and signs the letter.",
+    "relationship": 'How the writer is related to the children, in the letter\'s words: the case '
+                    'file\'s "Mum" is "mother" (as written when sender.keep_relationship is true).',
     "recipient": "The manager the letter is addressed to.",
     "worker": "The social worker the family asks to change.",
     "children": "The children, in the order of the case file (a list).",
     "children_names": 'The children\'s full names joined: "Sam Doe and Lily Doe".',
-    "children_first_names": 'The children\'s first names joined: "Sam and Lily".',
+    "children_first_names": 'The children\'s first names joined: "Sam and Lily" ("Child 1" stays '
+                            "whole).",
+    "children_together": 'How the letter calls the children once it has named them: "Sam and '
+                         'Lily", or "the children" when there are more than two.',
+    "phrase": "phrase(text) gives the family's phrase as it reads inside a sentence, its first "
+              'word lowered unless it is a name: "Missed visits" → "missed visits".',
     "subject": 'The subject line, also the document\'s title: "Request for a change of social '
                'worker for Sam Doe (case reference CP-2026-0413)".',
     "grounds": "The grounds raised, by id, each with its fields (see below). Test for one with "
@@ -50,7 +57,7 @@ VARIABLE_HELP: dict[str, str] = {
 GROUND_TEMPLATE_VARIABLES = {
     "g": "This ground's fields, as listed under its name below.",
     "section": "This ground's section (.id, .template, .data).",
-    "kids": "The children's first names joined, as children_first_names.",
+    "kids": "How the letter calls the children, as children_together.",
 }
 
 # Names Jinja2 provides by itself inside templates.

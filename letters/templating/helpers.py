@@ -4,10 +4,12 @@ citations of enclosures). Each returns Markdown built from escaped parts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from letters.compose.language import Language, surname
+from letters.case.model import case_names as case_names
+from letters.compose.language import Language, language, surname
 from letters.compose.request import Letter
 
 
@@ -56,8 +58,9 @@ def escape_markdown(text: str) -> str:
 
 
 def first_name(name: str) -> str:
-    """The first word of a name: "Sam Doe" → "Sam"."""
-    return name.split()[0] if name.split() else name
+    """A child's short name in English: "Sam Doe" → "Sam"; "Child 1" stays whole (templates
+    get their language's own, ``Language.first_name``)."""
+    return language().first_name(name)
 
 
 _SENTENCE_END = re.compile(r"""(?:[.!?…]|[.!?…]["'”’)\]])$""")
@@ -69,15 +72,80 @@ def sentence(text: str) -> str:
     return text if _SENTENCE_END.search(text) else text + "."
 
 
+def age(born: dt.date | None, on: dt.date) -> int | None:
+    """A child's age in whole years on the day ``on``; None when the date of birth is not
+    known (or is after ``on``)."""
+    if born is None or born > on:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’"}
+
+
+def unquoted(text: str) -> str:
+    """Words the user wrapped in quotation marks, without them, so that a template can quote
+    them in its own marks: '"I don't want to."' → "I don't want to." Text not wholly in
+    quotation marks is returned as typed."""
+    closing = _QUOTE_PAIRS.get(text[:1])
+    inner = text[1:-1]
+    if closing and len(text) > 2 and text.endswith(closing) and closing not in inner \
+            and text[:1] not in inner:
+        return inner
+    return text
+
+
+def capital(text: str) -> str:
+    """Text with its first letter a capital, the rest untouched: "the children's" → "The
+    children's" (Jinja2's ``capitalize`` would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+_FIRST_WORD = re.compile(r"[A-Z][a-z]+(?=[\s,;:.]|$)")
+
+
+class Phrase:
+    """The user's phrase as it reads inside a sentence: "Missed visits and …" → "missed
+    visits and …". Only a plain capitalised first word is lowered, never a name of the case,
+    "I", a month or a word the language keeps capitalised; otherwise it is printed as typed."""
+
+    def __init__(self, names: Iterable[str], lang: Language) -> None:
+        keep = {str(w).lower() for w in lang.data.get("names", {}).get("keep_capital", ())}
+        keep |= {m.lower() for m in lang.data["dates"].get("months", ())}
+        keep |= {w.lower() for n in names for w in re.findall(r"\w+", n)}
+        self._keep = frozenset(keep)
+
+    def __call__(self, text: str) -> str:
+        # Plain text, still to be escaped: printed, or passed to cited().
+        match = _FIRST_WORD.match(text)
+        if match and match.group().lower() not in self._keep and not _name_follows(text,
+                                                                                  match.end()):
+            return text[:1].lower() + text[1:]
+        return text
+
+
+def _name_follows(text: str, end: int) -> bool:
+    """Whether the next word is capitalised too, as in a name ("Bristol City Council")."""
+    rest = text[end:].split(maxsplit=1)
+    return bool(rest) and rest[0][:1].isupper()
+
+
 def with_citation(text: str, label: str) -> Markdown:
     """User text as a sentence, its enclosure label placed before the closing full stop:
-    "… without my being told (Enclosures 1 and 2)." The user's words are otherwise untouched.
+    "… without my being told (Enclosures 1 and 2)." A sentence that ends inside a quotation
+    ('… my room."') has its full stop moved after the label, as UK style puts it ('… my
+    room" (Enclosure 1).'); the user's words are otherwise untouched.
     """
     if not label:
         return Markdown(escape_markdown(sentence(text)))
     if text.endswith(".") and not text.endswith(".."):
         return Markdown(escape_markdown(text[:-1]) + label + ".")
+    if len(text) > 2 and text[-2] == "." and text[-1] in _CLOSING_QUOTES and text[-3] != ".":
+        return Markdown(escape_markdown(text[:-2] + text[-1]) + label + ".")
     return Markdown(escape_markdown(text) + label + ".")
+
+
+_CLOSING_QUOTES = "\"'”’"
 
 
 def lines(items: Iterable[str | None]) -> Markdown:

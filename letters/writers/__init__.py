@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,7 +16,7 @@ FORMATS = ("docx", "md", "html", "pdf")
 
 def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str = "",
                  reference_docx: str | os.PathLike[str] | None = None,
-                 language: str = "en") -> bytes:
+                 language: str = "en", references: Sequence[str] = ()) -> bytes:
     """The letter in ``fmt`` (docx, md, html or pdf) as the bytes of a file.
 
     ``reference_docx`` gives a docx or pdf the look of a charity's letterhead (see reference.py).
@@ -24,13 +27,18 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
     A pdf is typeset in this process (typst_pdf.py); on a reference .docx it is that .docx
     converted by LibreOffice, and without LibreOffice this raises ``PdfError`` saying how to
     install it (see ``pdf_needs_libreoffice``).
+
+    ``references`` (a case reference such as ``CP-2026-0413``) are kept whole on a printed page:
+    in a docx or pdf their hyphens become non-breaking ones (U+2011), so a line never ends at
+    one. The .md and .html keep the text exactly as typed.
     """
     if fmt == "md":
-        return markdown.encode("utf-8")
+        return without_directives(markdown).encode("utf-8")
     if fmt == "html":
         from letters.writers.html import markdown_to_html
 
         return markdown_to_html(markdown, title=title, language=language).encode("utf-8")
+    markdown = unbroken(markdown, references)
     if fmt == "docx":
         from letters.writers.docx import build_docx
 
@@ -47,6 +55,33 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
         return docx_to_pdf(build_docx([markdown], base=base_for(reference_docx, language),
                                       title=title, author=author))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def without_directives(markdown: str) -> str:
+    """The Markdown as a file a person reads: the signature directive becomes the blank lines
+    it stands for (Markdown readers show nothing for it, but a text editor shows the comment)."""
+    return markdown.replace("<!-- signature -->\n\n", "\n\n")
+
+
+#: A non-breaking hyphen (U+2011), which looks like "-" but never ends a line.
+NON_BREAKING_HYPHEN = "\u2011"
+
+
+def unbroken(markdown: str, references: Sequence[str]) -> str:
+    """``markdown`` with each of ``references``, where it stands as a whole word, written with
+    non-breaking hyphens."""
+    from letters.templating.helpers import escape_markdown
+
+    for reference in {r for r in references if r and "-" in r}:
+        shown = escape_markdown(reference)
+        # A function, not a string, as the replacement: a reference's backslashes are its own.
+        markdown = re.sub(rf"(?<![\w-]){re.escape(shown)}(?![\w-])",
+                          functools.partial(_whole, shown), markdown)
+    return markdown
+
+
+def _whole(reference: str, _: re.Match[str]) -> str:
+    return reference.replace("-", NON_BREAKING_HYPHEN)
 
 
 def pdf_needs_libreoffice(reference_docx: str | os.PathLike[str] | None) -> bool:

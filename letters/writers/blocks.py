@@ -11,13 +11,16 @@ the Markdown tokens:
   which starts at 1 and never skips one, as PDF/UA and screen readers expect
 - ``{"kind": "list", "ordered": true, "start": 1, "items": [[runs, runs …], …]}`` (an item is
   one or more paragraphs, each a list of runs)
-- ``{"kind": "sign-off", "close": paragraph, "signed": block}``: the close ("Yours sincerely",
-  when a paragraph comes before the ``<!-- signature -->`` directive) and the block after it
-  (the name), to be kept on one page with room to sign between them
+- ``{"kind": "sign-off", "before": paragraph, "close": paragraph, "signed": block}``: the
+  close ("Yours sincerely", when a paragraph comes before the ``<!-- signature -->`` directive),
+  the paragraph before it (when there is one) and the block after it (the name), to be kept on
+  one page with room to sign between close and name, so that the close never starts a page
+  alone
 - ``{"kind": "page-break"}``
 
-A run is ``{"text": "…"}`` with ``"bold": true`` and/or ``"italic": true`` when so, or
-``{"break": true}`` for a hard line break (the lines of an address).
+A run is ``{"text": "…"}`` with ``"bold": true`` and/or ``"italic": true`` when so, and
+``"whole": true`` for a reference that no line may break inside; or ``{"break": true}`` for a
+hard line break (the lines of an address).
 """
 
 from __future__ import annotations
@@ -64,10 +67,7 @@ def letter_blocks(markdown: str) -> list[Block]:
         nonlocal signature
         if signature:
             signature = False
-            sign_off: Block = {"kind": "sign-off", "signed": block}
-            if blocks and blocks[-1]["kind"] == "paragraph":
-                sign_off["close"] = blocks.pop()
-            blocks.append(sign_off)
+            blocks.append(_sign_off(blocks, block))
         else:
             blocks.append(block)
 
@@ -120,6 +120,17 @@ def letter_blocks(markdown: str) -> list[Block]:
     return blocks
 
 
+def _sign_off(blocks: list[Block], signed: Block) -> Block:
+    """The sign-off: the name (``signed``), with the close and the paragraph before it taken
+    from the end of ``blocks``."""
+    sign_off: Block = {"kind": "sign-off", "signed": signed}
+    for part in ("close", "before"):
+        if not blocks or blocks[-1]["kind"] != "paragraph":
+            break
+        sign_off[part] = blocks.pop()
+    return sign_off
+
+
 def _outline_levels(blocks: list[Block]) -> None:
     """Number the headings' outline levels from 1 without gaps (## under no # becomes 1)."""
     above: list[int] = []  # the Markdown levels of the headings the next one may sit under
@@ -163,12 +174,26 @@ def _text_run(text: str, bold: bool, italic: bool) -> list[Run]:
     text = _UNPRINTABLE.sub("", text)
     if not text:
         return []
-    run: Run = {"text": text}
+    style: Run = {}
     if bold:
-        run["bold"] = True
+        style["bold"] = True
     if italic:
-        run["italic"] = True
-    return [run]
+        style["italic"] = True
+    if NON_BREAKING_HYPHEN not in text:
+        return [{"text": text, **style}]
+    # A reference written with non-breaking hyphens (writers.unbroken) is a run kept whole on
+    # its line, its hyphens ordinary ones again, so that the PDF's text is what was typed.
+    out: list[Run] = []
+    for i, part in enumerate(_WHOLE.split(text)):
+        if i % 2:
+            out.append({"text": part.replace(NON_BREAKING_HYPHEN, "-"), "whole": True, **style})
+        elif part:
+            out.append({"text": part, **style})
+    return out
+
+
+NON_BREAKING_HYPHEN = "\u2011"
+_WHOLE = re.compile(r"(\S*\u2011\S*)")
 
 
 def _merged(runs: list[Run]) -> list[Run]:
@@ -177,6 +202,7 @@ def _merged(runs: list[Run]) -> list[Run]:
     for run in runs:
         last = out[-1] if out else None
         if (last is not None and "text" in last and "text" in run
+                and not last.get("whole") and not run.get("whole")
                 and last.get("bold") == run.get("bold")
                 and last.get("italic") == run.get("italic")):
             out[-1] = {**last, "text": last["text"] + run["text"]}

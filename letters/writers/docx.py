@@ -92,7 +92,16 @@ def _runs(children: Sequence[Any]) -> str:
 def _run(text: str, bold: int, italic: int) -> str:
     if not text:
         return ""
-    return _RUN_OPEN[bool(bold), bool(italic)] + xml_text(text) + "</w:t></w:r>"
+    body = xml_text(text)
+    if _NON_BREAKING_HYPHEN in body:
+        # Word's own non-breaking hyphen (a reference kept whole, writers.unbroken): it reads
+        # back as "-", and no line ends at it.
+        body = body.replace(_NON_BREAKING_HYPHEN,
+                            '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">')
+    return _RUN_OPEN[bool(bold), bool(italic)] + body + "</w:t></w:r>"
+
+
+_NON_BREAKING_HYPHEN = "\u2011"
 
 
 #: A run's start, by (bold, italic).
@@ -148,7 +157,10 @@ def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
             directive = tok.content.strip()
             if directive == "<!-- signature -->":
                 body.next_style = "SignatureSpace"
+                # The close keeps with the name, and the paragraph before it with the close:
+                # "Yours faithfully" never starts a page on its own.
                 _keep_with_next(body)
+                _keep_with_next(body, back=2)
             elif directive == "<!-- page-break -->":
                 body.next_page_break = True
         elif kind == "hr":
@@ -159,17 +171,21 @@ def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
     return body
 
 
-def _keep_with_next(body: _Body) -> None:
-    """Keep the last paragraph on the same page as the next (a sign-off and its name)."""
-    if body.paragraphs:
-        last = body.paragraphs[-1]
+def _keep_with_next(body: _Body, back: int = 1) -> None:
+    """Keep a paragraph (the last, or ``back`` from the end) on the same page as the next (a
+    sign-off and its name)."""
+    if len(body.paragraphs) >= back:
+        last = body.paragraphs[-back]
+        if "<w:keepNext/>" in last or not last.startswith("<w:p>"):
+            return
         if last.startswith("<w:p><w:pPr>"):
             # keepNext follows pStyle in the schema's order; readers ignore it out of place.
             style = _PSTYLE.match(last, len("<w:p><w:pPr>"))
             at = style.end() if style else len("<w:p><w:pPr>")
-            body.paragraphs[-1] = last[:at] + "<w:keepNext/>" + last[at:]
+            body.paragraphs[-back] = last[:at] + "<w:keepNext/>" + last[at:]
         else:
-            body.paragraphs[-1] = "<w:p><w:pPr><w:keepNext/></w:pPr>" + last[len("<w:p>"):]
+            body.paragraphs[-back] = ("<w:p><w:pPr><w:keepNext/></w:pPr>"
+                                      + last[len("<w:p>"):])
 
 
 _PSTYLE = re.compile(r'<w:pStyle w:val="[^"]*"/>')

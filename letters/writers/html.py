@@ -9,8 +9,8 @@ where markdown-it-py takes a fraction of a second.
 The page is inert, whoever wrote the templates: raw HTML in the Markdown (a charity's template
 can hold ``<script>``, ``<iframe src=…>`` or a remote ``<img>``) is shown as text, like user
 text; a Markdown image is shown as its description; and a Content-Security-Policy forbids
-scripts and every load from elsewhere, in case anything got through. Only our own directive
-comments (``<!-- signature -->``) pass, as comments.
+scripts and every load from elsewhere, in case anything got through. Our own directive comments
+become what they stand for: room to sign (``<!-- signature -->``) and a page break.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _STYLE = """
          max-width: 16cm; margin: 2rem auto; color: #000; }
   h2 { font-size: 12pt; margin: 1.2em 0 0.3em; }
   .confidential { text-align: right; font-size: 9pt; }
+  .signature { height: 3em; }
+  .page-break { break-after: page; }
 """
 
 #: Nothing may load or run: no scripts, frames, fonts, images or connections, only the page's
@@ -56,14 +58,15 @@ _PAGE = """<!DOCTYPE html>
 </html>
 """
 
-#: The HTML comments our templates use as directives to the .docx writer.
-DIRECTIVES = frozenset({"<!-- signature -->", "<!-- page-break -->"})
+#: The HTML comments our templates use as directives, and what each becomes on the page.
+DIRECTIVES = {"<!-- signature -->": '<div class="signature"></div>\n',
+              "<!-- page-break -->": '<div class="page-break"></div>\n'}
 
 
 def _html_block(renderer: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
     content: str = tokens[idx].content
     if content.strip() in DIRECTIVES:
-        return content
+        return DIRECTIVES[content.strip()]
     return f"<p>{html.escape(content.strip())}</p>\n"
 
 
