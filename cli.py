@@ -193,6 +193,18 @@ _format_option = click.option(
          "LibreOffice). Taken from the -o file name when left out.",
 )
 
+#: The languages a document can be written in (letters.compose.language.CHOICES; a test checks
+#: they agree): imported lazily, so the list is repeated here.
+LANGUAGES = ("en", "cy", "cy+en")
+
+#: ``--language`` on every command that writes or checks a document. What wins: this option,
+#: then the case file's ``language``, then swletter.toml's, then English.
+_language_option = click.option(
+    "--language", type=click.Choice(LANGUAGES), metavar="en|cy|cy+en",
+    help="Write in English (en), Welsh (cy), or Welsh then English in one document (cy+en). "
+         "Default: the case file's language, else swletter.toml's, else English.",
+)
+
 #: ``--register FILE`` on every command that writes or reads the register of letters.
 _register_option = click.option(
     "--register", "register_path", metavar="FILE", envvar="SWLETTER_REGISTER",
@@ -214,9 +226,11 @@ _register_option = click.option(
 @click.option("--redacted", is_flag=True,
               help="Write the anonymised copy instead (as `swletter redact` does).")
 @_register_option
+@_language_option
 @customisation_options
 def render(case: str, output: str | None, fmt: str | None, force: bool, strict: bool,
-           redacted: bool, register_path: str | None, settings: Any) -> None:
+           redacted: bool, register_path: str | None, language: str | None,
+           settings: Any) -> None:
     """Write the letter for the case file CASE.
 
     Tone, readability and evidence warnings (as `swletter check` gives them) follow on the
@@ -226,9 +240,10 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
 
     chosen = _choose_format(fmt, output, settings.format)
     if redacted:
-        _redact(case, output, chosen, force, settings)
+        _redact(case, output, chosen, force, settings, language)
         return
-    rendered = api.render_request(api.read_case(case, settings=settings), settings=settings)
+    rendered = api.render_request(api.read_case(case, settings=settings), settings=settings,
+                                  language=language)
     findings = api.review(rendered, whole_letter=strict)
     if strict:
         _refuse_with_findings(findings)
@@ -264,8 +279,9 @@ def _print_warnings(warnings: Any) -> None:
               help="Exit 1 when there is any warning (notes never count).")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True, help="json gives the findings as data for other tools.")
+@_language_option
 @config_option
-def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
+def check(case: str, strict: bool, fmt: str, language: str | None, settings: Any) -> None:
     """Check the case file CASE without writing a letter.
 
     Reports every problem at once, then advice on tone, readability and evidence, grouped by
@@ -277,7 +293,8 @@ def check(case: str, strict: bool, fmt: str, settings: Any) -> None:
     from letters.errors import CaseError
 
     try:
-        report = api.check(api.read_case(case, settings=settings), settings=settings)
+        report = api.check(api.read_case(case, settings=settings), settings=settings,
+                           language=language)
     except CaseError as err:
         if fmt != "json":
             raise
@@ -500,15 +517,18 @@ def _as_date(value: Any) -> Any:
                    "kind, the first child and the date.")
 @_format_option
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@_language_option
 @customisation_options
 def followup(case: str, kind: str, register_path: str | None, first_letter_date: Any,
              letter_date: Any, output: str | None, fmt: str | None, force: bool,
-             settings: Any) -> None:
+             language: str | None, settings: Any) -> None:
     """Write the next letter for the case file CASE: a reminder, a request for the reasons,
     or a complaint.
 
     It cites your first letter by its date and case reference: from the register when the
-    letter is there, otherwise from --first-letter-date or the case file's date.
+    letter is there, otherwise from --first-letter-date or the case file's date. It is in the
+    language of your first letter when the register has it and neither --language nor the case
+    file says otherwise.
     """
     from letters.compose.followup import write_followup
     from letters.dates import long_date
@@ -520,7 +540,7 @@ def followup(case: str, kind: str, register_path: str | None, first_letter_date:
     written = write_followup(
         case, kind, fmt=_choose_format(fmt, output, settings.format), output=output,
         force=force, register_path=register, first_letter_date=_as_date(first_letter_date),
-        today=_as_date(letter_date), settings=settings,
+        today=_as_date(letter_date), settings=settings, language=language,
     )
     followup_letter = written.rendered.document
     click.echo(f"Wrote {written.path} (reply by {long_date(followup_letter.reply_by)}), citing "
@@ -680,10 +700,11 @@ def register_ics(file: str, register_path: str | None, without_names: bool, as_o
               type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="The evidence CSV (one row per document, keyed by case_id) for CSV inputs.")
 @_register_option
+@_language_option
 @customisation_options
 def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool,
          report: str | None, combined: str | None, evidence_csv: str | None,
-         register_path: str | None, settings: Any) -> None:
+         register_path: str | None, language: str | None, settings: Any) -> None:
     """Write a letter for every case in INPUT...: case files, folders of case files, CSV files
     or .xlsx workbooks (run `swletter bulk-template` for the columns).
 
@@ -736,7 +757,8 @@ def bulk(inputs: tuple[str, ...], out_dir: str, fmt: str, jobs: int, force: bool
                                  template_dirs=settings.template_dirs,
                                  reference_docx=str(settings.reference_docx or "") or None,
                                  case_defaults=settings.case_defaults,
-                                 author_in_metadata=settings.author_in_metadata)
+                                 author_in_metadata=settings.author_in_metadata,
+                                 language=language, default_language=settings.language)
     recorder = _BulkRecorder(_register_path(register_path), planned, options)
     options = recorder.options
     summary = engine.BulkSummary(total=len(planned))
@@ -1100,23 +1122,24 @@ def serve(host: str, port: int, no_browser: bool, settings: Any) -> None:
               help="Where to write the statement; '-' writes it to the screen. Default: next "
                    "to the case file, named after the author.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@_language_option
 @customisation_options
 def statement(case: str, by: str | None, fmt: str | None, output: str | None,
-              force: bool, settings: Any) -> None:
+              force: bool, language: str | None, settings: Any) -> None:
     """Draft the supporting statement for an advocate named in the case file CASE.
 
     Parts the author has not given yet (how they know the child, what the child has said, why a
     change is in the child's best interests, whether the child agreed to it being shared) are
     marked as prompts in [square brackets] for them to complete before signing.
     """
-    from letters.case.validate import load_case
-    from letters.compose.statement import StatementChoiceError, draft_statement
+    from letters import api
+    from letters.compose.statement import StatementChoiceError
     from letters.output import write_atomic
 
     chosen = _choose_format(fmt, output, settings.format)
-    loaded = load_case(case, defaults=settings.case_defaults)
+    loaded = api.read_case(case, settings=settings)
     try:
-        draft = draft_statement(loaded, by, template_dirs=settings.template_dirs)
+        draft = api.draft_statement_for(loaded, by, settings=settings, language=language)
     except StatementChoiceError as err:
         raise click.BadParameter(str(err), param_hint="--by") from err
     if output == "-":
@@ -1171,16 +1194,19 @@ def _write_beside(rendered: Any, fmt: str, case: str, output: str | None, force:
 @click.option("--without-names", is_flag=True,
               help="Leave the children's names out of the calendar (for shared calendars).")
 @click.option("--force", is_flag=True, help="Replace the output files if they already exist.")
+@_language_option
 @customisation_options
 def next_steps(case: str, output: str | None, fmt: str | None, ics_file: str | None,
-               no_ics: bool, without_names: bool, force: bool, settings: Any) -> None:
+               no_ics: bool, without_names: bool, force: bool, language: str | None,
+               settings: Any) -> None:
     """Write "what happens next" for the parent: the reply-by date, when to send a reminder,
     and each complaints stage's dates for the case's part of the UK, with a calendar file."""
     from letters import api
     from letters.output import write_atomic
 
     chosen = _choose_format(fmt, output, settings.format)
-    rendered = api.render_next_steps(api.read_case(case, settings=settings), settings=settings)
+    rendered = api.render_next_steps(api.read_case(case, settings=settings), settings=settings,
+                                     language=language)
     path = _write_beside(rendered, chosen, case, output, force, settings)
     if path is not None:
         click.echo(f"Wrote {path}.")
@@ -1197,21 +1223,26 @@ def next_steps(case: str, output: str | None, fmt: str | None, ics_file: str | N
 @_output_option("the anonymised copy")
 @_format_option
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@_language_option
 @customisation_options
-def redact(case: str, output: str | None, fmt: str | None, force: bool, settings: Any) -> None:
+def redact(case: str, output: str | None, fmt: str | None, force: bool, language: str | None,
+           settings: Any) -> None:
     """Write an anonymised copy of the letter, to share with a charity or a forum.
 
     People are named by their role ("Child A", "the social worker"), addresses, phone numbers,
     emails and references are removed and dates shortened to month and year. Words it could
     not be sure about are listed: check them before you share the copy.
     """
-    _redact(case, output, _choose_format(fmt, output, settings.format), force, settings)
+    _redact(case, output, _choose_format(fmt, output, settings.format), force, settings,
+            language)
 
 
-def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any) -> None:
+def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any,
+            language: str | None = None) -> None:
     from letters import api
 
-    rendered = api.render_redacted(api.read_case(case, settings=settings), settings=settings)
+    rendered = api.render_redacted(api.read_case(case, settings=settings), settings=settings,
+                                   language=language)
     path = _write_beside(rendered, fmt, case, output, force, settings)
     if path is not None:
         click.echo(f"Wrote {path}: an anonymised copy of the letter.")
@@ -1228,16 +1259,17 @@ def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any)
 @_output_option("the sheet (with one child, or with --child)")
 @_format_option
 @click.option("--force", is_flag=True, help="Replace the output files if they already exist.")
+@_language_option
 @customisation_options
 def easyread(case: str, child: str | None, output: str | None, fmt: str | None, force: bool,
-             settings: Any) -> None:
+             language: str | None, settings: Any) -> None:
     """Write an Easy Read sheet for each child in CASE, written to the child: what the family
     has asked for and why, what happens next, and who the child can talk to."""
     from letters import api
 
     chosen = _choose_format(fmt, output, settings.format)
     sheets = api.render_easyread(api.read_case(case, settings=settings), settings=settings,
-                                 child=child)
+                                 child=child, language=language)
     if output and len(sheets) > 1:
         raise click.BadParameter(f"the case has {len(sheets)} children, and each has a sheet of "
                                  "their own: choose one with --child, or leave -o out to "
@@ -1255,8 +1287,10 @@ def easyread(case: str, child: str | None, output: str | None, fmt: str | None, 
               help="Where to write the bundle. Default: next to the case file, named after the "
                    "first child and the date.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@_language_option
 @customisation_options
-def bundle(case: str, output: str | None, force: bool, settings: Any) -> None:
+def bundle(case: str, output: str | None, force: bool, language: str | None,
+           settings: Any) -> None:
     """Write one PDF to email or post: the letter, an index, then every enclosure whose file
     the case names (PDF, photos, text, emails, .docx with LibreOffice), each page stamped
     "Enclosure N — page i of k". Enclosures that cannot be included are listed in the index
@@ -1266,7 +1300,8 @@ def bundle(case: str, output: str | None, force: bool, settings: Any) -> None:
 
     if output:
         check_target(output, force=force, protect=(case,))
-    made = api.render_bundle(api.read_case(case, settings=settings), settings=settings)
+    made = api.render_bundle(api.read_case(case, settings=settings), settings=settings,
+                             language=language)
     target = output or Path(case).parent / made.file_name
     path = write_atomic(target, made.pdf, force=force, protect=(case,))
     click.echo(f"Wrote {path}: {_plural(made.pages, 'page')}, "

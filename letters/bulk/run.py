@@ -40,7 +40,8 @@ from letters.bulk.sheets import (
 from letters.bulk.workers import Lifeline, start_worker, stop_point, worker_task
 from letters.case.model import Case
 from letters.case.validate import case_from_data, files_beside, load_case
-from letters.compose.documents import Rendered, slug
+from letters.compose.documents import Rendered, in_languages, slug
+from letters.compose.language import choose_language
 from letters.compose.request import make_letter
 from letters.config import CaseDefaults
 from letters.errors import CaseError, LettersError, OutputError, Problem, more_problems
@@ -117,6 +118,10 @@ class BulkOptions:
     case_defaults: CaseDefaults | None = None
     #: Whether each letter's document properties name its sender (swletter.toml [privacy]).
     author_in_metadata: bool = True
+    #: The language asked for on the command line (wins over each case file's), and the
+    #: settings' language (used where a case file does not say): see ``letters.api``.
+    language: str | None = None
+    default_language: str | None = None
 
 
 @dataclass
@@ -347,7 +352,7 @@ def _prepare(job: Job, options: BulkOptions) -> _Prepared | CaseResult:
                 return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
         else:
             case = load_case(job.case_file, defaults=options.case_defaults)
-        rendered = make_letter(case, today=options.today, template_dirs=options.template_dirs)
+        rendered = _letter_in_language(case, options)
     except CaseError as err:
         problems.extend(p.describe(with_file=False) for p in err.problems)
         problems.extend(_more(err))
@@ -357,6 +362,15 @@ def _prepare(job: Job, options: BulkOptions) -> _Prepared | CaseResult:
         return CaseResult(job.index, job.label, FAILED, problems=tuple(problems))
     warnings.extend(_describe_warning(w, sheet) for w in rendered.warnings)
     return _Prepared(job, case, rendered, tuple(warnings))
+
+
+def _letter_in_language(case: Case, options: BulkOptions) -> Rendered:
+    """The letter for ``case`` in its language (the option's, the case's or the settings')."""
+    choice = choose_language(options.language, case.language, options.default_language)
+    if case.language != choice:
+        case = dataclasses.replace(case, language=choice)
+    return in_languages(choice, lambda code: make_letter(
+        case, today=options.today, template_dirs=options.template_dirs, code=code))
 
 
 def _finish(prepared: _Prepared, options: BulkOptions, data: bytes | None, *,

@@ -528,6 +528,7 @@ def _build_case(core: dict[str, Any], grounds: dict[str, Any], nation: CaseNatio
         date=core["date"],
         jurisdiction=nation.nation,
         jurisdiction_source=nation.source,
+        language=core["language"],
         warnings=nation.warnings,
         sender=Sender(**core["sender"]),
         recipient=Recipient(**core["recipient"]),

@@ -12,6 +12,7 @@ first stage of the nation's complaints procedure for a complaint. The complaints
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -24,9 +25,9 @@ from typing import Any
 from letters.case.grounds import read_shared_data
 from letters.case.model import Case
 from letters.case.validate import load_case
-from letters.compose.documents import Rendered, document_kind
+from letters.compose.documents import Rendered, document_kind, in_languages
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
-from letters.compose.language import language
+from letters.compose.language import choose_language, language
 from letters.config import Settings
 from letters.dates import add_working_days, long_date
 from letters.errors import FollowUpError, GroundDefinitionError, Problem
@@ -220,7 +221,8 @@ def write_followup(case_path: str | os.PathLike[str], kind: str, *, fmt: str = "
                    output: str | os.PathLike[str] | None = None, force: bool = False,
                    register_path: str | os.PathLike[str] | None = None,
                    first_letter_date: dt.date | None = None, today: dt.date | None = None,
-                   settings: Settings | None = None) -> WrittenFollowUp:
+                   settings: Settings | None = None,
+                   language: str | None = None) -> WrittenFollowUp:
     """Write a follow-up for a case file and, with a register, record it there.
 
     The first letter is found in the register (the newest request for the same children,
@@ -229,6 +231,10 @@ def write_followup(case_path: str | os.PathLike[str], kind: str, *, fmt: str = "
     written with). The default output sits next to the case file. ``settings`` (swletter.toml
     and the options) supply case defaults, template folders and the reference .docx, as for
     the first letter.
+
+    The language is ``language`` (``--language``), else the case file's, else the language the
+    first letter was written in (the register keeps it: a reminder of a Welsh request is in
+    Welsh), else the settings', else English.
     """
     settings = settings or Settings()
     case = load_case(case_path, defaults=settings.case_defaults)
@@ -236,7 +242,8 @@ def write_followup(case_path: str | os.PathLike[str], kind: str, *, fmt: str = "
     template_dirs = settings.template_dirs
     if register_path is None:
         first, source = _first_without_register(case, first_letter_date)
-        rendered = make_followup(case, kind, first, today=date, template_dirs=template_dirs)
+        choice = choose_language(language, case.language, settings.language)
+        rendered = _in_language(case, kind, first, date, template_dirs, choice)
         path = _write(rendered, case_path, fmt, output, force, settings)
         return WrittenFollowUp(path, rendered, source)
     with open_register(register_path) as register:
@@ -259,13 +266,24 @@ def write_followup(case_path: str | os.PathLike[str], kind: str, *, fmt: str = "
             first = (first_letter_from(status) if status is not None else
                      FirstLetter(request.letter_date, request.reply_by, request.id))
             source = "the register"
-        rendered = make_followup(case, kind, first, today=date, template_dirs=template_dirs)
+        choice = choose_language(language, case.language, request.language if request else None,
+                                 settings.language)
+        rendered = _in_language(case, kind, first, date, template_dirs, choice)
         path = _write(rendered, case_path, fmt, output, force, settings)
-        entry = entry_for_case(case, kind=kind, letter_date=rendered.document.date,
-                               reply_by=rendered.document.reply_by, output_path=path,
+        written = rendered.document
+        entry = entry_for_case(written.case, kind=kind, letter_date=written.date,
+                               reply_by=written.reply_by, output_path=path,
                                follows=request.id if request else None)
         registered, created = register.record_letter(entry)
     return WrittenFollowUp(path, rendered, source, registered, created)
+
+
+def _in_language(case: Case, kind: str, first: FirstLetter, date: dt.date,
+                 template_dirs: Sequence[str], choice: str) -> Rendered:
+    """The follow-up in the language ``choice`` (``cy+en``: Welsh then English, as one)."""
+    case = dataclasses.replace(case, language=choice)
+    return in_languages(choice, lambda code: make_followup(
+        case, kind, first, today=date, template_dirs=template_dirs, code=code))
 
 
 def _first_without_register(case: Case, first_letter_date: dt.date | None,

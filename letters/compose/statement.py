@@ -22,7 +22,7 @@ from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import Language, language
 from letters.errors import CaseError, LettersError, Problem
-from letters.templating.environment import render_template
+from letters.templating.environment import language_context, render_template
 from letters.templating.helpers import first_name
 
 
@@ -118,6 +118,7 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
     recipient = case.recipient
     salutation, _ = lang.salutation(recipient.title, recipient.name)
     context: dict[str, Any] = {
+        **language_context(case, lang),
         "case": case,
         "statement": st,
         "child": lang.join(children),

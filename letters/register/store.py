@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 APPLICATION_ID = 0x53574C52
 
 KINDS = ("request", "chaser", "reasons", "complaint")
+#: The languages a letter can be written in (``letters.compose.language.CHOICES``).
+LANGUAGES = ("en", "cy", "cy+en")
 OUTCOMES = ("granted", "refused", "partial")
 REASONS = ("given", "not-given")
 
@@ -109,6 +111,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER replies_no_delete BEFORE DELETE ON replies
         BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END;
     """,
+    # 3: each letter keeps the language it was written in (en, cy, cy+en): the family's
+    # language choice, which their follow-ups keep (the Welsh Language Standards ask a council
+    # to record it; the family's own record says what they chose).
+    """
+    ALTER TABLE letters ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    """,
 )
 
 #: The schema version this swletter writes.
@@ -138,6 +146,8 @@ class LetterEntry:
     case_reference: str | None = None
     jurisdiction: str = "england"
     follows: int | None = None
+    #: The language the letter was written in: ``en``, ``cy`` or ``cy+en``.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -220,6 +230,7 @@ def entry_for_case(case: Case, *, kind: str, letter_date: dt.date, reply_by: dt.
         case_reference=case.case_reference,
         jurisdiction=case.jurisdiction,
         follows=follows,
+        language=case.language or "en",
     )
 
 
@@ -309,14 +320,14 @@ class Register:
             cursor = db.execute(
                 "INSERT INTO letters (recorded_at, kind, letter_date, reply_by, case_reference,"
                 " children, recipient_organisation, grounds, output_path, sha256, jurisdiction,"
-                " follows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " follows, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (output_path, sha256) DO NOTHING",
                 (self._now(), entry.kind, entry.letter_date.isoformat(),
                  entry.reply_by.isoformat(), entry.case_reference,
                  json.dumps(list(entry.children), ensure_ascii=False),
                  entry.recipient_organisation,
                  json.dumps(list(entry.grounds)), entry.output_path, entry.sha256,
-                 entry.jurisdiction, entry.follows),
+                 entry.jurisdiction, entry.follows, entry.language),
             )
             created = cursor.rowcount == 1
             row = db.execute(f"SELECT {_LETTER_COLUMNS} FROM letters"
@@ -486,7 +497,8 @@ class Register:
 
 
 _LETTER_COLUMNS = ("id, recorded_at, kind, letter_date, reply_by, case_reference, children,"
-                   " recipient_organisation, grounds, output_path, sha256, jurisdiction, follows")
+                   " recipient_organisation, grounds, output_path, sha256, jurisdiction, follows,"
+                   " language")
 _REPLY_COLUMNS = ("id, letter_id, recorded_at, reply_date, outcome, reasons, note,"
                   " answers_through")
 
@@ -508,6 +520,7 @@ def _letter(row: sqlite3.Row, path: Path) -> RegisteredLetter:
         sha256=read.text("sha256"),
         jurisdiction=read.text("jurisdiction"),
         follows=read.optional_number("follows"),
+        language=read.choice("language", LANGUAGES),
     )
 
 

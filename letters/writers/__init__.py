@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ FORMATS = ("docx", "md", "html", "pdf")
 
 def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str = "",
                  reference_docx: str | os.PathLike[str] | None = None,
-                 language: str = "en") -> bytes:
+                 language: str = "en", parts: Sequence[tuple[str, str]] = ()) -> bytes:
     """The letter in ``fmt`` (docx, md, html or pdf) as the bytes of a file.
 
     ``reference_docx`` gives a docx or pdf the look of a charity's letterhead (see reference.py).
@@ -24,9 +25,15 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
     A pdf is typeset in this process (typst_pdf.py); on a reference .docx it is that .docx
     converted by LibreOffice, and without LibreOffice this raises ``PdfError`` saying how to
     install it (see ``pdf_needs_libreoffice``).
+
+    ``parts`` make a document in two languages: ``(code, markdown)`` for each, in order (see
+    ``bilingual.py``); ``markdown`` is then their joined text, which is what the .md holds.
     """
     if fmt == "md":
         return markdown.encode("utf-8")
+    if len(parts) > 1:
+        return _bilingual_bytes(parts, fmt, title=title, author=author,
+                                reference_docx=reference_docx)
     if fmt == "html":
         from letters.writers.html import markdown_to_html
 
@@ -47,6 +54,25 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
         return docx_to_pdf(build_docx([markdown], base=base_for(reference_docx, language),
                                       title=title, author=author))
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _bilingual_bytes(parts: Sequence[tuple[str, str]], fmt: str, *, title: str, author: str,
+                     reference_docx: str | os.PathLike[str] | None) -> bytes:
+    from letters.writers import bilingual
+
+    if fmt == "html":
+        return bilingual.bilingual_html(parts, title=title).encode("utf-8")
+    if fmt == "pdf" and not pdf_needs_libreoffice(reference_docx):
+        return bilingual.bilingual_pdf(parts, title=title, author=author)
+    if fmt not in ("docx", "pdf"):
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    reference = os.fspath(reference_docx) if reference_docx is not None else None
+    data = bilingual.bilingual_docx(parts, title=title, author=author, reference_docx=reference)
+    if fmt == "pdf":
+        from letters.writers.pdf import docx_to_pdf
+
+        return docx_to_pdf(data)
+    return data
 
 
 def pdf_needs_libreoffice(reference_docx: str | os.PathLike[str] | None) -> bool:

@@ -30,6 +30,7 @@ _STYLE = """
          max-width: 16cm; margin: 2rem auto; color: #000; }
   h2 { font-size: 12pt; margin: 1.2em 0 0.3em; }
   .confidential { text-align: right; font-size: 9pt; }
+  section.language { break-before: page; margin-top: 2rem; }
 """
 
 #: Nothing may load or run: no scripts, frames, fonts, images or connections, only the page's
