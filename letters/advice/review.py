@@ -40,6 +40,9 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
     then the evidence behind the claims, then ``letter_warnings`` (what composing the letter
     found, such as evidence that no ground cites) as findings."""
     names = case_names(case)
+    # A family writing in Welsh writes its own words in Welsh: only what needs no word list is
+    # judged there, and a note says so (letters.advice.tone_marks).
+    language = (case.language or "en").split("+")[0]
     findings: list[Finding] = []
     order: list[str] = []
     for path, text in iter_user_text(case):
@@ -48,7 +51,11 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
         if field_name in _IDENTIFIER_FIELDS:
             continue
         kind = "child_views" if field_name in _CHILD_VIEW_FIELDS else "prose"
-        findings.extend(check_text(text, path=path, kind=kind, names=names))
+        findings.extend(check_text(text, path=path, kind=kind, names=names, language=language))
+    if language != "en" and order:
+        from letters.advice.tone_marks import language_note
+
+        findings.append(language_note(language=language))
     findings.extend(check_evidence(case))
     findings.extend(warnings_as_findings(letter_warnings))
 

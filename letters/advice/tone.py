@@ -44,15 +44,21 @@ _VOWELS = frozenset("AEIOUY")
 
 
 def check_text(text: str, *, path: str = "", kind: str = "prose",
-               names: Iterable[str] = ()) -> list[Finding]:
+               names: Iterable[str] = (), language: str = "en") -> list[Finding]:
     """Tone and readability findings for one piece of user-written text.
 
     ``kind`` is ``prose`` for the writer's own words, or ``child_views`` for a child's own
     words, where everything found is a note and never a fault. ``names`` are people's names in
-    the case, never taken for hostile words ("Mr Never", "Karen Never").
+    the case, never taken for hostile words ("Mr Never", "Karen Never"). Text in another
+    ``language`` than English is checked only for what needs no word list
+    (``letters.advice.tone_marks``).
     """
     if kind not in ("prose", "child_views"):
         raise ValueError(f"kind must be 'prose' or 'child_views', not {kind!r}")
+    if language != "en":
+        from letters.advice.tone_marks import check_marks
+
+        return check_marks(text, path=path, kind=kind, names=names, language=language)
     if not text.strip():
         return []
     lists = word_lists()
@@ -201,7 +207,7 @@ def _article(label: str) -> str:
 
 
 def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_words: set[str],
-              lists: WordLists, cat: Category) -> list[Finding]:
+              lists: WordLists, cat: Category, vowels: frozenset[str] = _VOWELS) -> list[Finding]:
     """Words in capitals for emphasis (runs of them reported together) and repeated ! or ?."""
     runs: list[list[tuple[int, int]]] = []
     for m in _TOKEN.finditer(text):
@@ -209,7 +215,7 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
         if token.islower() or token[1:].islower():  # at most one capital: not shouted
             continue
         start, end = m.span()
-        if _inside(start, end, quoted) or not _is_shouted(token, name_words, lists):
+        if _inside(start, end, quoted) or not _is_shouted(token, name_words, lists, vowels):
             continue
         if runs and _RUN_GAP.fullmatch(text, runs[-1][-1][1], start):
             runs[-1].append((start, end))
@@ -239,7 +245,8 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
     return findings
 
 
-def _is_shouted(token: str, name_words: set[str], lists: WordLists) -> bool:
+def _is_shouted(token: str, name_words: set[str], lists: WordLists,
+                vowels: frozenset[str] = _VOWELS) -> bool:
     """A token written in capitals for emphasis, not an abbreviation, reference or name."""
     if any(ch.isdigit() for ch in token) or "&" in token or "." in token.strip("."):
         return False
@@ -252,7 +259,7 @@ def _is_shouted(token: str, name_words: set[str], lists: WordLists) -> bool:
         return False
     if letters in lists.short_words:
         return True
-    return len(letters) >= 4 and any(ch in _VOWELS for ch in letters)
+    return len(letters) >= 4 and any(ch in vowels for ch in letters)
 
 
 def _jargon(text: str, path: str, lists: WordLists) -> list[Finding]:
