@@ -937,7 +937,11 @@ def bulk_template(file: str, force: bool) -> None:
               type=click.Path(dir_okay=False, path_type=str),
               help="Carry on with (or change) this case file: each answer it holds is offered "
                    "again, and pressing Enter keeps it.")
-def new(output: str | None, from_case: str | None) -> None:
+@click.option("--language", type=click.Choice(("en", "cy")), metavar="en|cy",
+              help="Ask the questions in English (en) or Welsh (cy: gofyn y cwestiynau yn "
+                   "Gymraeg). A Welsh interview writes a Welsh letter unless you choose "
+                   "otherwise. Default: the language of the --from case, else English.")
+def new(output: str | None, from_case: str | None, language: str | None) -> None:
     """Answer plain questions, one at a time, and get a case file and a letter: no YAML to
     write.
 
@@ -946,7 +950,7 @@ def new(output: str | None, from_case: str | None) -> None:
     """
     import datetime as dt
 
-    from letters.interview import Interview, default_tone_check, load_answers
+    from letters.interview import Interview, default_tone_check, interview_language, load_answers
 
     target = Path(output or from_case or "case.yaml")
     if target.suffix.lower() == ".json":
@@ -964,7 +968,8 @@ def new(output: str | None, from_case: str | None) -> None:
                                  "or choose another place with -o.", param_hint="--output")
     data = load_answers(from_case) if from_case else {}
     interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
-                          tone_check=default_tone_check())
+                          tone_check=default_tone_check(),
+                          language=language or interview_language(data))
     _converse(interview, target, editing)
 
 
@@ -1043,11 +1048,7 @@ def _offer_letter(talk: Any) -> None:
         click.echo(say("saved_unfinished", path=path), err=True)
         raise click.ClickException(f"{err}\n{say('run_again', path=path)}") from err
     click.echo(say("saved", path=path))
-    try:
-        write_now = click.confirm("\n" + say("write_now"), default=True)
-    except click.Abort:
-        write_now = False
-    if not write_now:
+    if not talk.ask_yes_no(say("write_now")):
         click.echo(say("when_ready", path=path))
         return
     rendered = api.render_request(case)

@@ -19,9 +19,10 @@ class ToneNote:
     suggestion: str = ""
 
 
-#: A tone checker as the interview uses it: (text, field path, kind, people's names) ->
-#: (notes, a tidied wording or None).
-ToneCheck = Callable[[str, str, str, Sequence[str]], tuple[tuple[ToneNote, ...], str | None]]
+#: A tone checker as the interview uses it: (text, field path, kind, people's names, the
+#: interview's language) -> (notes, a tidied wording or None).
+ToneCheck = Callable[[str, str, str, Sequence[str], str],
+                     tuple[tuple[ToneNote, ...], str | None]]
 
 
 def default_tone_check() -> ToneCheck | None:
@@ -34,9 +35,10 @@ def default_tone_check() -> ToneCheck | None:
     if check_text is None:
         return None
 
-    def check(text: str, path: str, kind: str,
-              names: Sequence[str]) -> tuple[tuple[ToneNote, ...], str | None]:
-        return tone_notes(text, check_text(text, path=path, kind=kind, names=names))
+    def check(text: str, path: str, kind: str, names: Sequence[str],
+              language: str = "en") -> tuple[tuple[ToneNote, ...], str | None]:
+        return tone_notes(text, check_text(text, path=path, kind=kind, names=names,
+                                           language=language))
 
     return check
 
