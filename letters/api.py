@@ -84,10 +84,12 @@ def read_case(path: str | os.PathLike[str], *, settings: Settings | None = None)
 
 
 def read_case_data(data: Mapping[str, Any], *, settings: Settings | None = None,
-                   source: str = "") -> Case:
-    """A case from plain data (an upload, the web form's answers), checked. Nothing on this
-    computer is looked at: evidence ``file:`` names are taken as given."""
-    return case_from_data(_settings(settings).case_defaults.apply(dict(data)), source=source)
+                   source: str = "", language: str = "en") -> Case:
+    """A case from plain data (an upload, the web form's answers), checked, its problems said
+    in ``language``. Nothing on this computer is looked at: evidence ``file:`` names are taken
+    as given."""
+    return case_from_data(_settings(settings).case_defaults.apply(dict(data)), source=source,
+                          language=language)
 
 
 # -- documents ----------------------------------------------------------------------------------
@@ -207,7 +209,8 @@ def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
     """The advice on a rendered letter: the case's own words, the letter's warnings, and (with
     ``whole_letter``) the finished letter's reading scores."""
     findings = check_case(rendered.document.case, rendered.warnings)
-    if not whole_letter:
+    # The finished letter's reading scores are English formulas: a Welsh letter is not scored.
+    if not whole_letter or rendered.language != "en":
         return findings
     letter = rendered.document
     return findings + check_letter_text(rendered.markdown, letter.salutation, letter.sign_off)

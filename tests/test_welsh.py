@@ -234,7 +234,8 @@ def test_where_the_english_uses_a_glossary_term_the_welsh_uses_the_glossarys() -
                 continue
             if re.search(rf"(?<!\w){re.escape(term['en'])}s?(?!\w)", english, re.I):
                 checked += 1
-                assert any(f in welsh.lower() for f in _forms(term)), \
+                welsh_text = " ".join(welsh.lower().split())
+                assert any(f in welsh_text for f in _forms(term)), \
                     f"{where}: the English says {term['en']!r}, the Welsh should say " \
                     f"{term['cy']!r} (grounds/_glossary_cy.toml): {welsh!r}"
     assert checked >= 10
@@ -244,14 +245,14 @@ def test_where_the_english_uses_a_glossary_term_the_welsh_uses_the_glossarys() -
 # No English in a Welsh document, beyond the family's own words
 
 
-#: Common English words that are not also Welsh words (so "a", "i", "o", "am", "at", "is" and
-#: "to", which Welsh has too, are left out).
+#: Common English words that are not also Welsh words (so "a", "i", "o", "am", "at", "is",
+#: "to", "do", "all", "can" and "her", which Welsh has too, are left out).
 ENGLISH = frozenset(" ".join((
     "the and of for with this that from your you my we our have has had been not please dear",
     "yours sincerely faithfully enclosure enclosures page private confidential reply request",
     "requests worker workers children child council letter which will would should by on in it",
-    "as are was were be date born who what when if or but can cannot there their they them he",
-    "she his her him its than then into about also more any all because do does did being",
+    "as are was were be date born who what when if or but cannot there their they them he",
+    "she his him its than then into about also more any because does did being",
     "social services team manager case reference statement supporting complaint working days",
     "day reminder reasons",
 )).split())
