@@ -193,6 +193,18 @@ _format_option = click.option(
          "LibreOffice). Taken from the -o file name when left out.",
 )
 
+#: The languages a document can be written in (letters.compose.language.CHOICES; a test checks
+#: they agree): imported lazily, so the list is repeated here.
+LANGUAGES = ("en", "cy", "cy+en")
+
+#: ``--language`` on every command that writes or checks a document. What wins: this option,
+#: then the case file's ``language``, then swletter.toml's, then English.
+_language_option = click.option(
+    "--language", type=click.Choice(LANGUAGES), metavar="en|cy|cy+en",
+    help="Write in English (en), Welsh (cy), or Welsh then English in one document (cy+en). "
+         "Default: the case file's language, else swletter.toml's, else English.",
+)
+
 #: ``--register FILE`` on every command that writes or reads the register of letters.
 _register_option = click.option(
     "--register", "register_path", metavar="FILE", envvar="SWLETTER_REGISTER",
@@ -214,9 +226,11 @@ _register_option = click.option(
 @click.option("--redacted", is_flag=True,
               help="Write the anonymised copy instead (as `swletter redact` does).")
 @_register_option
+@_language_option
 @customisation_options
 def render(case: str, output: str | None, fmt: str | None, force: bool, strict: bool,
-           redacted: bool, register_path: str | None, settings: Any) -> None:
+           redacted: bool, register_path: str | None, language: str | None,
+           settings: Any) -> None:
     """Write the letter for the case file CASE.
 
     Tone, readability and evidence warnings (as `swletter check` gives them) follow on the
@@ -226,9 +240,10 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
 
     chosen = _choose_format(fmt, output, settings.format)
     if redacted:
-        _redact(case, output, chosen, force, settings)
+        _redact(case, output, chosen, force, settings, language)
         return
-    rendered = api.render_request(api.read_case(case, settings=settings), settings=settings)
+    rendered = api.render_request(api.read_case(case, settings=settings), settings=settings,
+                                  language=language)
     findings = api.review(rendered, whole_letter=strict)
     if strict:
         _refuse_with_findings(findings)
@@ -270,9 +285,10 @@ def _print_warnings(warnings: Any) -> None:
 @click.option("--columns", metavar="FILE", type=click.Path(exists=True, dir_okay=False,
                                                           path_type=str),
               help="For a spreadsheet: a column-mapping file (see `swletter bulk`).")
+@_language_option
 @config_option
 def check(case: str, strict: bool, fmt: str, evidence_csv: str | None, columns: str | None,
-          settings: Any) -> None:
+          language: str | None, settings: Any) -> None:
     """Check the case file CASE (or every case of a spreadsheet, .csv or .xlsx) without writing
     a letter.
 
@@ -285,9 +301,10 @@ def check(case: str, strict: bool, fmt: str, evidence_csv: str | None, columns: 
     from letters.errors import CaseError
 
     if Path(case).suffix.lower() in (".csv", ".xlsx", ".xlsm") or evidence_csv or columns:
-        return _check_sheet(case, strict, fmt, evidence_csv, columns, settings)
+        return _check_sheet(case, strict, fmt, evidence_csv, columns, language, settings)
     try:
-        report = api.check(api.read_case(case, settings=settings), settings=settings)
+        report = api.check(api.read_case(case, settings=settings), settings=settings,
+                           language=language)
     except CaseError as err:
         if fmt != "json":
             raise
@@ -304,13 +321,13 @@ def check(case: str, strict: bool, fmt: str, evidence_csv: str | None, columns: 
 
 
 def _check_sheet(sheet: str, strict: bool, fmt: str, evidence_csv: str | None,
-                 columns: str | None, settings: Any) -> None:
+                 columns: str | None, language: str | None, settings: Any) -> None:
     """`check` on a spreadsheet: every case, as `bulk --dry-run` checks them."""
     from letters import api
     from letters.bulk.report import report_json
 
     report = api.check_sheets((sheet,), settings=settings, evidence_csv=evidence_csv,
-                              columns=columns)
+                              columns=columns, language=language)
     if fmt == "json":
         click.echo(report_json(report).decode("utf-8"), nl=False)
     else:
@@ -539,15 +556,18 @@ def _echo_recorded(register: str, letter_id: int, created: bool) -> None:
                    "kind, the first child and the date.")
 @_format_option
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@_language_option
 @customisation_options
 def followup(case: str | None, kind: str, register_path: str | None, overdue: bool,
              out_dir: str | None, first_letter_date: Any, letter_date: Any, output: str | None,
-             fmt: str | None, force: bool, settings: Any) -> None:
+             fmt: str | None, force: bool, language: str | None, settings: Any) -> None:
     """Write the next letter for the case file CASE: a reminder, a request for the reasons,
     or a complaint. With --overdue, write one for every overdue request in the register.
 
     It cites your first letter by its date and case reference: from the register when the
-    letter is there, otherwise from --first-letter-date or the case file's date.
+    letter is there, otherwise from --first-letter-date or the case file's date. It is in the
+    language of your first letter when the register has it and neither --language nor the case
+    file says otherwise.
     """
     from letters import api
 
@@ -563,7 +583,7 @@ def followup(case: str | None, kind: str, register_path: str | None, overdue: bo
         api.read_case(case, settings=settings), kind, output=output, folder=Path(case).parent,
         fmt=_choose_format(fmt, output, settings.format), register=register, force=force,
         first_letter_date=first_letter_date, today=letter_date, settings=settings,
-        protect=(case,))
+        protect=(case,), language=language)
     _echo_followup(written, register)
 
 
@@ -790,11 +810,12 @@ def register_ics(file: str, register_path: str | None, without_names: bool,
                                                           path_type=str),
               help="A column-mapping file (.toml): your spreadsheet's column names → swletter's.")
 @_register_option
+@_language_option
 @customisation_options
 def bulk(inputs: tuple[str, ...], out_dir: str | None, fmt: str | None, jobs: int, force: bool,
          dry_run: bool, report: str | None, report_format: str, combined: str | None,
          evidence_csv: str | None, columns: str | None, register_path: str | None,
-         settings: Any) -> None:
+         language: str | None, settings: Any) -> None:
     """Write a letter for every case in INPUT...: case files, folders of case files, CSV files
     or .xlsx workbooks (run `swletter bulk-template` for the columns).
 
@@ -809,7 +830,7 @@ def bulk(inputs: tuple[str, ...], out_dir: str | None, fmt: str | None, jobs: in
     request = api.BulkRequest(inputs, out_dir, settings, fmt, jobs, force, report,
                               report_format, combined, evidence_csv, columns,
                               None if dry_run else _register_path(register_path, settings),
-                              dry_run)
+                              dry_run, language=language)
     result = _run_bulk(request)
     _echo_bulk(result)
     if result.exit_status:
@@ -918,7 +939,11 @@ def bulk_template(file: str, force: bool) -> None:
               type=click.Path(dir_okay=False, path_type=str),
               help="Carry on with (or change) this case file: each answer it holds is offered "
                    "again, and pressing Enter keeps it.")
-def new(output: str | None, from_case: str | None) -> None:
+@click.option("--language", type=click.Choice(("en", "cy")), metavar="en|cy",
+              help="Ask the questions in English (en) or Welsh (cy: gofyn y cwestiynau yn "
+                   "Gymraeg). A Welsh interview writes a Welsh letter unless you choose "
+                   "otherwise. Default: the language of the --from case, else English.")
+def new(output: str | None, from_case: str | None, language: str | None) -> None:
     """Answer plain questions, one at a time, and get a case file and a letter: no YAML to
     write.
 
@@ -927,7 +952,7 @@ def new(output: str | None, from_case: str | None) -> None:
     """
     import datetime as dt
 
-    from letters.interview import Interview, default_tone_check, load_answers
+    from letters.interview import Interview, default_tone_check, interview_language, load_answers
 
     target = Path(output or from_case or "case.yaml")
     if target.suffix.lower() == ".json":
@@ -945,7 +970,8 @@ def new(output: str | None, from_case: str | None) -> None:
                                  "or choose another place with -o.", param_hint="--output")
     data = load_answers(from_case) if from_case else {}
     interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
-                          tone_check=default_tone_check())
+                          tone_check=default_tone_check(),
+                          language=language or interview_language(data))
     _converse(interview, target, editing)
 
 
@@ -1024,11 +1050,7 @@ def _offer_letter(talk: Any) -> None:
         click.echo(say("saved_unfinished", path=path), err=True)
         raise click.ClickException(f"{err}\n{say('run_again', path=path)}") from err
     click.echo(say("saved", path=path))
-    try:
-        write_now = click.confirm("\n" + say("write_now"), default=True)
-    except click.Abort:
-        write_now = False
-    if not write_now:
+    if not talk.ask_yes_no(say("write_now")):
         click.echo(say("when_ready", path=path))
         return
     rendered = api.render_request(case)
@@ -1103,9 +1125,10 @@ def serve(host: str, port: int, no_browser: bool, settings: Any) -> None:
               help="Where to write the statement; '-' writes it to the screen. Default: next "
                    "to the case file, named after the author.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@_language_option
 @customisation_options
 def statement(case: str, by: str | None, fmt: str | None, output: str | None,
-              force: bool, settings: Any) -> None:
+              force: bool, language: str | None, settings: Any) -> None:
     """Draft the supporting statement for an advocate named in the case file CASE.
 
     It is written in the author's own voice. Parts the author has not given yet (how they know
@@ -1113,14 +1136,14 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     agreed to it being shared) are marked as prompts in [square brackets] for them to complete
     before signing.
     """
-    from letters.case.validate import load_case
-    from letters.compose.statement import StatementChoiceError, draft_statement
+    from letters import api
+    from letters.compose.statement import StatementChoiceError
     from letters.output import write_atomic
 
     chosen = _choose_format(fmt, output, settings.format)
-    loaded = load_case(case, defaults=settings.case_defaults)
+    loaded = api.read_case(case, settings=settings)
     try:
-        draft = draft_statement(loaded, by, template_dirs=settings.template_dirs)
+        draft = api.draft_statement_for(loaded, by, settings=settings, language=language)
     except StatementChoiceError as err:
         raise click.BadParameter(str(err), param_hint="--by") from err
     if output == "-":
@@ -1176,16 +1199,19 @@ def _write_beside(rendered: Any, fmt: str, case: str, output: str | None, force:
 @click.option("--without-names", is_flag=True,
               help="Leave the children's names out of the calendar (for shared calendars).")
 @click.option("--force", is_flag=True, help="Replace the output files if they already exist.")
+@_language_option
 @customisation_options
 def next_steps(case: str, output: str | None, fmt: str | None, ics_file: str | None,
-               no_ics: bool, without_names: bool, force: bool, settings: Any) -> None:
+               no_ics: bool, without_names: bool, force: bool, language: str | None,
+               settings: Any) -> None:
     """Write "what happens next" for the parent: the reply-by date, when to send a reminder,
     and each complaints stage's dates for the case's part of the UK, with a calendar file."""
     from letters import api
     from letters.output import write_atomic
 
     chosen = _choose_format(fmt, output, settings.format)
-    rendered = api.render_next_steps(api.read_case(case, settings=settings), settings=settings)
+    rendered = api.render_next_steps(api.read_case(case, settings=settings), settings=settings,
+                                     language=language)
     path = _write_beside(rendered, chosen, case, output, force, settings)
     if path is not None:
         click.echo(f"Wrote {path}.")
@@ -1202,21 +1228,26 @@ def next_steps(case: str, output: str | None, fmt: str | None, ics_file: str | N
 @_output_option("the anonymised copy")
 @_format_option
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@_language_option
 @customisation_options
-def redact(case: str, output: str | None, fmt: str | None, force: bool, settings: Any) -> None:
+def redact(case: str, output: str | None, fmt: str | None, force: bool, language: str | None,
+           settings: Any) -> None:
     """Write an anonymised copy of the letter, to share with a charity or a forum.
 
     People are named by their role ("Child A", "the social worker"), addresses, phone numbers,
     emails and references are removed and dates shortened to month and year. Words it could
     not be sure about are listed: check them before you share the copy.
     """
-    _redact(case, output, _choose_format(fmt, output, settings.format), force, settings)
+    _redact(case, output, _choose_format(fmt, output, settings.format), force, settings,
+            language)
 
 
-def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any) -> None:
+def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any,
+            language: str | None = None) -> None:
     from letters import api
 
-    rendered = api.render_redacted(api.read_case(case, settings=settings), settings=settings)
+    rendered = api.render_redacted(api.read_case(case, settings=settings), settings=settings,
+                                   language=language)
     path = _write_beside(rendered, fmt, case, output, force, settings)
     if path is not None:
         click.echo(f"Wrote {path}: an anonymised copy of the letter.")
@@ -1233,16 +1264,17 @@ def _redact(case: str, output: str | None, fmt: str, force: bool, settings: Any)
 @_output_option("the sheet (with one child, or with --child)")
 @_format_option
 @click.option("--force", is_flag=True, help="Replace the output files if they already exist.")
+@_language_option
 @customisation_options
 def easyread(case: str, child: str | None, output: str | None, fmt: str | None, force: bool,
-             settings: Any) -> None:
+             language: str | None, settings: Any) -> None:
     """Write an Easy Read sheet for each child in CASE, written to the child: what the family
     has asked for and why, what happens next, and who the child can talk to."""
     from letters import api
 
     chosen = _choose_format(fmt, output, settings.format)
     sheets = api.render_easyread(api.read_case(case, settings=settings), settings=settings,
-                                 child=child)
+                                 child=child, language=language)
     if output and len(sheets) > 1:
         raise click.BadParameter(f"the case has {len(sheets)} children, and each has a sheet of "
                                  "their own: choose one with --child, or leave -o out to "
@@ -1260,8 +1292,10 @@ def easyread(case: str, child: str | None, output: str | None, fmt: str | None, 
               help="Where to write the bundle. Default: next to the case file, named after the "
                    "first child and the date.")
 @click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@_language_option
 @customisation_options
-def bundle(case: str, output: str | None, force: bool, settings: Any) -> None:
+def bundle(case: str, output: str | None, force: bool, language: str | None,
+           settings: Any) -> None:
     """Write one PDF to email or post: the letter, an index, then every enclosure whose file
     the case names (PDF, photos, text, emails, .docx with LibreOffice), each page stamped
     "Enclosure N — page i of k". Enclosures that cannot be included are listed in the index
@@ -1271,7 +1305,8 @@ def bundle(case: str, output: str | None, force: bool, settings: Any) -> None:
 
     if output:
         check_target(output, force=force, protect=(case,))
-    made = api.render_bundle(api.read_case(case, settings=settings), settings=settings)
+    made = api.render_bundle(api.read_case(case, settings=settings), settings=settings,
+                             language=language)
     target = output or Path(case).parent / made.file_name
     path = write_atomic(target, made.pdf, force=force, protect=(case,))
     click.echo(f"Wrote {path}: {_plural(made.pages, 'page')}, "

@@ -8,6 +8,7 @@ Where a function writes a file, the caller names it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -23,8 +24,9 @@ from letters.advice.tone import in_their_names
 from letters.bulk.request import BulkRequest, OnProgress
 from letters.case.model import Case
 from letters.case.validate import case_from_data, load_case
-from letters.compose.documents import Rendered
+from letters.compose.documents import Rendered, in_languages
 from letters.compose.followup import FirstLetter, first_letter_given, make_followup
+from letters.compose.language import choose_language
 from letters.compose.request import make_letter
 from letters.compose.statement import MissingPart, draft_statement, statement_todo
 from letters.config import Settings
@@ -48,6 +50,7 @@ __all__ = [
     "document_bytes",
     "draft_statement_for",
     "export_register",
+    "language_for",
     "list_requests",
     "next_steps_calendar",
     "preview_html",
@@ -75,6 +78,21 @@ def _settings(settings: Settings | None) -> Settings:
     return settings or Settings()
 
 
+def language_for(case: Case, language: str | None = None, *,
+                 settings: Settings | None = None) -> str:
+    """The language a document about ``case`` is written in: ``language`` when the person gave
+    one (``--language``), else the case file's, else the settings' (a charity's default in
+    swletter.toml), else English. ``en``, ``cy`` or ``cy+en``."""
+    return choose_language(language, case.language, _settings(settings).language)
+
+
+def _in_language(case: Case, language: str | None, settings: Settings) -> tuple[Case, str]:
+    """The case as its documents see it (its ``language`` the one chosen), and that choice."""
+    choice = language_for(case, language, settings=settings)
+    return (case if case.language == choice else dataclasses.replace(case, language=choice)), \
+        choice
+
+
 # -- reading a case -----------------------------------------------------------------------------
 
 
@@ -85,38 +103,51 @@ def read_case(path: str | os.PathLike[str], *, settings: Settings | None = None)
 
 
 def read_case_data(data: Mapping[str, Any], *, settings: Settings | None = None,
-                   source: str = "") -> Case:
-    """A case from plain data (an upload, the web form's answers), checked. Nothing on this
-    computer is looked at: evidence ``file:`` names are taken as given."""
-    return case_from_data(_settings(settings).case_defaults.apply(dict(data)), source=source)
+                   source: str = "", language: str = "en") -> Case:
+    """A case from plain data (an upload, the web form's answers), checked, its problems said
+    in ``language``. Nothing on this computer is looked at: evidence ``file:`` names are taken
+    as given."""
+    return case_from_data(_settings(settings).case_defaults.apply(dict(data)), source=source,
+                          language=language)
 
 
 # -- documents ----------------------------------------------------------------------------------
 
 
 def render_request(case: Case, *, settings: Settings | None = None,
-                   today: dt.date | None = None, language: str = "en") -> Rendered:
-    """The letter asking for a change of social worker, put into words."""
-    return make_letter(case, today=today, template_dirs=_settings(settings).template_dirs,
-                       code=language)
+                   today: dt.date | None = None, language: str | None = None) -> Rendered:
+    """The letter asking for a change of social worker, put into words, in ``language`` (or
+    the case's, or the settings'; see ``language_for``): ``cy+en`` is one document, Welsh then
+    English."""
+    settings = _settings(settings)
+    case, choice = _in_language(case, language, settings)
+    return in_languages(choice, lambda code: make_letter(
+        case, today=today, template_dirs=settings.template_dirs, code=code))
 
 
 def render_followup(case: Case, kind: str, first: FirstLetter, *,
                     settings: Settings | None = None, today: dt.date | None = None,
-                    language: str = "en") -> Rendered:
+                    language: str | None = None) -> Rendered:
     """A follow-up to the letter ``first`` describes: a ``chaser``, a request for the
-    ``reasons``, or a ``complaint``. (Where the register knows the first letter, see
+    ``reasons``, or a ``complaint``, in ``language`` (see ``language_for``; a first letter
+    in the register gives its own language when the case and option do not: see
+    ``write_followup``). (Where the register knows the first letter, see
     ``letters.register.followups.find_first_letter``; ``write_followup`` does both.)"""
-    return make_followup(case, kind, first, today=today,
-                         template_dirs=_settings(settings).template_dirs, code=language)
+    settings = _settings(settings)
+    case, choice = _in_language(case, language, settings)
+    return in_languages(choice, lambda code: make_followup(
+        case, kind, first, today=today, template_dirs=settings.template_dirs, code=code))
 
 
 def draft_statement_for(case: Case, by: str | None = None, *,
-                        settings: Settings | None = None, language: str = "en") -> Rendered:
+                        settings: Settings | None = None,
+                        language: str | None = None) -> Rendered:
     """The supporting statement by ``by`` (or the first author) drafted for them to finish;
     its ``document.missing`` lists the parts still to complete."""
-    return draft_statement(case, by, template_dirs=_settings(settings).template_dirs,
-                           code=language)
+    settings = _settings(settings)
+    case, choice = _in_language(case, language, settings)
+    return in_languages(choice, lambda code: draft_statement(
+        case, by, template_dirs=settings.template_dirs, code=code))
 
 
 def document_bytes(rendered: Rendered, fmt: str, *, settings: Settings | None = None) -> bytes:
@@ -177,10 +208,10 @@ class CheckReport:
 
 
 def check(case: Case, *, settings: Settings | None = None, today: dt.date | None = None,
-          whole_letter: bool = True) -> CheckReport:
+          whole_letter: bool = True, language: str | None = None) -> CheckReport:
     """Everything ``swletter check`` reports for a valid case. ``whole_letter=False`` leaves
     out the finished letter's reading scores (a fraction of a second): what ``render`` shows."""
-    rendered = render_request(case, settings=settings, today=today)
+    rendered = render_request(case, settings=settings, today=today, language=language)
     findings = review(rendered, whole_letter=whole_letter)
     todo = tuple((st.author, parts) for _, st, parts in statement_todo(case))
     return CheckReport(rendered, tuple(findings), todo)
@@ -199,8 +230,11 @@ def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
     ``whole_letter``) the finished letter's reading scores."""
     case = rendered.document.case
     findings = check_case(case, rendered.warnings)
-    findings.extend(letter_length(case, rendered.markdown))
-    if not whole_letter:
+    # A letter in two languages is as long as one of them.
+    first = rendered.parts[0].markdown if rendered.parts else rendered.markdown
+    findings.extend(letter_length(case, first))
+    # The finished letter's reading scores are English formulas: a Welsh letter is not scored.
+    if not whole_letter or rendered.language != "en":
         return findings
     letter = rendered.document
     whole = check_letter_text(rendered.markdown, letter.salutation, letter.sign_off)
@@ -212,14 +246,16 @@ def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
 
 
 def render_next_steps(case: Case, *, settings: Settings | None = None,
-                      today: dt.date | None = None, language: str = "en") -> Rendered:
+                      today: dt.date | None = None, language: str | None = None) -> Rendered:
     """The "what happens next" sheet for the parent: the reply-by date, the day to send a
     reminder, and each complaints stage's dates for the case's nation (see
     ``letters.compose.next_steps``)."""
     from letters.compose.next_steps import make_next_steps
 
-    return make_next_steps(case, today=today, template_dirs=_settings(settings).template_dirs,
-                           code=language)
+    settings = _settings(settings)
+    case, choice = _in_language(case, language, settings)
+    return in_languages(choice, lambda code: make_next_steps(
+        case, today=today, template_dirs=settings.template_dirs, code=code))
 
 
 def next_steps_calendar(rendered: Rendered, *, stamp: dt.datetime | None = None,
@@ -233,29 +269,35 @@ def next_steps_calendar(rendered: Rendered, *, stamp: dt.datetime | None = None,
 
 
 def render_redacted(case: Case, *, settings: Settings | None = None,
-                    today: dt.date | None = None, language: str = "en") -> Rendered:
+                    today: dt.date | None = None, language: str | None = None) -> Rendered:
     """The letter rebuilt from an anonymised copy of ``case``, to share with a charity or a
     forum: people as roles, addresses, numbers and references removed, dates as month and
     year, a note at the top. Its ``warnings`` list what could not be replaced safely, for the
     person to check; its properties name no author (see ``letters.compose.redact``)."""
     from letters.compose.redact import make_redacted
 
-    return make_redacted(case, today=today, template_dirs=_settings(settings).template_dirs,
-                         code=language)
+    settings = _settings(settings)
+    case, choice = _in_language(case, language, settings)
+    return in_languages(choice, lambda code: make_redacted(
+        case, today=today, template_dirs=settings.template_dirs, code=code))
 
 
 def render_easyread(case: Case, *, settings: Settings | None = None,
-                    today: dt.date | None = None, language: str = "en",
+                    today: dt.date | None = None, language: str | None = None,
                     child: str | None = None) -> tuple[Rendered, ...]:
     """The Easy Read sheet for each child (or only for ``child``, by name or first name),
     written to the child: what the family has asked for and why, what happens next, and who
     the child can talk to (see ``letters.compose.easyread``). ``LettersError`` when
     ``child`` is none of them."""
     from letters.compose.easyread import make_easyread
+    from letters.compose.language import languages_of
     from letters.errors import LettersError
 
-    sheets = make_easyread(case, today=today, template_dirs=_settings(settings).template_dirs,
-                           code=language)
+    settings = _settings(settings)
+    case, choice = _in_language(case, language, settings)
+    # A sheet a child reads is in one language: Welsh and English give a sheet in each.
+    sheets = tuple(sheet for code in languages_of(choice) for sheet in make_easyread(
+        case, today=today, template_dirs=settings.template_dirs, code=code))
     if child is None:
         return sheets
     chosen = tuple(s for s in sheets
@@ -269,7 +311,7 @@ def render_easyread(case: Case, *, settings: Settings | None = None,
 
 
 def render_bundle(case: Case, *, settings: Settings | None = None,
-                  today: dt.date | None = None, language: str = "en") -> Bundle:
+                  today: dt.date | None = None, language: str | None = None) -> Bundle:
     """One PDF to email or post: the letter, an index, then every enclosure whose file the case
     names (PDFs, photos, text, emails, .docx where LibreOffice is installed), each page stamped
     with its enclosure and the bundle's page number. Enclosures that cannot be included are in
@@ -282,7 +324,7 @@ def render_bundle(case: Case, *, settings: Settings | None = None,
 
     settings = _settings(settings)
     rendered = render_request(case, settings=settings, today=today, language=language)
-    lang = language_of(language)
+    lang = language_of(rendered.language.split("+")[0])
     bundle = assemble(document_bytes(rendered, "pdf", settings=settings),
                       enclosure_parts(rendered.document, case.base_dir),
                       title=rendered.title,
@@ -312,11 +354,16 @@ def write_followup(case: Case, kind: str, *, fmt: str, output: str | os.PathLike
                    folder: str | os.PathLike[str], register: str | os.PathLike[str] | None = None,
                    first_letter_date: dt.date | None = None, today: dt.date | None = None,
                    settings: Settings | None = None, force: bool = False,
-                   protect: tuple[str | os.PathLike[str], ...] = ()) -> WrittenFollowUp:
+                   protect: tuple[str | os.PathLike[str], ...] = (),
+                   language: str | None = None) -> WrittenFollowUp:
     """Write a follow-up of ``kind`` to ``output`` (else its own name in ``folder``) and, with a
     ``register``, record it there. The first letter it cites comes from the register when it
     has it, else from ``first_letter_date`` or the case's date. The register is opened (and so
-    checked to be writable) before anything is written."""
+    checked to be writable) before anything is written.
+
+    The language is ``language`` (``--language``), else the case's, else the one the first
+    letter was written in (the register keeps it: a reminder of a Welsh request is in Welsh),
+    else the settings', else English."""
     from letters.register.followups import find_first_letter
     from letters.register.records import entry_for_case
     from letters.register.store import open_register
@@ -324,18 +371,22 @@ def write_followup(case: Case, kind: str, *, fmt: str, output: str | os.PathLike
     date = today or dt.date.today()
     if register is None:
         first, source = first_letter_given(case, first_letter_date)
-        rendered = render_followup(case, kind, first, settings=settings, today=date)
+        rendered = render_followup(case, kind, first, settings=settings, today=date,
+                                   language=language)
         path = write_document(rendered, fmt, output or Path(folder, rendered.file_name(fmt)),
                               settings=settings, force=force, protect=protect)
         return WrittenFollowUp(path, rendered, source)
     with open_register(register) as reg:
         found = find_first_letter(reg, case, today=date, first_letter_date=first_letter_date)
-        rendered = render_followup(case, kind, found.first, settings=settings, today=date)
+        first_language = found.request.language if found.request else None
+        rendered = render_followup(case, kind, found.first, settings=settings, today=date,
+                                   language=language or case.language or first_language)
         path = write_document(rendered, fmt, output or Path(folder, rendered.file_name(fmt)),
                               settings=settings, force=force, protect=protect)
         letter = rendered.document
         registered, created = reg.record_letter(entry_for_case(
-            case, kind=kind, letter_date=letter.date, reply_by=letter.reply_by, output_path=path,
+            dataclasses.replace(case, language=rendered.language), kind=kind,
+            letter_date=letter.date, reply_by=letter.reply_by, output_path=path,
             follows=found.request.id if found.request else None,
             charity_case_id=found.request.charity_case_id if found.request else None,
             caseworker=found.request.caseworker if found.request else None))
@@ -366,13 +417,13 @@ def run_bulk(request: BulkRequest, on_progress: OnProgress | None = None) -> Bul
 
 def check_sheets(inputs: tuple[str, ...], *, settings: Settings | None = None,
                  evidence_csv: str | None = None, columns: str | None = None,
-                 jobs: int = 1) -> BulkReport:
+                 jobs: int = 1, language: str | None = None) -> BulkReport:
     """Every problem, warning and piece of advice for every case of ``inputs``, as ``bulk``
     would find them; nothing is written."""
     from letters.bulk.run import run_bulk as run
 
     return run(BulkRequest(inputs, settings=_settings(settings), evidence_csv=evidence_csv,
-                           columns=columns, jobs=jobs, dry_run=True))
+                           columns=columns, jobs=jobs, dry_run=True, language=language))
 
 
 # -- the register -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ The file is ``swletter.toml`` in the working folder, or the one given with ``--c
     reference_docx = "letterhead.docx"      # the look: styles, page, header and footer
     templates = "our-wording"               # folder of templates that replace ours by name
     format = "docx"                         # docx, md, html or pdf
+    language = "cy"                         # en, cy (Welsh) or cy+en, when a case does not say
     response_within_working_days = 15       # when the case file does not say
 
     [sender]                                # the charity, for letters written for a family
@@ -110,6 +111,15 @@ def _format(value: Any, where: _Where) -> str:
     if text not in FORMATS:
         raise _Bad(f'"{value}" is not a format swletter writes; use one of {", ".join(FORMATS)}.'
                    + _did_you_mean(text, FORMATS))
+    return text
+
+
+def _language(value: Any, where: _Where) -> str:
+    choices = _case_field("language").choices
+    text = _text(value, where).lower()
+    if text not in choices:
+        raise _Bad(f'"{value}" is not a language swletter writes; use one of '
+                   f'{", ".join(choices)}.' + _did_you_mean(text, choices))
     return text
 
 
@@ -229,6 +239,10 @@ class Settings:
         "with `swletter templates export`).", 'templates = "our-wording"')
     format: str | None = setting(
         _format, f"The default output format: {', '.join(FORMATS)}.", 'format = "docx"')
+    language: str | None = setting(
+        _language, "The language of letters whose case file does not say: en (English), cy "
+        "(Welsh) or cy+en (Welsh then English, in one document). A case file's language wins "
+        "over it, and --language over both.", 'language = "cy"')
     response_within_working_days: int | None = setting(
         _working_days, "Working days a manager has to reply, when a case file does not say.",
         "response_within_working_days = 15")

@@ -284,8 +284,8 @@ def test_stopping_before_any_answer_saves_nothing(runner: CliRunner, folder: Pat
 # The tone checker's suggestions, offered on each free-text answer
 
 
-def _fake_tone(text: str, path: str, kind: str,
-               names: object) -> tuple[tuple[ToneNote, ...], str | None]:
+def _fake_tone(text: str, path: str, kind: str, names: object,
+               language: str = "en") -> tuple[tuple[ToneNote, ...], str | None]:
     if "USELESS" in text:
         return (ToneNote('"USELESS" is an insult.', "Say what you asked for and what happened."),
                 ), text.replace("USELESS!!!", "not helpful.")

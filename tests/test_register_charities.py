@@ -270,5 +270,5 @@ def test_a_version_2_register_is_upgraded_keeping_everything(tmp_path: Path) -> 
         [status] = register.statuses(dt.date(2026, 12, 10))
         assert (status.latest.id, status.status) == (1, "overdue")
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     db.close()

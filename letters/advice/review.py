@@ -40,6 +40,9 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
     found, such as evidence that no ground cites) as findings."""
     names = case_names(case)
     people = people_of(case)
+    # A family writing in Welsh writes its own words in Welsh: only what needs no word list is
+    # judged there, and a note says so (letters.advice.tone_marks).
+    language = (case.language or "en").split("+")[0]
     findings: list[Finding] = []
     order: list[str] = []
     for path, text in iter_user_text(case):
@@ -48,7 +51,12 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
         if field_name in _IDENTIFIER_FIELDS:
             continue
         kind = "child_views" if field_name in _CHILD_VIEW_FIELDS else "prose"
-        findings.extend(check_text(text, path=path, kind=kind, names=names, people=people))
+        findings.extend(check_text(text, path=path, kind=kind, names=names, people=people,
+                                   language=language))
+    if language != "en" and order:
+        from letters.advice.tone_marks import language_note
+
+        findings.append(language_note(language=language))
     findings.extend(check_evidence(case))
     findings.extend(child_impact(case))
     findings.extend(copies(case))

@@ -49,16 +49,18 @@ _VOWELS = frozenset("AEIOUY")
 
 def check_text(text: str, *, path: str = "", kind: str = "prose",
                names: Iterable[str] = (), people: Mapping[str, str] | None = None,
-               ) -> list[Finding]:
+               language: str = "en") -> list[Finding]:
     """Tone and readability findings for one piece of user-written text.
 
     ``kind`` is ``prose`` for the writer's own words, or ``child_views`` for a child's own
     words, where everything found is a note and never a fault. ``names`` are people's names in
     the case, never taken for hostile words ("Mr Never", "Karen Never"). ``people`` gives the
     case's ``child`` and ``worker`` as the advice's examples name them ("Sam", "Mr Smith"); the
-    word lists' own stand-ins ("my child") are used where it does not.
+    word lists' own stand-ins ("my child") are used where it does not. Text in another
+    ``language`` than English is checked only for what needs no word list
+    (``letters.advice.tone_marks``).
     """
-    return in_their_names(_findings(text, path, kind, names), people)
+    return in_their_names(_findings(text, path, kind, names, language), people)
 
 
 def in_their_names(findings: Iterable[Finding],
@@ -86,9 +88,14 @@ def _in_their_names(finding: Finding, people: Mapping[str, str] | None) -> Findi
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def _findings(text: str, path: str, kind: str, names: Iterable[str]) -> list[Finding]:
+def _findings(text: str, path: str, kind: str, names: Iterable[str],
+              language: str = "en") -> list[Finding]:
     if kind not in ("prose", "child_views"):
         raise ValueError(f"kind must be 'prose' or 'child_views', not {kind!r}")
+    if language != "en":
+        from letters.advice.tone_marks import check_marks
+
+        return check_marks(text, path=path, kind=kind, names=names, language=language)
     if not text.strip():
         return []
     lists = word_lists()
@@ -242,8 +249,9 @@ def _article(label: str) -> str:
     return "an" if label[:1].lower() in "aeiou" else "a"
 
 
-def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_words: frozenset[str],
-              lists: WordLists, cat: Category) -> list[Finding]:
+def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]],
+              name_words: frozenset[str], lists: WordLists, cat: Category,
+              vowels: frozenset[str] = _VOWELS) -> list[Finding]:
     """Words in capitals for emphasis (runs of them reported together) and repeated ! or ?."""
     runs: list[list[tuple[int, int]]] = []
     shouted_runs: set[int] = set()  # the runs holding a word that is shouted on its own
@@ -257,7 +265,7 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
         start, end = m.span()
         if _inside(start, end, quoted):
             continue
-        shouted = _is_shouted(token, name_words, lists)
+        shouted = _is_shouted(token, name_words, lists, vowels)
         # "IT" in "IT IS DISGRACEFUL" is shouted with the rest, though "IT" alone is not.
         if not shouted and token.strip(".'-/") not in lists.also_words:
             continue
@@ -290,7 +298,8 @@ def _shouting(text: str, path: str, quoted: Sequence[tuple[int, int]], name_word
     return findings
 
 
-def _is_shouted(token: str, name_words: frozenset[str], lists: WordLists) -> bool:
+def _is_shouted(token: str, name_words: frozenset[str], lists: WordLists,
+                vowels: frozenset[str] = _VOWELS) -> bool:
     """A token written in capitals for emphasis, not an abbreviation, reference or name."""
     if any(ch.isdigit() for ch in token) or "&" in token or "." in token.strip("."):
         return False
@@ -303,7 +312,7 @@ def _is_shouted(token: str, name_words: frozenset[str], lists: WordLists) -> boo
         return False
     if letters in lists.short_words:
         return True
-    return len(letters) >= 4 and any(ch in _VOWELS for ch in letters)
+    return len(letters) >= 4 and any(ch in vowels for ch in letters)
 
 
 def _jargon(text: str, path: str, lists: WordLists) -> list[Finding]:

@@ -37,6 +37,8 @@ class LetterSettings:
     reference_docx: str | None = None
     case_defaults: CaseDefaults | None = None
     author_in_metadata: bool = True
+    language: str | None = None
+    default_language: str | None = None
 
 
 def settings_fingerprint(settings: LetterSettings) -> str:
@@ -45,6 +47,7 @@ def settings_fingerprint(settings: LetterSettings) -> str:
     defaults = settings.case_defaults
     digest.update(_canonical({
         "fmt": settings.fmt, "author_in_metadata": settings.author_in_metadata,
+        "language": settings.language, "default_language": settings.default_language,
         "sender": dict(defaults.sender or {}) if defaults else None,
         "days": defaults.response_within_working_days if defaults else None,
     }))

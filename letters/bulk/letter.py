@@ -9,6 +9,7 @@ never stops the others. Anything else is a bug and is left to surface.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ from letters.bulk.report import (
 from letters.bulk.sheets import SheetCase
 from letters.case.model import Case
 from letters.case.validate import case_from_data, files_beside, load_case
-from letters.compose.documents import Rendered
+from letters.compose.documents import Rendered, in_languages
+from letters.compose.language import choose_language
 from letters.compose.request import make_letter
 from letters.config import CaseDefaults
 from letters.errors import CaseError, LettersError, more_problems
@@ -59,6 +61,10 @@ class BulkOptions:
     case_defaults: CaseDefaults | None = None
     #: Whether each letter's document properties name its sender (swletter.toml [privacy]).
     author_in_metadata: bool = True
+    #: The language asked for on the command line (wins over each case file's), and the
+    #: settings' language (used where a case file does not say): see ``letters.api``.
+    language: str | None = None
+    default_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ def prepare(task: Task, options: BulkOptions) -> Prepared | CaseResult:
     problems = list(sheet.problems) if sheet else []
     try:
         case = _read(job, options)
-        rendered = make_letter(case, today=options.today, template_dirs=options.template_dirs)
+        case, rendered = _letter_in_language(case, options)
     except LettersError as err:
         return _failed(job, problems + _describe(err, sheet))
     if problems:
@@ -147,6 +153,15 @@ def prepare(task: Task, options: BulkOptions) -> Prepared | CaseResult:
     if sheet is not None and sheet.held_back:
         return prepared.result(HELD_BACK, options)
     return prepared
+
+
+def _letter_in_language(case: Case, options: BulkOptions) -> tuple[Case, Rendered]:
+    """The letter for ``case`` in its language (the option's, the case's or the settings')."""
+    choice = choose_language(options.language, case.language, options.default_language)
+    if case.language != choice:
+        case = dataclasses.replace(case, language=choice)
+    return case, in_languages(choice, lambda code: make_letter(
+        case, today=options.today, template_dirs=options.template_dirs, code=code))
 
 
 def _read(job: Job, options: BulkOptions) -> Case:

@@ -49,6 +49,8 @@ class BulkRequest:
     register: str | None = None
     dry_run: bool = False
     today: dt.date | None = None
+    #: ``--language``: wins over each case file's ``language:`` (see ``letters.api``).
+    language: str | None = None
 
     @property
     def letter_format(self) -> str:

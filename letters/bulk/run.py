@@ -112,7 +112,8 @@ def _options(request: BulkRequest, out_dir: Path, *, record: bool) -> BulkOption
                        keep_markdown=bool(request.combined), record=record,
                        reference_docx=str(settings.reference_docx or "") or None,
                        case_defaults=settings.case_defaults,
-                       author_in_metadata=settings.author_in_metadata)
+                       author_in_metadata=settings.author_in_metadata,
+                       language=request.language, default_language=settings.language)
 
 
 def _plan(request: BulkRequest, columns: ColumnMap, reserved: Iterable[str],
@@ -240,7 +241,7 @@ def _decide(jobs: list[Job], state: State, options: BulkOptions, recorder: Recor
     """The task for each job, and the results of the jobs already done (nothing to do)."""
     settings_hash = settings_fingerprint(LetterSettings(
         options.fmt, options.template_dirs, options.reference_docx, options.case_defaults,
-        options.author_in_metadata))
+        options.author_in_metadata, options.language, options.default_language))
     planned = {job.output for job in jobs}
     tasks: list[Task] = []
     done: list[CaseResult] = []

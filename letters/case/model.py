@@ -121,6 +121,9 @@ class Case:
     grounds: dict[str, dict[str, Any]]
     date: dt.date | None = None
     jurisdiction: str = "england"
+    #: The language the case asks for (``en``, ``cy``, ``cy+en``); None when it does not say
+    #: (the settings' language, else English, is used: see ``letters.api``).
+    language: str | None = None
     case_reference: str | None = None
     evidence: tuple[Evidence, ...] = ()
     supporting_statements: tuple[SupportingStatement, ...] = ()

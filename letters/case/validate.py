@@ -48,6 +48,7 @@ from letters.case.schema import CASE_FIELDS, GROUNDS_EXAMPLE, Field
 from letters.case.typed_dates import read_date
 from letters.dates import FIRST_YEAR, LAST_YEAR
 from letters.errors import MAX_PROBLEMS, CaseError, Problem, shorten
+from letters.translations import Say, say_en, sayer
 
 if TYPE_CHECKING:
     from letters.config import CaseDefaults
@@ -101,6 +102,8 @@ EvidenceFiles = Callable[[str], str]
 class _Validator:
     base_dir: str
     evidence_files: EvidenceFiles | None = None
+    #: Says a message in the person's language (``letters.translations``).
+    say: Say = say_en
     #: The first ``MAX_PROBLEMS`` problems found; ``found`` counts them all.
     problems: list[tuple[PathParts, str, str]] = field(default_factory=list)
     found: int = 0
@@ -115,10 +118,12 @@ class _Validator:
         before = self.text
         self.text += len(text)
         if self.text > MAX_TEXT >= before:
-            self.add(parts, f"the text of the case passes {MAX_TEXT:,} characters here (some "
-                     f"{MAX_TEXT // 6:,} words), far more than a letter can use. A manager reads "
-                     "two or three pages: shorten the longest parts to what the manager needs "
-                     "to know, and enclose the rest as evidence.")
+            limit, words = format(MAX_TEXT, ","), format(MAX_TEXT // 6, ",")
+            self.add(parts, self.say(
+                "the text of the case passes {limit} characters here (some {words} words), far "
+                "more than a letter can use. A manager reads two or three pages: shorten the "
+                "longest parts to what the manager needs to know, and enclose the rest as "
+                "evidence.", limit=limit, words=words))
 
     def add(self, parts: PathParts, message: str | Callable[[], str],
             example: str = "") -> None:
@@ -149,22 +154,24 @@ class _Validator:
             self.count_text(parts, raw)
         if raw is None or raw == "":
             if spec.required:
-                self.add(parts, "this is required but missing.", spec.example)
+                self.add(parts, self.say("this is required but missing."), spec.example)
             return None if spec.kind not in ("records", "lines", "evidence") else ()
         return _CHECKS[spec.kind](self, spec, raw, parts)
 
     def _text(self, spec: Field, raw: Any, parts: PathParts) -> str | None:
         if isinstance(raw, str):
             return raw
-        self.wrong_type(parts, f"expected text here, not {_describe(raw)}.", spec.example)
+        self.wrong_type(parts, self.say("expected text here, not {what}.",
+                                        what=_describe(raw, self.say)), spec.example)
         return None
 
     _child = _text
 
     def _lines(self, spec: Field, raw: Any, parts: PathParts) -> tuple[str, ...]:
         if not isinstance(raw, list):
-            self.wrong_type(parts, "expected a list of lines in square brackets, not "
-                            f"{_describe(raw)}.", spec.example)
+            self.wrong_type(parts, self.say("expected a list of lines in square brackets, not "
+                                            "{what}.", what=_describe(raw, self.say)),
+                            spec.example)
             return ()
         out = []
         for i, item in enumerate(raw):
@@ -174,10 +181,11 @@ class _Validator:
                 if text:
                     out.append(text)
             else:
-                self.wrong_type((*parts, i), f"expected text here, not {_describe(item)}.",
+                self.wrong_type((*parts, i), self.say("expected text here, not {what}.",
+                                                      what=_describe(item, self.say)),
                                 spec.example)
         if spec.required and not out and self.found == 0:
-            self.add(parts, "this needs at least one line.", spec.example)
+            self.add(parts, self.say("this needs at least one line."), spec.example)
         return tuple(out)
 
     def _date(self, spec: Field, raw: Any, parts: PathParts) -> dt.date | None:
@@ -189,23 +197,24 @@ class _Validator:
             if _ISO_DATE.fullmatch(raw):  # the usual case, without the reader's work
                 with contextlib.suppress(ValueError):
                     return self._in_range(spec, dt.date.fromisoformat(raw), parts)
-            reading = read_date(raw)
+            reading = read_date(raw, say=self.say)
             if reading.iso is not None:
                 return self._in_range(spec, dt.date.fromisoformat(reading.iso), parts)
             # The whole date is never repeated: it may be a child's date of birth, and
             # messages end up in bulk reports. The line and field say where it is.
             self.add(parts, reading.problem, spec.example)
             return None
-        self.wrong_type(parts, f"expected a date such as 2026-04-03 or 3 April 2026, not "
-                        f"{_describe(raw)}.", spec.example)
+        self.wrong_type(parts, self.say("expected a date such as 2026-04-03 or 3 April 2026, not "
+                                        "{what}.", what=_describe(raw, self.say)), spec.example)
         return None
 
     def _in_range(self, spec: Field, day: dt.date, parts: PathParts) -> dt.date | None:
         # A reply-by date counted from 9999-12-31 would fall after the last date there is.
         if FIRST_YEAR <= day.year <= LAST_YEAR:
             return day
-        self.add(parts, f"the year is not one a letter can use: write a year from {FIRST_YEAR} "
-                 f"to {LAST_YEAR}. Check it for a slip of the keyboard.", spec.example)
+        self.add(parts, self.say("the year is not one a letter can use: write a year from "
+                                 "{first} to {last}. Check it for a slip of the keyboard.",
+                                 first=FIRST_YEAR, last=LAST_YEAR), spec.example)
         return None
 
     def _int(self, spec: Field, raw: Any, parts: PathParts) -> int | None:
@@ -215,11 +224,13 @@ class _Validator:
         elif isinstance(raw, str) and _WHOLE_NUMBER.fullmatch(raw.strip()):
             number = int(raw.strip())
         if number is None:
-            self.wrong_type(parts, f"expected a whole number, not {_describe(raw)}.", spec.example)
+            self.wrong_type(parts, self.say("expected a whole number, not {what}.",
+                                            what=_describe(raw, self.say)), spec.example)
             return None
         low, high = spec.minimum, spec.maximum
         if (low is not None and number < low) or (high is not None and number > high):
-            self.add(parts, f"{number} is out of range; use a number from {low} to {high}.",
+            self.add(parts, self.say("{number} is out of range; use a number from {low} to "
+                                     "{high}.", number=number, low=low, high=high),
                      spec.example)
             return None
         return number
@@ -227,26 +238,29 @@ class _Validator:
     def _flag(self, spec: Field, raw: Any, parts: PathParts) -> bool | None:
         if isinstance(raw, bool):
             return raw
-        self.wrong_type(parts, f"expected true or false, not {_describe(raw)}.", spec.example)
+        self.wrong_type(parts, self.say("expected true or false, not {what}.",
+                                        what=_describe(raw, self.say)), spec.example)
         return None
 
     def _choice(self, spec: Field, raw: Any, parts: PathParts) -> str | None:
         if not isinstance(raw, str):
-            self.wrong_type(parts, f"expected one of {_choices(spec)}, not {_describe(raw)}.",
-                            spec.example)
+            self.wrong_type(parts, self.say("expected one of {choices}, not {what}.",
+                                            choices=_choices(spec),
+                                            what=_describe(raw, self.say)), spec.example)
             return None
         chosen = clean_text(raw).lower()
         if chosen in spec.choices:
             return chosen
-        self.add(parts, lambda: f'"{shorten(clean_text(raw))}" is not one of {_choices(spec)}.'
-                 + _did_you_mean(chosen, spec.choices), spec.example)
+        self.add(parts, lambda: self.say('"{shown}" is not one of {choices}.',
+                                         shown=shorten(clean_text(raw)), choices=_choices(spec))
+                 + _did_you_mean(chosen, spec.choices, self.say), spec.example)
         return None
 
     def _evidence(self, spec: Field, raw: Any, parts: PathParts) -> tuple[str, ...]:
         items = [raw] if isinstance(raw, str) else raw
         if not isinstance(items, list):
-            self.wrong_type(parts, f"expected a list of evidence ids, not {_describe(raw)}.",
-                            spec.example)
+            self.wrong_type(parts, self.say("expected a list of evidence ids, not {what}.",
+                                            what=_describe(raw, self.say)), spec.example)
             return ()
         out = []
         for i, item in enumerate(items):
@@ -257,24 +271,27 @@ class _Validator:
             else:
                 # Empty text is a missing id; anything but text is the wrong kind of value.
                 note = self.add if isinstance(item, str) else self.wrong_type
-                note((*parts, i), f"expected an evidence id such as E1, not {_describe(item)}.",
-                     spec.example)
+                note((*parts, i), self.say("expected an evidence id such as E1, not {what}.",
+                                           what=_describe(item, self.say)), spec.example)
         return tuple(out)
 
     def _record(self, spec: Field, raw: Any, parts: PathParts) -> dict[str, Any] | None:
         if not isinstance(raw, dict):
-            self.wrong_type(parts, f"expected a set of fields ({', '.join(spec.field_names)}), "
-                            f"not {_describe(raw)}.", spec.example)
+            self.wrong_type(parts, self.say("expected a set of fields ({fields}), not {what}.",
+                                            fields=", ".join(spec.field_names),
+                                            what=_describe(raw, self.say)), spec.example)
             return None
         return self.fields(spec.fields, raw, parts)
 
     def _records(self, spec: Field, raw: Any, parts: PathParts) -> tuple[dict[str, Any], ...]:
         if not isinstance(raw, list):
-            self.wrong_type(parts, f"expected a list (each item starting with \"- \"), not "
-                            f"{_describe(raw)}.", spec.example)
+            self.wrong_type(parts, self.say('expected a list (each item starting with "- "), not '
+                                            "{what}.", what=_describe(raw, self.say)),
+                            spec.example)
             return ()
         if len(raw) < spec.min_items:
-            self.add(parts, f"this needs at least {spec.min_items} item.", spec.example)
+            self.add(parts, self.say("this needs at least {count} item.",
+                                     count=spec.min_items), spec.example)
         out = []
         for i, item in enumerate(raw):
             record = self._record(spec, item, (*parts, i))
@@ -299,13 +316,14 @@ class _Validator:
         if len(self.problems) >= MAX_PROBLEMS:
             self.found += 1  # only counted: spare the search for a near name
             return
-        hint = _did_you_mean(key_text, list(known))
+        hint = _did_you_mean(key_text, list(known), self.say)
         match = difflib.get_close_matches(key_text, list(known), n=1, cutoff=0.6)
         example = known[match[0]].example if match else ""
         if not hint:
-            hint = f" The fields here are: {', '.join(known)}."
-        self.add((*parts, key_text), f'"{shorten(key_text)}" is not a field swletter knows, so '
-                 f"it would be left out of the letter.{hint}", example)
+            hint = self.say(" The fields here are: {fields}.", fields=", ".join(known))
+        self.add((*parts, key_text), self.say('"{key}" is not a field swletter knows, so it '
+                                              "would be left out of the letter.",
+                                              key=shorten(key_text)) + hint, example)
 
 
 #: The check for each kind of field (schema.KINDS).
@@ -330,60 +348,60 @@ def _by_name(specs: Sequence[Field]) -> dict[str, Field]:
     return cached[1]
 
 
-def _describe(raw: Any) -> str:
+def _describe(raw: Any, say: Say = say_en) -> str:
     if isinstance(raw, bool):
-        return f"{str(raw).lower()} (yes/no)"
+        return say("{value} (yes/no)", value=str(raw).lower())
     if isinstance(raw, int | float):
-        return f"the number {raw} (put text in quotes)"
+        return say("the number {number} (put text in quotes)", number=raw)
     if isinstance(raw, list):
-        return "a list"
+        return say("a list")
     if isinstance(raw, dict):
-        return "a set of fields"
+        return say("a set of fields")
     if raw is None:
-        return "nothing"
+        return say("nothing")
     # Text is not quoted back: it may be a name or an address, and messages end up in bug
     # reports and bulk reports. The line and field say where it is.
-    return "text"
+    return say("text")
 
 
 def _choices(spec: Field) -> str:
     return ", ".join(spec.choices)
 
 
-def _some(names: Sequence[str], shown: int = 12) -> str:
+def _some(names: Sequence[str], say: Say = say_en, shown: int = 12) -> str:
     """``names`` joined with commas, the first ``shown`` of them and how many more."""
     if len(names) <= shown:
         return ", ".join(map(shorten, names))
-    return f"{', '.join(map(shorten, names[:shown]))} and {len(names) - shown:,} more"
+    more = format(len(names) - shown, ",")
+    return say("{names} and {count} more", names=", ".join(map(shorten, names[:shown])),
+               count=more)
 
 
-def _did_you_mean(word: str, options: Sequence[str]) -> str:
+def _did_you_mean(word: str, options: Sequence[str], say: Say = say_en) -> str:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f' Did you mean "{match[0]}"?' if match else ""
+    return say(' Did you mean "{word}"?', word=match[0]) if match else ""
 
 
 def case_from_data(data: Any, *, source: str = "", base_dir: str = ".",
-                   evidence_files: EvidenceFiles | None = None) -> Case:
+                   evidence_files: EvidenceFiles | None = None, language: str = "en") -> Case:
     """Validate plain data (as parsed from a case file) and build a ``Case``.
 
     ``evidence_files`` checks each evidence ``file:`` (see ``EvidenceFiles``); without it the
     names are taken as given. Raises ``CaseError`` with every problem found; problems carry
-    field paths but no lines.
+    field paths but no lines, and are said in ``language`` (the web form's, say).
     """
-    v = _Validator(base_dir=base_dir, evidence_files=evidence_files)
+    v = _Validator(base_dir=base_dir, evidence_files=evidence_files, say=sayer(language))
     if not isinstance(data, dict):
-        raise CaseError(
-            [Problem(f"a case file is a set of fields such as sender: and children:, not "
-                     f"{_describe(data)}.", example="sender: {name: Jane Doe}", file=source)],
-            source,
-        )
+        raise CaseError([Problem(_not_a_case(data, v.say), example="sender: {name: Jane Doe}",
+                                 file=source)], source)
     grounds_registry = load_grounds()
     core = v.fields(CASE_FIELDS, {k: val for k, val in data.items() if k != "grounds"}, ())
     if core.get("incomplete"):
         again = f"swletter new --from {source}" if source else "swletter new --from CASE"
-        v.add(("incomplete",), "this case is not finished: the questions were stopped before the "
-              f'end. Run "{again}" to answer the rest, or, once every part is filled in, delete '
-              "this line.")
+        v.add(("incomplete",), v.say('this case is not finished: the questions were stopped '
+                                     'before the end. Run "{command}" to answer the rest, or, '
+                                     "once every part is filled in, delete this line.",
+                                     command=again))
     grounds = _validate_grounds(v, data.get("grounds"), grounds_registry)
     _cross_check(v, core, grounds, grounds_registry)
     if v.problems:
@@ -402,20 +420,21 @@ def case_from_data(data: Any, *, source: str = "", base_dir: str = ".",
 def _validate_grounds(v: _Validator, raw: Any, registry: tuple[Ground, ...]) -> dict[str, Any]:
     by_id = {g.id: g for g in registry}
     if raw is None:
-        v.add(("grounds",), "at least one ground is needed: the reasons for asking for a "
-              f"change. The grounds are: {', '.join(by_id)}.", GROUNDS_EXAMPLE)
+        v.add(("grounds",), v.say("at least one ground is needed: the reasons for asking for a "
+                                  "change. The grounds are: {grounds}.",
+                                  grounds=", ".join(by_id)), GROUNDS_EXAMPLE)
         return {}
     if not isinstance(raw, dict):
-        v.wrong_type(("grounds",), f"expected a set of grounds, not {_describe(raw)}.",
-                     GROUNDS_EXAMPLE)
+        v.wrong_type(("grounds",), v.say("expected a set of grounds, not {what}.",
+                                         what=_describe(raw, v.say)), GROUNDS_EXAMPLE)
         return {}
     if not raw:
-        v.add(("grounds",), "at least one ground is needed.", GROUNDS_EXAMPLE)
+        v.add(("grounds",), v.say("at least one ground is needed."), GROUNDS_EXAMPLE)
     out: dict[str, Any] = {}
     for key, value in raw.items():
         ground = by_id.get(key)
         if ground is None:
-            v.add(("grounds", str(key)), functools.partial(_unknown_ground, key, by_id),
+            v.add(("grounds", str(key)), functools.partial(_unknown_ground, key, by_id, v.say),
                   GROUNDS_EXAMPLE)
             continue
         record = v.value(Field(ground.id, "record", required=True, fields=ground.fields,
@@ -426,16 +445,22 @@ def _validate_grounds(v: _Validator, raw: Any, registry: tuple[Ground, ...]) -> 
     return {g.id: out[g.id] for g in registry if g.id in out}
 
 
-def _unknown_ground(key: Any, by_id: Mapping[str, Ground]) -> str:
-    hint = _did_you_mean(str(key), list(by_id)) or f" The grounds are: {', '.join(by_id)}."
-    return (f'"{shorten(str(key))}" is not a ground swletter knows, so it would be left out of '
-            f"the letter.{hint}")
+def _unknown_ground(key: Any, by_id: Mapping[str, Ground], say: Say = say_en) -> str:
+    hint = _did_you_mean(str(key), list(by_id), say) or say(" The grounds are: {grounds}.",
+                                                             grounds=", ".join(by_id))
+    return say('"{key}" is not a ground swletter knows, so it would be left out of the letter.',
+               key=shorten(str(key))) + hint
 
 
-def _unknown_evidence(ref: str, ids: Mapping[str, int]) -> str:
-    known = _some(list(ids)) if ids else "none yet"
-    return (f'cites "{shorten(ref)}", but there is no evidence with that id.'
-            f"{_did_you_mean(ref, list(ids))} Evidence ids: {known}.")
+def _unknown_evidence(ref: str, ids: Mapping[str, int], say: Say = say_en) -> str:
+    known = _some(list(ids), say) if ids else say("none yet")
+    return (say('cites "{ref}", but there is no evidence with that id.', ref=shorten(ref))
+            + _did_you_mean(ref, list(ids), say) + say(" Evidence ids: {ids}.", ids=known))
+
+
+def _not_a_case(data: Any, say: Say) -> str:
+    return say("a case file is a set of fields such as sender: and children:, not {what}.",
+               what=_describe(data, say))
 
 
 def _ground_example(ground: Ground) -> str:
@@ -449,8 +474,7 @@ def shape_problems(data: Any) -> list[Problem]:
     it, such as the guided interview over an uploaded file or a web page's saved answers.
     Missing or unfinished answers are not problems of shape."""
     if not isinstance(data, dict):
-        return [Problem(f"a case file is a set of fields such as sender: and children:, not "
-                        f"{_describe(data)}.", example="sender: {name: Jane Doe}")]
+        return [Problem(_not_a_case(data, say_en), example="sender: {name: Jane Doe}")]
     v = _Validator(base_dir=".")
     v.fields(CASE_FIELDS, {k: val for k, val in data.items() if k != "grounds"}, ())
     if data.get("grounds") is not None:
@@ -458,16 +482,22 @@ def shape_problems(data: Any) -> list[Problem]:
     return v.mistyped
 
 
-def evidence_file_problem(base_dir: str, file: str) -> str:
-    """Why an evidence ``file`` (relative to the case file's folder) is not usable, or ""."""
+def evidence_file_problem(base_dir: str, file: str, language: str = "en", *,
+                          asked_in: str | None = None) -> str:
+    """Why an evidence ``file`` (relative to the case file's folder) is not usable, or "".
+    ``asked_in``: the folder, when the guided interview asks for the file's name there."""
+    say = sayer(language)
     try:
         if Path(base_dir, file).is_file():
             return ""
     except OSError as err:  # a name too long for the file system, say: not a file we can use
-        return (f'"{shorten(file, 60)}" cannot be used as a file name ({err.strerror}). '
-                "Check it.")
-    return (f'"{shorten(file, 60)}" does not exist (looked for it next to the case file). '
-            "Check the spelling, or leave file out.")
+        return say('"{file}" cannot be used as a file name ({reason}). Check it.',
+                   file=shorten(file, 60), reason=err.strerror)
+    if asked_in is not None:
+        return say('"{file}" does not exist (looked for it in {folder}). Check the spelling, or '
+                   "press Enter to leave it out.", file=shorten(file, 60), folder=asked_in)
+    return say('"{file}" does not exist (looked for it next to the case file). Check the '
+               "spelling, or leave file out.", file=shorten(file, 60))
 
 
 def files_beside(base_dir: str) -> EvidenceFiles:
@@ -475,15 +505,15 @@ def files_beside(base_dir: str) -> EvidenceFiles:
     return functools.partial(evidence_file_problem, base_dir)
 
 
-def check_value(spec: Field, raw: Any, *, path: PathParts = (),
-                base_dir: str = ".") -> tuple[Any, list[Problem]]:
+def check_value(spec: Field, raw: Any, *, path: PathParts = (), base_dir: str = ".",
+                language: str = "en") -> tuple[Any, list[Problem]]:
     """Check one value against its field description, as a case file's value would be.
 
-    Returns the cleaned value (None when absent or wrong) and the problems found. This lets a
-    front end such as the guided interview check each answer as it is given, with exactly the
-    rules and messages of a case file.
+    Returns the cleaned value (None when absent or wrong) and the problems found, said in
+    ``language``. This lets a front end such as the guided interview check each answer as it
+    is given, with exactly the rules and messages of a case file.
     """
-    v = _Validator(base_dir=base_dir)
+    v = _Validator(base_dir=base_dir, say=sayer(language))
     value = v.value(spec, raw, path)  # one value: its first MAX_PROBLEMS problems are plenty
     return value, [Problem(message=m, path=format_path(p), parts=p, example=e)
                    for p, m, e in v.problems]
@@ -510,8 +540,10 @@ def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
         if item["id"] is None:
             continue
         if item["id"] in ids:
-            v.add(("evidence", i, "id"), f'the id "{shorten(item["id"])}" is already used by '
-                  f"evidence[{ids[item['id']] + 1}]; each piece of evidence needs its own id.",
+            other = format_path(("evidence", ids[item["id"]]))
+            v.add(("evidence", i, "id"), v.say('the id "{id}" is already used by {other}; each '
+                                               "piece of evidence needs its own id.",
+                                               id=shorten(item["id"]), other=other),
                   f"id: E{len(evidence) + 1}")
         else:
             ids[item["id"]] = i
@@ -526,13 +558,14 @@ def _cross_check(v: _Validator, core: dict[str, Any], grounds: dict[str, Any],
             if spec.kind == "evidence":
                 for j, ref in enumerate(value):
                     if ref not in ids:
-                        v.add((*parts, j), functools.partial(_unknown_evidence, ref, ids),
+                        v.add((*parts, j), functools.partial(_unknown_evidence, ref, ids, v.say),
                               f"evidence: [{{id: {shorten(ref)}, date: 2026-04-03, type: email, "
                               "description: …}]")
             elif spec.kind == "child" and children and value not in children:
                 # The children's names are not repeated: messages must not carry personal data.
-                v.add(parts, "this is not the name of one of the children in this case. Write "
-                      "it exactly as it is written under children:.", spec.example)
+                v.add(parts, v.say("this is not the name of one of the children in this case. "
+                                   "Write it exactly as it is written under children:."),
+                      spec.example)
 
 
 def _build_case(core: dict[str, Any], grounds: dict[str, Any], nation: CaseNation, *,
@@ -541,6 +574,7 @@ def _build_case(core: dict[str, Any], grounds: dict[str, Any], nation: CaseNatio
         date=core["date"],
         jurisdiction=nation.nation,
         jurisdiction_source=nation.source,
+        language=core["language"],
         warnings=nation.warnings,
         sender=Sender(**core["sender"]),
         recipient=Recipient(**core["recipient"]),

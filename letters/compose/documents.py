@@ -8,12 +8,14 @@ every document put into words (a request, a follow-up, a supporting statement), 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +96,9 @@ class Rendered:
     author: str = ""
     #: References (the case's, a complaint's) that a printed page must not break at a hyphen.
     references: tuple[str, ...] = ()
+    #: A document in two languages (``cy+en``): each language's own, complete, in order. Its
+    #: ``markdown`` is theirs joined by a page break, its ``document`` the first one's.
+    parts: tuple[Rendered, ...] = ()
 
     def file_name(self, fmt: str) -> str:
         """The file name to use when the person has not chosen one."""
@@ -109,4 +114,28 @@ class Rendered:
         return letter_bytes(self.markdown, fmt, title=self.title,
                             author=self.author if author_in_metadata else "",
                             reference_docx=reference_docx,
-                            language=self.language.split("+")[0], references=self.references)
+                            language=self.language.split("+")[0], references=self.references,
+                            parts=tuple((p.language, p.markdown) for p in self.parts))
+
+
+#: Between the languages of a bilingual document's Markdown: a new page (the writers of .docx,
+#: .html and .pdf start each language on its own page with its own header, from ``parts``).
+LANGUAGE_BREAK = "\n\n<!-- page-break -->\n\n"
+
+
+def in_languages(choice: str, make: Callable[[str], Rendered]) -> Rendered:
+    """The document ``make`` puts into words in each language of ``choice``, as one: ``cy`` is
+    Welsh alone; ``cy+en`` is the Welsh document, complete, then the English one, as councils
+    in Wales write bilingual letters. Each language's own template is used: one missing in a
+    language is an error naming it, never the English text in its place."""
+    from letters.compose.language import languages_of
+
+    parts = tuple(make(code) for code in languages_of(choice))
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    warnings = tuple(dict.fromkeys(w for p in parts for w in p.warnings))
+    return dataclasses.replace(
+        first, markdown=LANGUAGE_BREAK.join(p.markdown.rstrip("\n") for p in parts) + "\n",
+        title=" / ".join(p.title for p in parts), language=choice, warnings=warnings,
+        references=tuple(dict.fromkeys(r for p in parts for r in p.references)), parts=parts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,9 +77,18 @@ class Language:
     def _pattern(self, pattern: str, first: str, second: str) -> str:
         # A language may join differently before a vowel (Welsh "a" / "ac").
         vowel = self.data["lists"].get("before_vowel")
-        if vowel and second[:1].lower() in str(self.data["lists"].get("vowels", "aeiouy")):
+        if vowel and self._starts_with_vowel(second):
             pattern = vowel
         return str(pattern).format(first, second)
+
+    def _starts_with_vowel(self, text: str) -> bool:
+        """Whether ``text`` begins with a vowel sound, as the data's ``vowel_pattern`` (a
+        regular expression, which can count numbers read aloud) or ``vowels`` say."""
+        lists = self.data["lists"]
+        pattern = lists.get("vowel_pattern")
+        if pattern:
+            return _compiled(str(pattern)).match(text.lower()) is not None
+        return text[:1].lower() in str(lists.get("vowels", "aeiouy"))
 
     def possessive(self, name: str) -> str:
         """``Sam`` → "Sam's"."""
@@ -145,6 +155,25 @@ class Language:
             numbers=self.join([str(n) for n in numbers]))
         return str(words["cited"]).format(label=label)
 
+    def plural(self, n: int) -> str:
+        """The CLDR plural category of ``n`` in this language: English has "one" and "other";
+        Welsh "zero", "one", "two", "few", "many" and "other" (Babel's plural rules)."""
+        return _plural_form(self.locale, n)
+
+    def counted(self, what: str, n: int) -> str:
+        """``n`` things of the kind ``what`` (``[counts]`` in the data file), in the form the
+        number's plural category takes: "10 working days"; in Welsh "2 ddiwrnod gwaith"."""
+        forms = self.data.get("counts", {}).get(what)
+        if not forms:
+            raise LanguageError(f"grounds/_language_{self.code}.toml has no [counts] {what}.")
+        form = forms.get(self.plural(n), forms.get("other"))
+        return str(form).format(n=n)
+
+    def language_choice(self, choice: str) -> str:
+        """The sentence saying the family's language choice (``cy``, ``cy+en``) and asking for
+        the reply in it, in this language; "" where there is none (a letter in English)."""
+        return str(self.data.get("language_choice", {}).get(choice, ""))
+
     # -- documents ---------------------------------------------------------------------------
 
     def subject(self, kind: str, children: Sequence[str], reference: str | None) -> str:
@@ -205,6 +234,33 @@ def language(code: str = DEFAULT) -> Language:
 def languages_of(choice: str) -> tuple[str, ...]:
     """The languages a document is written in, in order: ``cy+en`` → ("cy", "en")."""
     return tuple(choice.split("+"))
+
+
+#: Every language choice a case, an option or the settings may give: one language, or Welsh
+#: then English in one document.
+CHOICES = (*LANGUAGES, BILINGUAL)
+
+
+def choose_language(*choices: str | None) -> str:
+    """The first choice given, in the order the caller ranks them (the command line's option,
+    then the case file, then the settings); English when none is."""
+    chosen = next((c for c in choices if c), DEFAULT)
+    if chosen not in CHOICES:
+        raise LanguageError(f'"{chosen}" is not a language swletter writes. The languages are: '
+                            f"{', '.join(CHOICES)}.")
+    return chosen
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@functools.cache
+def _plural_form(locale: str, n: int) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(locale).plural_form(n))
 
 
 @functools.cache

@@ -24,7 +24,7 @@ from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import Language, language
 from letters.dates import long_date
 from letters.errors import CaseError, LettersError, Problem
-from letters.templating.environment import render_template
+from letters.templating.environment import language_context, render_template
 
 
 class StatementChoiceError(LettersError):
@@ -120,6 +120,7 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
     recipient = case.recipient
     salutation, _ = lang.salutation(recipient.title, recipient.name)
     context: dict[str, Any] = {
+        **language_context(case, lang),
         "case": case,
         "statement": st,
         "child": lang.join(children),

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from letters.dates import long_date
 
 
-def answer_text(value: Any, kind: str) -> str:
-    """A stored value as the person would type it (to offer as the default, or to show)."""
+def answer_text(value: Any, kind: str, *, date_text: Callable[[dt.date], str] = long_date,
+                yes_no: tuple[str, str] = ("yes", "no")) -> str:
+    """A stored value as the person would type it (to offer as the default, or to show), in
+    the interview's language: ``date_text`` writes a date, ``yes_no`` are its words for
+    true and false."""
     if value is None or value == [] or value == {}:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no[0] if value else yes_no[1]
     if isinstance(value, dt.date):
-        return long_date(value)
+        return date_text(value)
     if kind == "date" and isinstance(value, str):
         try:
-            return long_date(dt.date.fromisoformat(value.strip()))
+            return date_text(dt.date.fromisoformat(value.strip()))
         except ValueError:
             return value
     if isinstance(value, list | tuple):

@@ -4,13 +4,16 @@ into), for the interview's plan and the stores of its answers."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letters.case.grounds import Ground, load_grounds
 from letters.case.schema import CASE_FIELDS, Field
 from letters.errors import GroundDefinitionError
 from letters.interview.answers import answer_text
 from letters.interview.questions import PathParts, label_for
+
+if TYPE_CHECKING:
+    from letters.interview.questions import Questions
 
 
 def core_field(dotted: str) -> Field:
@@ -67,8 +70,10 @@ def _existing(data: Any, path: PathParts) -> dict[str, Any] | None:
     return node if isinstance(node, dict) else None
 
 
-def cite_targets(data: dict[str, Any], grounds: Sequence[Ground]) -> list[tuple[PathParts, str]]:
-    """Every place in the chosen grounds that can cite evidence, with a label for it."""
+def cite_targets(data: dict[str, Any], grounds: Sequence[Ground],
+                 questions: Questions | None = None) -> list[tuple[PathParts, str]]:
+    """Every place in the chosen grounds that can cite evidence, with a label for it (in the
+    language of ``questions``, when given)."""
     targets: list[tuple[PathParts, str]] = []
     chosen = data.get("grounds") or {}
     for ground in grounds:
@@ -77,13 +82,14 @@ def cite_targets(data: dict[str, Any], grounds: Sequence[Ground]) -> list[tuple[
             continue
         for spec in ground.fields:
             if spec.kind == "evidence":
-                targets.append((("grounds", ground.id, spec.name), ground.title))
+                title = questions.ground_text(ground, "title") if questions else ground.title
+                targets.append((("grounds", ground.id, spec.name), title))
             elif spec.kind == "records" and isinstance(gdata.get(spec.name), list):
                 sub = next((s for s in spec.fields if s.kind == "evidence"), None)
                 for i, record in enumerate(gdata[spec.name]):
                     if sub is not None and isinstance(record, dict):
                         targets.append((("grounds", ground.id, spec.name, i, sub.name),
-                                        record_label(spec, record, i)))
+                                        record_label(spec, record, i, questions, ground.id)))
     return targets
 
 
@@ -111,11 +117,19 @@ def next_evidence_id(items: Sequence[Mapping[str, Any]]) -> str:
     return f"E{n}"
 
 
-def record_label(spec: Field, record: Mapping[str, Any], i: int) -> str:
-    """"Incident on 12 March 2026: The agreed home visit …" for an item of a ground's list."""
-    word = label_for(spec.name).rstrip("s")
-    when = answer_text(record.get("date"), "date")
-    head = f"{word} on {when}" if when else f"{word} {i + 1}"
+def record_label(spec: Field, record: Mapping[str, Any], i: int,
+                 questions: Questions | None = None, ground_id: str = "") -> str:
+    """"Incident on 12 March 2026: The agreed home visit …" for an item of a ground's list,
+    in the language of ``questions`` when given."""
+    wording = questions.ground_wording.get(ground_id, {}).get(spec.name, {}) if questions \
+        else {}
+    word = str(wording.get("item") or label_for(spec.name).rstrip("s"))
+    if questions is None:
+        when = answer_text(record.get("date"), "date")
+        head = f"{word} on {when}" if when else f"{word} {i + 1}"
+    else:
+        when = questions.answer(record.get("date"), "date")
+        head = questions.say("item_on", item=word, date=when) if when else f"{word} {i + 1}"
     what = next((str(v) for k, v in record.items() if isinstance(v, str) and k != "date"), "")
     if len(what) > 50:
         what = what[:50].rsplit(" ", 1)[0] + " …"

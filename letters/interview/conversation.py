@@ -68,6 +68,24 @@ class Conversation:
         self.save(finished=True)
         return True
 
+    def ask_yes_no(self, question: str, default: bool = True) -> bool:
+        """Ask a yes/no question outside the interview (write the letter now?), in its
+        language; False when the person stops."""
+        say, words = self.say, self.interview.questions.words
+        self.terminal.show("")
+        while True:
+            try:
+                answer = self.terminal.ask(question + say("yes_or_no_hint"),
+                                           say("yes" if default else "no"), show_default=True)
+            except Stopped:
+                return False
+            word = answer.strip().lower().rstrip(".!")
+            if word in words("yes_words"):
+                return True
+            if word in words("no_words"):
+                return False
+            self._show(say("sorry", message=say("yes_or_no")), "error")
+
     def save(self, *, finished: bool) -> Path:
         path = save_answers(self.interview.data, self.target, finished=finished,
                             force=self.overwrite)

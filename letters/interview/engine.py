@@ -30,13 +30,21 @@ from letters.case.typed_dates import read_date
 from letters.case.validate import check_value, evidence_file_problem, shape_problems
 from letters.case.writing import prune_empty
 from letters.compose.language import language
-from letters.dates import long_date
 from letters.errors import Problem
-from letters.interview.answers import answer_text, numbers_in
+from letters.interview.answers import numbers_in
 from letters.interview.casedata import child_names
 from letters.interview.plan import Step, build_plan
-from letters.interview.questions import CITES, GROUNDS, YESNO, Question, Questions, load_questions
+from letters.interview.questions import (
+    CITES,
+    GROUNDS,
+    LANGUAGES,
+    YESNO,
+    Question,
+    Questions,
+    load_questions,
+)
 from letters.interview.wording import CaseNames, ToneCheck, ToneNote
+from letters.translations import Say, sayer
 
 #: The most items a list of the answers may hold (children, evidence, a ground's incidents)
 #: for the interview to take them. Each piece of evidence is asked which incident it supports,
@@ -116,12 +124,17 @@ class Interview:
     ``base_dir`` is the folder the case file is in (evidence files are relative to it); None
     where there is no such folder (the web form): the evidence file question is not asked, and
     nothing on this computer is looked at.
+
+    ``language`` is the interview's (``en``, ``cy``): its questions, messages and the way it
+    shows dates. A new interview in Welsh starts with the letter's language set to Welsh too
+    (an answer the person can change).
     """
 
     data: dict[str, Any] = field(default_factory=dict)
     base_dir: str | None = "."
     today: dt.date = field(default_factory=dt.date.today)
     tone_check: ToneCheck | None = None
+    language: str = "en"
     at: str | None = field(default=None, init=False)
     done: set[str] = field(default_factory=set, init=False)
 
@@ -129,9 +142,12 @@ class Interview:
         given = copy.deepcopy(dict(self.data)) if self.data else {}
         unfinished = bool(given.pop("incomplete", False))
         self.data = given
-        self.questions: Questions = load_questions()
+        self.questions: Questions = load_questions(self.language)
+        self.say_problem: Say = sayer(self.language)
+        if not prune_empty(given) and self.language != "en":
+            given["language"] = self.language
         steps = self.plan()
-        if not prune_empty(given):
+        if not prune_empty({k: v for k, v in given.items() if k != "language"}):
             self.at = steps[0].key
             return
         last = max((i for i, s in enumerate(steps) if s.answered), default=-1)
@@ -142,7 +158,7 @@ class Interview:
     def state(self) -> dict[str, Any]:
         """Everything needed to carry on later, as JSON-ready data."""
         return {"version": STATE_VERSION, "answers": copy.deepcopy(self.data), "at": self.at,
-                "done": sorted(self.done)}
+                "done": sorted(self.done), "language": self.language}
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any], *, base_dir: str | None = ".",
@@ -154,13 +170,15 @@ class Interview:
         came back from a web page may have been changed on the way.
         """
         answers, at, done = state.get("answers"), state.get("at"), state.get("done")
+        # A state from before interviews had a language is in English.
+        language = state.get("language", "en")
         if (state.get("version") != STATE_VERSION or not isinstance(answers, dict)
                 or not (at is None or isinstance(at, str)) or not isinstance(done, list)
                 or not all(isinstance(k, str) for k in done) or shape_problems(answers)
-                or longest_list(answers) > MAX_ITEMS):
+                or longest_list(answers) > MAX_ITEMS or language not in LANGUAGES):
             raise StateError("the saved answers are damaged or from a newer swletter")
         interview = cls(base_dir=base_dir, today=today or dt.date.today(),
-                        tone_check=tone_check)
+                        tone_check=tone_check, language=language)
         interview.data = copy.deepcopy(answers)
         interview.done = set(done)
         interview.at = at
@@ -170,7 +188,7 @@ class Interview:
 
     def plan(self) -> list[Step]:
         """Every question for the answers as they stand (see ``letters.interview.plan``)."""
-        return build_plan(self.data, base_dir=self.base_dir)
+        return build_plan(self.data, base_dir=self.base_dir, language=self.language)
 
     def _step(self) -> Step | None:
         if self.at is None:
@@ -242,7 +260,8 @@ class Interview:
         q = step.question
         if (check_tone and q.tone and self.tone_check is not None
                 and isinstance(outcome.value, str) and outcome.value):
-            notes, rewrite = self.tone_check(outcome.value, q.field_path, q.tone, self._names())
+            notes, rewrite = self.tone_check(outcome.value, q.field_path, q.tone, self._names(),
+                                             self.language)
             if notes:
                 return ToneConcern(outcome.value, notes, rewrite)
         before = [s.key for s in self.plan()]
@@ -322,7 +341,8 @@ class Interview:
             parts = text.splitlines() if "\n" in text or "\r" in text else text.split(",")
             return [part for part in (p.strip() for p in parts) if part], ""
         if q.kind == "date":
-            reading = read_date(text, today=self.today, month_ok=q.month_ok)
+            reading = read_date(text, today=self.today, month_ok=q.month_ok,
+                                say=self.say_problem)
             if reading.iso is None:
                 raise _Refused(reading.problem[:1].upper() + reading.problem[1:])
             return reading.iso, ""
@@ -352,23 +372,22 @@ class Interview:
     def _check_value(self, step: Step, text: str, raw: Any, note: str) -> Outcome:
         """The case file's own rules for the field, then what only an interview checks."""
         q, spec, say = step.question, step.spec, self.questions.say
-        value, problems = check_value(spec, raw, path=q.path)
+        value, problems = check_value(spec, raw, path=q.path, language=self.language)
         if problems:
             # Messages quote the value as read; quote it as the person typed it.
             raise _Refused(problems[0].message.replace(f'"{raw}"', f'"{text}"'))
         if q.kind == "date" and isinstance(value, dt.date):
             if step.qspec.not_future and value > self.today:
-                raise _Refused(say("date_after_today", date=long_date(value),
-                                   today=long_date(self.today)))
-            note = long_date(value)
+                raise _Refused(say("date_after_today", date=self.questions.date(value),
+                                   today=self.questions.date(self.today)))
+            note = self.questions.date(value)
         if q.kind == "lines" and not value:
             raise _Refused(say("answer_needed"))
         if spec.name == "file" and q.path[:1] == ("evidence",) and self.base_dir is not None:
-            missing = evidence_file_problem(self.base_dir, value)
+            missing = evidence_file_problem(self.base_dir, value, self.language,
+                                            asked_in=str(Path(self.base_dir).resolve()))
             if missing:
-                raise _Refused(missing.replace("next to the case file",
-                                               f"in {Path(self.base_dir).resolve()}")
-                               .replace("or leave file out", say("leave_file_out")))
+                raise _Refused(missing)
         return Accepted(value, note)
 
     def _check_numbers(self, q: Question, text: str) -> Outcome:
@@ -425,7 +444,7 @@ class Interview:
             return say("none_given") if not q.default else q.default
         if q.kind == "choice":
             return next((c.label for c in q.choices if c.value == value), str(value))
-        return answer_text(value, q.kind)
+        return self.questions.answer(value, q.kind)
 
 
 def _as_data(value: Any) -> Any:
@@ -435,6 +454,13 @@ def _as_data(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def interview_language(data: Mapping[str, Any]) -> str:
+    """The language to carry on a case's interview in: the language of its letter (Welsh for
+    ``cy`` and ``cy+en``), else English."""
+    chosen = str(data.get("language") or "en").split("+")[0]
+    return chosen if chosen in LANGUAGES else "en"
 
 
 def longest_list(data: Any) -> int:

@@ -13,6 +13,7 @@ manager's title once their name is removed) is dropped.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +47,6 @@ from letters.interview.questions import (
     QuestionSpec,
     Section,
     SectionSpec,
-    fill,
     label_for,
     load_questions,
     paragraphs,
@@ -85,6 +85,8 @@ class _Builder:
     #: one are not asked, and no answer is looked for on this computer.
     base_dir: str | None
     questions: Questions = field(default_factory=load_questions)
+    #: The interview's language (the questions', the checks' messages, dates as shown).
+    language: str = "en"
     grounds: tuple[Ground, ...] = field(default_factory=load_grounds)
     steps: list[Step] = field(default_factory=list)
     _cite_cache: tuple[list[tuple[PathParts, str]], tuple[Choice, ...],
@@ -116,7 +118,7 @@ class _Builder:
         container = container_of(self.data, path)
         key = path[-1]
         assert isinstance(key, str)
-        if (qs.when and not lookup(self.data, item, qs.when)) or not self._applies(spec):
+        if (qs.when and not self._asked(qs.when, item)) or not self._in_nation(spec):
             container.pop(key, None)  # an answer that no longer applies (a title with no name)
             return
         if qs.needs_folder and self.base_dir is None:
@@ -134,19 +136,19 @@ class _Builder:
         if kind == "flag":
             default = self.questions.say("yes") if existing is True else self.questions.say("no")
         if not default and spec.default is not None and qs.offer_default:
-            default = answer_text(spec.default, kind)
+            default = self.questions.answer(spec.default, kind)
             default = next((c.label for c in choices if c.value == default), default)
         required = (spec.required if qs.required is None else qs.required) or kind == "flag"
+        fill = functools.partial(self.questions.fill, context=context or {})
         question = Question(
             id=".".join(p for p in path if isinstance(p, str)), key=format_path(path),
-            text=fill(qs.text or spec.help, context or {}), kind=kind, section=section,
+            text=fill(qs.text or spec.help), kind=kind, section=section,
             path=path, item=item_label, label=qs.label or label_for(spec.name),
-            help=fill(qs.help, context or {}),
+            help=fill(qs.help),
             example=self.questions.say("yes") if kind == "flag"
             else qs.example or _answer_example(spec.example),
             required=required, choices=choices, default=default, note=note, tone=qs.tone,
-            month_ok=qs.month_ok, web_text=fill(qs.web_text, context or {}),
-            web_help=fill(qs.web_help, context or {}),
+            month_ok=qs.month_ok, web_text=fill(qs.web_text), web_help=fill(qs.web_help),
         )
 
         def store(data: dict[str, Any], value: Any) -> None:
@@ -159,7 +161,7 @@ class _Builder:
         self.steps.append(Step(question, spec, qs, store,
                                answered=existing not in (None, "", [], ()), value=existing))
 
-    def _applies(self, spec: Field) -> bool:
+    def _in_nation(self, spec: Field) -> bool:
         """Whether a field applies in the case's part of the UK (as answered, or as the
         recipient shows); while that is not known, every field does."""
         if not spec.nations:
@@ -181,16 +183,26 @@ class _Builder:
         """The existing answer to offer, or a note saying why it cannot be offered."""
         if existing is None or existing == [] or existing == "":
             return "", ""
-        _, problems = check_value(spec, existing, path=path)
+        _, problems = check_value(spec, existing, path=path, language=self.language)
         if (not problems and spec.name == "file" and isinstance(existing, str)
                 and self.base_dir is not None):
-            missing = evidence_file_problem(self.base_dir, existing)
+            missing = evidence_file_problem(self.base_dir, existing, self.language)
             if missing:
                 problems = [Problem(missing)]
         if problems:
             return "", self.questions.say("cannot_offer", shown=answer_text(existing, ""),
                                           why=problems[0].message)
-        return answer_text(existing, kind), ""
+        return self.questions.answer(existing, kind), ""
+
+    def _asked(self, when: str, item: dict[str, Any]) -> bool:
+        """Whether a question asked only ``when`` is asked: ``field`` (it has a value) or
+        ``field=value``, alternatives joined by " or "."""
+        for condition in when.split(" or "):
+            name, _, wanted = condition.strip().partition("=")
+            found = lookup(self.data, item, name)
+            if found and (not wanted or found == wanted):
+                return True
+        return False
 
     # -- lists (children, evidence, incidents …) --------------------------------------------
 
@@ -235,7 +247,7 @@ class _Builder:
             text = spec.more or self.questions.say("more_items", item=word.lower())
             self._yesno(f"{group_key}[{i + 1}].more", text, section, not last,
                         _more_after(path, i), item=label, in_summary=last,
-                        label=self.questions.say("another", item=word.lower()))
+                        label=self.questions.say("another", item=word.lower(), Item=word))
 
     def _yesno(self, key: str, text: str, section: Section, value: bool, store: Store, *,
                item: str = "", in_summary: bool = True, label: str = "") -> None:
@@ -254,7 +266,8 @@ class _Builder:
     def _grounds_choice(self, spec: SectionSpec, section: Section) -> None:
         current = self.data.get("grounds")
         current = current if isinstance(current, dict) else {}
-        choices = tuple(Choice(i + 1, g.id, g.title, g.summary)
+        text = self.questions.ground_text
+        choices = tuple(Choice(i + 1, g.id, text(g, "title"), text(g, "summary"))
                         for i, g in enumerate(self.grounds))
         default = ", ".join(str(c.number) for c in choices if c.value in current)
         q = Question(id="grounds", key="grounds", text=spec.text, kind=GROUNDS, section=section,
@@ -282,8 +295,10 @@ class _Builder:
         return [g for g in self.grounds if g.id in chosen]
 
     def _ground(self, ground: Ground) -> None:
-        title = self.questions.say("ground_section", title=ground.title)
-        section = Section(f"ground.{ground.id}", title, paragraphs(ground.guidance))
+        title = self.questions.say("ground_section",
+                                   title=self.questions.ground_text(ground, "title"))
+        section = Section(f"ground.{ground.id}", title,
+                          paragraphs(self.questions.ground_text(ground, "guidance")))
         wording = self.questions.ground_wording.get(ground.id, {})
         grounds = self.data["grounds"]
         if not isinstance(grounds.get(ground.id), dict):
@@ -347,7 +362,7 @@ class _Builder:
         they read), so a case with many pieces of evidence and incidents costs their product
         in set lookups, not in walks of the case."""
         if self._cite_cache is None:
-            targets = cite_targets(self.data, self.grounds)
+            targets = cite_targets(self.data, self.grounds, self.questions)
             choices = tuple(Choice(i + 1, format_path(t), lab)
                             for i, (t, lab) in enumerate(targets))
             cited = [frozenset(r for r in target_refs(self.data, t, create=False)
@@ -397,10 +412,12 @@ class _Builder:
                                       if c.value in chosen]))
 
 
-def build_plan(data: dict[str, Any], *, base_dir: str | None = ".") -> list[Step]:
+def build_plan(data: dict[str, Any], *, base_dir: str | None = ".",
+               language: str = "en") -> list[Step]:
     """Every question the interview asks for ``data`` as it stands, in order (``data`` is tidied
-    in place; see the module's docstring). ``base_dir`` None: there is no case file's folder."""
-    return _Builder(data, base_dir).build()
+    in place; see the module's docstring). ``base_dir`` None: there is no case file's folder.
+    ``language``: the questions', and their checks', language."""
+    return _Builder(data, base_dir, load_questions(language), language).build()
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,10 +3,18 @@
 ``grounds/_questions.toml`` lists the sections and questions in the order they are asked, the
 plainer wording for each ground's fields, and the interview's own sentences (``[messages]``).
 Anything a question does not say is taken from the field's description in the case schema.
+
+Each language has its own questions file with the same keys: ``_questions.cy.toml`` asks the
+same questions in Welsh. Where the English takes words from the case schema or a ground's file
+(a ground's title, summary and guidance; the labels of a field's choices), the Welsh file gives
+its own (``[grounds.<id>]``, ``choice_labels``), so nothing English is left in a Welsh
+interview.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import re
 import tomllib
@@ -14,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from letters.case.grounds import read_shared_data
+from letters.case.grounds import Ground, read_shared_data
 from letters.case.model import format_path
 from letters.errors import GroundDefinitionError
 
@@ -136,11 +144,38 @@ class SectionSpec:
 @dataclass(frozen=True)
 class Questions:
     """The parsed questions file: sections in order, plainer wording for ground fields, and the
-    interview's own sentences by name."""
+    interview's own sentences by name, in one language."""
 
     sections: tuple[SectionSpec, ...]
     ground_wording: Mapping[str, Mapping[str, Any]]
     messages: Mapping[str, Any]
+    #: The language the questions are in (``en``, ``cy``).
+    language: str = "en"
+    #: A ground's title, summary and guidance in this language, where they are not the ground
+    #: file's own (English) words.
+    grounds_text: Mapping[str, Mapping[str, str]] = dataclasses.field(default_factory=dict)
+
+    def ground_text(self, ground: Ground, part: str) -> str:
+        """A ground's ``title``, ``summary`` or ``guidance`` in the questions' language."""
+        given = self.grounds_text.get(ground.id, {}).get(part)
+        return str(given) if given else str(getattr(ground, part))
+
+    def date(self, day: dt.date) -> str:
+        """A date as the person reads it in this language: "3 April 2026", "3 Ebrill 2026"."""
+        from letters.compose.language import language
+
+        return language(self.language).date(day)
+
+    def answer(self, value: Any, kind: str) -> str:
+        """A stored value as the person would type it, in the questions' language."""
+        from letters.interview.answers import answer_text
+
+        return answer_text(value, kind, date_text=self.date,
+                           yes_no=(self.say("yes"), self.say("no")))
+
+    def fill(self, text: str, context: Mapping[str, str]) -> str:
+        """``{child}``-style blanks filled in; one with no value reads as a plain phrase."""
+        return fill(text, context, self.messages.get("blanks", {}))
 
     def say(self, name: str, **values: Any) -> str:
         """The message called ``name`` with its ``{blanks}`` filled in."""
@@ -151,36 +186,48 @@ class Questions:
         return tuple(str(w) for w in self.messages[name])
 
 
+#: The languages an interview can be held in; each has its questions file.
+LANGUAGES = ("en", "cy")
+
 _QKEYS = set(QuestionSpec.__dataclass_fields__)
 _SKEYS = set(SectionSpec.__dataclass_fields__) - {"questions"} | {"question"}
-_WHERE = "grounds/_questions.toml"
+
+
+def questions_file(language: str = "en") -> str:
+    """The questions file of ``language``: ``_questions.toml``, ``_questions.cy.toml``."""
+    return "_questions.toml" if language == "en" else f"_questions.{language}.toml"
 
 
 @functools.cache
-def load_questions() -> Questions:
-    """The interview's questions, read once per process from ``grounds/_questions.toml``."""
+def load_questions(language: str = "en") -> Questions:
+    """The interview's questions in ``language``, read once per process from
+    ``grounds/_questions.toml`` (English) or ``grounds/_questions.<code>.toml``."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no questions in {language!r}; the languages are {LANGUAGES}")
+    where = f"grounds/{questions_file(language)}"
     try:
-        data = tomllib.loads(read_shared_data("_questions.toml"))
+        data = tomllib.loads(read_shared_data(questions_file(language)))
     except tomllib.TOMLDecodeError as err:
-        raise GroundDefinitionError(f"{_WHERE} is not valid TOML: {err}") from err
+        raise GroundDefinitionError(f"{where} is not valid TOML: {err}") from err
     sections = []
     for i, raw in enumerate(data.get("section", [])):
         unknown = set(raw) - _SKEYS
         if unknown or "id" not in raw:
             raise GroundDefinitionError(
-                f"{_WHERE}: section {i + 1} needs an id and may only have {sorted(_SKEYS)}; "
+                f"{where}: section {i + 1} needs an id and may only have {sorted(_SKEYS)}; "
                 f"found {sorted(unknown) or 'no id'}")
         questions = []
         for j, q in enumerate(raw.get("question", [])):
             bad = set(q) - _QKEYS
             if bad or "field" not in q:
                 raise GroundDefinitionError(
-                    f"{_WHERE}: section {raw['id']!r} question {j + 1} needs a field and may "
+                    f"{where}: section {raw['id']!r} question {j + 1} needs a field and may "
                     f"only have {sorted(_QKEYS)}; found {sorted(bad) or 'no field'}")
             questions.append(question_spec(q["field"], q))
         fields = {k: v for k, v in raw.items() if k != "question"}
         sections.append(SectionSpec(**fields, questions=tuple(questions)))
-    return Questions(tuple(sections), data.get("ground", {}), data.get("messages", {}))
+    return Questions(tuple(sections), data.get("ground", {}), data.get("messages", {}),
+                     language, data.get("grounds", {}))
 
 
 def question_spec(name: str, wording: Mapping[str, Any]) -> QuestionSpec:
@@ -196,9 +243,12 @@ def paragraphs(text: str) -> str:
     return "\n\n".join(" ".join(block.split()) for block in text.strip().split("\n\n") if block)
 
 
-def fill(text: str, context: Mapping[str, str]) -> str:
-    """``{child}``-style blanks filled in; a blank with no value reads as a plain phrase."""
-    fallback = load_questions().messages.get("blanks", {})
+def fill(text: str, context: Mapping[str, str],
+         fallback: Mapping[str, str] | None = None) -> str:
+    """``{child}``-style blanks filled in; a blank with no value reads as a plain phrase
+    (``fallback``: the questions file's ``[messages.blanks]``)."""
+    if fallback is None:
+        fallback = load_questions().messages.get("blanks", {})
     return re.sub(r"\{(\w+)\}", lambda m: context.get(m.group(1), fallback.get(m.group(1), "")),
                   text)
 

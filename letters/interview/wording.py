@@ -38,8 +38,10 @@ class CaseNames(tuple[str, ...]):
 
 
 #: A tone checker as the interview uses it: (text, field path, kind, people's names — a
-#: ``CaseNames`` from the interview) -> (notes, a tidied wording or None).
-ToneCheck = Callable[[str, str, str, Sequence[str]], tuple[tuple[ToneNote, ...], str | None]]
+#: ``CaseNames`` from the interview — and the interview's language) -> (notes, a tidied
+#: wording or None).
+ToneCheck = Callable[[str, str, str, Sequence[str], str],
+                     tuple[tuple[ToneNote, ...], str | None]]
 
 
 def default_tone_check() -> ToneCheck | None:
@@ -52,12 +54,13 @@ def default_tone_check() -> ToneCheck | None:
     if check_text is None:
         return None
 
-    def check(text: str, path: str, kind: str,
-              names: Sequence[str]) -> tuple[tuple[ToneNote, ...], str | None]:
+    def check(text: str, path: str, kind: str, names: Sequence[str],
+              language: str = "en") -> tuple[tuple[ToneNote, ...], str | None]:
         people = names.people if isinstance(names, CaseNames) else None
 
         def findings(words: str) -> Any:
-            return check_text(words, path=path, kind=kind, names=names, people=people)
+            return check_text(words, path=path, kind=kind, names=names, people=people,
+                              language=language)
 
         return tone_notes(text, findings(text), recheck=findings)
 

@@ -94,6 +94,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER voids_no_delete BEFORE DELETE ON voids
         BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END;
     """,
+    # 4: each letter keeps the language it was written in (en, cy, cy+en): the family's
+    # language choice, which their follow-ups keep (the Welsh Language Standards ask a council
+    # to record it; the family's own record says what they chose).
+    """
+    ALTER TABLE letters ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+    """,
 )
 
 #: The schema version this swletter writes.

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 KINDS = ("request", "chaser", "reasons", "complaint")
 OUTCOMES = ("granted", "refused", "partial")
 REASONS = ("given", "not-given")
+#: The languages a letter can be written in (``letters.compose.language.CHOICES``).
+LANGUAGES = ("en", "cy", "cy+en")
 
 # The status of a request, as `swletter register list` shows it.
 AWAITING = "awaiting reply"
@@ -60,6 +62,8 @@ class LetterEntry:
     caseworker: str | None = None
     #: The request letter this one replaces (the same case, its letter written again).
     replaces: int | None = None
+    #: The language the letter was written in: ``en``, ``cy`` or ``cy+en``.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def entry_for_case(case: Case, *, kind: str, letter_date: dt.date, reply_by: dt.
         output_path=str(path), sha256=digest, case_reference=case.case_reference,
         jurisdiction=case.jurisdiction, follows=follows, case_data=case_json(case),
         charity_case_id=charity_case_id or None, caseworker=caseworker or None,
-        replaces=replaces,
+        replaces=replaces, language=case.language or "en",
     )
 
 
@@ -177,7 +181,7 @@ def entry_for_earlier_letter(case: Case, output_path: str | os.PathLike[str], *,
 
 LETTER_COLUMNS = ("id, recorded_at, kind, letter_date, reply_by, case_reference, children,"
                   " recipient_organisation, grounds, output_path, sha256, jurisdiction, follows,"
-                  " case_data, charity_case_id, caseworker, replaces")
+                  " case_data, charity_case_id, caseworker, replaces, language")
 #: The letters' columns with each letter's void reason (NULL when it is not void).
 LETTER_SELECT = (f"SELECT {', '.join('l.' + c.strip() for c in LETTER_COLUMNS.split(','))},"
                  " v.reason AS void_reason FROM letters l LEFT JOIN voids v ON v.letter_id = l.id")
@@ -206,6 +210,7 @@ def letter_from_row(row: sqlite3.Row, path: Path) -> RegisteredLetter:
         charity_case_id=read.optional_text("charity_case_id"),
         caseworker=read.optional_text("caseworker"),
         replaces=read.optional_number("replaces"),
+        language=read.choice("language", LANGUAGES),
         void_reason=read.optional_text("void_reason"),
     )
 
@@ -230,4 +235,4 @@ def encode_entry(entry: LetterEntry, recorded_at: str) -> tuple[object, ...]:
             entry.case_reference, json.dumps(list(entry.children), ensure_ascii=False),
             entry.recipient_organisation, json.dumps(list(entry.grounds)), entry.output_path,
             entry.sha256, entry.jurisdiction, entry.follows, entry.case_data,
-            entry.charity_case_id, entry.caseworker, entry.replaces)
+            entry.charity_case_id, entry.caseworker, entry.replaces, entry.language)

@@ -84,8 +84,8 @@ class Register:
             cursor = db.execute(
                 "INSERT INTO letters (recorded_at, kind, letter_date, reply_by, case_reference,"
                 " children, recipient_organisation, grounds, output_path, sha256, jurisdiction,"
-                " follows, case_data, charity_case_id, caseworker, replaces)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " follows, case_data, charity_case_id, caseworker, replaces, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (output_path, sha256) DO NOTHING",
                 encode_entry(entry, self._now()),
             )

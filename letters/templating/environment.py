@@ -165,6 +165,9 @@ def _environment(template_dirs: tuple[str, ...] = (), code: str = DEFAULT_LANGUA
         short_name=short_name,
         possessive=lang.possessive,
         enclosure_label=lambda numbers: Markdown(lang.enclosure_label(numbers)),
+        # "10 working days"; in Welsh "2 ddiwrnod gwaith" (by the number's plural category).
+        counted=lang.counted,
+        # A kind of evidence in the letter's language ("email"; in Welsh "e-bost").
         evidence_type=lang.evidence_type,
         age=age,
         capital=capital,
@@ -187,6 +190,7 @@ def case_context(case: Case, lang: Language, kind: str) -> dict[str, Any]:
     """The variables every template written from a case receives (letters and follow-ups)."""
     names = [c.name for c in case.children]
     return {
+        **language_context(case, lang),
         "case": case,
         "sender": case.sender,
         "relationship": lang.relationship(case.sender.relationship,
@@ -200,6 +204,16 @@ def case_context(case: Case, lang: Language, kind: str) -> dict[str, Any]:
         "subject": lang.subject(kind, names, case.case_reference),
         "phrase": Phrase(case_names(case), lang),
     }
+
+
+def language_context(case: Case, lang: Language) -> dict[str, Any]:
+    """What a template knows of the language it is written in: ``language`` (this document's,
+    ``cy``), ``languages`` (the case's choice, ``cy+en`` for Welsh then English), ``bilingual``,
+    and ``language_choice``: the sentence that says the family's language choice and asks for
+    the reply in it ("" for a letter in English alone), to print as it is."""
+    choice = case.language or lang.code
+    return {"language": lang.code, "languages": choice, "bilingual": "+" in choice,
+            "language_choice": lang.language_choice(choice)}
 
 
 def template_context(letter: Letter) -> dict[str, Any]:

@@ -51,6 +51,14 @@ VARIABLE_HELP: dict[str, str] = {
     "cite": "cite(ids) gives \" (Enclosure 2)\" or \" (Enclosures 2 and 3)\" for evidence ids.",
     "cited": "cited(text, ids) gives the user's sentence with its enclosures cited before the "
              "full stop.",
+    "language": 'The language this template writes: "en", or "cy" in a Welsh template '
+                "(change_request.cy.md.j2).",
+    "languages": 'The case\'s language choice: "en", "cy", or "cy+en" (Welsh then English, in '
+                 "one document: each language's template writes its own half).",
+    "bilingual": "True when the document is in Welsh and English (languages is \"cy+en\").",
+    "language_choice": "The sentence that says the family's language choice and asks for the "
+                       "reply in it, in this template's language; empty for a letter in English "
+                       "alone. Print it as it is: {{ language_choice }}.",
 }
 
 #: Variables the letter skeleton sets for each ground's template (see change_request.md.j2).

@@ -116,8 +116,10 @@ def _secure_headers(response: Response) -> Response:
 def _csrf_refused(err: CSRFError) -> tuple[str, int]:
     log.warning("a form without its page's token was refused (%s %s)", request.method,
                 request.path)
+    from letters.web.views import page_words
+
     return render_template("problem.html", title="This form could not be sent",
-                           kind="csrf"), 400
+                           kind="csrf", w=page_words("en")), 400
 
 
 _PROBLEMS = {
@@ -131,4 +133,7 @@ _PROBLEMS = {
 def _http_error(err: HTTPException) -> tuple[str, int]:
     status = err.code or 500
     kind, title = _PROBLEMS.get(status, ("bad_request", "Something was wrong with that request"))
-    return render_template("problem.html", title=title, kind=kind, limit=MAX_CASE_BYTES), status
+    from letters.web.views import page_words
+
+    return render_template("problem.html", title=title, kind=kind, limit=MAX_CASE_BYTES,
+                           w=page_words("en")), status

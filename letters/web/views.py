@@ -12,12 +12,18 @@ server (or a second server) without a shared key.
 
 The interview runs without a folder (``base_dir=None``): the question about an evidence file's
 name on this computer is not asked, and no answer makes the server look at its own disk.
+
+The form is in English or Welsh, chosen on the start page (``?language=cy``). The interview's
+state carries the language like everything else, so every later page is in it: the questions
+and messages from the interview, the pages' own words from ``grounds/_web_<code>.toml``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import tomllib
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -26,6 +32,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 
 from letters import Rendered, api
+from letters.case.grounds import read_shared_data
 from letters.config import Settings
 from letters.errors import CaseError, LettersError, Problem
 from letters.interview import (
@@ -77,9 +84,30 @@ def _today() -> dt.date:
     return day
 
 
-def _new_interview(data: dict[str, Any] | None = None) -> Interview:
+#: The languages the form is in: English, and Welsh.
+LANGUAGES = ("en", "cy")
+
+
+@functools.cache
+def page_words(language: str = "en") -> dict[str, Any]:
+    """The words of the form's own pages in ``language`` (``grounds/_web_<code>.toml``)."""
+    return tomllib.loads(read_shared_data(f"_web_{language}.toml"))
+
+
+def _chosen_language() -> str:
+    """The language asked for by the link or form that brought the person here."""
+    asked = request.values.get("language", "")
+    return asked if asked in LANGUAGES else "en"
+
+
+def _page(template: str, language: str, **context: Any) -> str:
+    """A page of the form in ``language``."""
+    return render_template(template, w=page_words(language), language=language, **context)
+
+
+def _new_interview(data: dict[str, Any] | None = None, language: str = "en") -> Interview:
     return Interview(data or {}, base_dir=None, today=_today(),
-                     tone_check=current_app.config["SWLETTER_TONE_CHECK"])
+                     tone_check=current_app.config["SWLETTER_TONE_CHECK"], language=language)
 
 
 def _interview() -> Interview:
@@ -100,7 +128,7 @@ def _helpers() -> dict[str, Any]:
 @pages.errorhandler(_BadStateError)
 def _bad_state(err: _BadStateError) -> tuple[str, int]:
     return render_template("problem.html", title="Your answers could not be read",
-                           kind="bad_state"), 400
+                           kind="bad_state", w=page_words("en")), 400
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,12 +137,12 @@ def _bad_state(err: _BadStateError) -> tuple[str, int]:
 
 @pages.get("/")
 def start() -> str:
-    return render_template("start.html")
+    return _page("start.html", _chosen_language())
 
 
 @pages.get("/questions")
 def first_question() -> str:
-    return _show(_new_interview())
+    return _show(_new_interview(language=_chosen_language()))
 
 
 @pages.post("/questions")
@@ -171,8 +199,11 @@ def letter() -> str:
     ready = _letter(iv)
     if isinstance(ready, list):
         return _answers_page(iv, ready)
-    return render_template("letter.html", state=state_to_text(iv.state()),
-                           letter=Markup(api.preview_html(ready)))  # escaped by the writer
+    from letters.compose.language import language
+
+    return _page("letter.html", iv.language, state=state_to_text(iv.state()),
+                 letter=Markup(api.preview_html(ready)),  # escaped by the writer
+                 letter_lang=language(ready.language.split("+")[0]).tag)
 
 
 @pages.post("/download")
@@ -192,27 +223,28 @@ def download() -> Response | str:
         body = api.document_bytes(ready, fmt, settings=_settings())
     except LettersError as err:
         return render_template("problem.html", title="The letter could not be written",
-                               kind="writer", message=str(err))
+                               kind="writer", message=str(err), w=page_words("en"))
     return _attachment(body, ready.file_name(fmt), DOWNLOADS[fmt])
 
 
 @pages.post("/upload")
 def upload() -> tuple[str, int] | str:
+    language = _chosen_language()
     sent = request.files.get("case_file")
     if sent is None or not sent.filename:
-        return _start_with_problems([Problem("choose the file with your saved answers.")])
+        return _start_with_problems([Problem(page_words(language)["choose_file"])], language)
     name = PurePath(sent.filename.replace("\\", "/")).name[:80] or "the file"
     try:
         data = answers_from_upload(sent.read(), name)
     except CaseError as err:
-        return _start_with_problems(list(err.problems), more=err.more, name=name)
-    return _show(_new_interview(data))
+        return _start_with_problems(list(err.problems), language, more=err.more, name=name)
+    return _show(_new_interview(data, language))
 
 
-def _start_with_problems(problems: list[Problem], *, more: int = 0,
+def _start_with_problems(problems: list[Problem], language: str, *, more: int = 0,
                          name: str = "") -> tuple[str, int]:
-    return render_template("start.html", upload_problems=problems, more=more,
-                           file_name=name), 400
+    return _page("start.html", language, upload_problems=problems, more=more,
+                 file_name=name), 400
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,12 +266,15 @@ def _question_page(iv: Interview, q: Question, shown: Shown, *, error: Problem |
     here = keys.index(q.key) if q.key in keys else 0
     first_of_section = here == 0 or steps[here - 1].question.section.id != q.section.id
     section = q.section
-    return render_template(
-        "question.html", q=q, widget=widget_for(q), shown=shown, error=error,
+    say = iv.questions.say
+    return _page(
+        "question.html", iv.language, q=q, widget=widget_for(q), shown=shown, error=error,
         concern=concern, state=state_to_text(iv.state()),
         text=q.web_text or q.text, help=q.web_help or q.help, example=example_for(q),
         intro=(section.web_intro or section.intro) if first_of_section else "",
         back_to_start=here == 0 and not iv.has_answers,
+        # The answers a yes/no question sends are the interview's own words for them.
+        yes_no=((say("yes"), "yes"), (say("no"), "no")),
     )
 
 
@@ -258,18 +293,23 @@ def _answers_page(iv: Interview, problems: list[_Fix] | None = None) -> str:
     if problems is None and not unfinished:
         ready = _letter(iv)
         problems = ready if isinstance(ready, list) else []
-    return render_template("answers.html", sections=summary_sections(rows),
-                           state=state_to_text(iv.state()), unfinished=unfinished,
-                           problems=problems or [])
+    return _page("answers.html", iv.language, sections=summary_sections(rows),
+                 state=state_to_text(iv.state()), unfinished=unfinished,
+                 problems=problems or [])
 
 
 def _letter(iv: Interview) -> Rendered | list[_Fix]:
     """The letter from the answers, or what stops it being written."""
     try:
-        case = api.read_case_data(iv.data, settings=_settings(), source="your answers")
+        case = api.read_case_data(iv.data, settings=_settings(), source="your answers",
+                                  language=iv.language)
     except CaseError as err:
         return _fixes(iv, err.problems)
-    return api.render_request(case, settings=_settings(), today=_today())
+    try:
+        return api.render_request(case, settings=_settings(), today=_today())
+    except LettersError as err:  # a template missing in the letter's language, say
+        message = page_words(iv.language)["cannot_write"].format(message=err)
+        return [_Fix("", message, None)]
 
 
 def _fixes(iv: Interview, problems: tuple[Problem, ...] | list[Problem]) -> list[_Fix]:

@@ -16,7 +16,8 @@ FORMATS = ("docx", "md", "html", "pdf")
 
 def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str = "",
                  reference_docx: str | os.PathLike[str] | None = None,
-                 language: str = "en", references: Sequence[str] = ()) -> bytes:
+                 language: str = "en", references: Sequence[str] = (),
+                 parts: Sequence[tuple[str, str]] = ()) -> bytes:
     """The letter in ``fmt`` (docx, md, html or pdf) as the bytes of a file.
 
     ``reference_docx`` gives a docx or pdf the look of a charity's letterhead (see reference.py).
@@ -31,9 +32,17 @@ def letter_bytes(markdown: str, fmt: str, *, title: str = "Letter", author: str 
     ``references`` (a case reference such as ``CP-2026-0413``) are kept whole on a printed page:
     in a docx or pdf their hyphens become non-breaking ones (U+2011), so a line never ends at
     one. The .md and .html keep the text exactly as typed.
+
+    ``parts`` make a document in two languages: ``(code, markdown)`` for each, in order (see
+    ``bilingual.py``); ``markdown`` is then their joined text, which is what the .md holds.
     """
     if fmt == "md":
         return without_directives(markdown).encode("utf-8")
+    if len(parts) > 1:
+        if fmt != "html":
+            parts = [(code, unbroken(text, references)) for code, text in parts]
+        return _bilingual_bytes(parts, fmt, title=title, author=author,
+                                reference_docx=reference_docx)
     if fmt == "html":
         from letters.writers.html import markdown_to_html
 
@@ -82,6 +91,25 @@ def unbroken(markdown: str, references: Sequence[str]) -> str:
 
 def _whole(reference: str, _: re.Match[str]) -> str:
     return reference.replace("-", NON_BREAKING_HYPHEN)
+
+
+def _bilingual_bytes(parts: Sequence[tuple[str, str]], fmt: str, *, title: str, author: str,
+                     reference_docx: str | os.PathLike[str] | None) -> bytes:
+    from letters.writers import bilingual
+
+    if fmt == "html":
+        return bilingual.bilingual_html(parts, title=title).encode("utf-8")
+    if fmt == "pdf" and not pdf_needs_libreoffice(reference_docx):
+        return bilingual.bilingual_pdf(parts, title=title, author=author)
+    if fmt not in ("docx", "pdf"):
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    reference = os.fspath(reference_docx) if reference_docx is not None else None
+    data = bilingual.bilingual_docx(parts, title=title, author=author, reference_docx=reference)
+    if fmt == "pdf":
+        from letters.writers.pdf import docx_to_pdf
+
+        return docx_to_pdf(data)
+    return data
 
 
 def pdf_needs_libreoffice(reference_docx: str | os.PathLike[str] | None) -> bool:

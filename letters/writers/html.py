@@ -32,6 +32,7 @@ _STYLE = """
   .confidential { text-align: right; font-size: 9pt; }
   .signature { height: 3em; }
   .page-break { break-after: page; }
+  section.language { break-before: page; margin-top: 2rem; }
 """
 
 #: Nothing may load or run: no scripts, frames, fonts, images or connections, only the page's

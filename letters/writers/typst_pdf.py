@@ -39,16 +39,28 @@ def markdown_to_pdf(markdown: str, *, title: str, author: str = "",
                     language: str = "en") -> bytes:
     """The letter's Markdown typeset as a tagged PDF (bytes), its language tag, header and
     footer in ``language``'s words."""
+    return pdf_from_data(letter_data(markdown, title=title, author=author, language=language))
+
+
+def pdf_from_data(letter: dict[str, Any]) -> bytes:
+    """The PDF of a letter given as ``letter.typ``'s data (``letter_data``; a document in two
+    languages has each language's data under ``parts``)."""
+    return _compile(json.dumps(letter, ensure_ascii=False))
+
+
+def letter_data(markdown: str, *, title: str, author: str = "",
+                language: str = "en") -> dict[str, Any]:
+    """The letter as the data ``letter.typ`` reads: its blocks, and the words and language tag
+    of ``language``."""
     from letters.compose.language import language as language_of
 
     lang = language_of(language)
     code, region = lang.region
     before, between, after = lang.footer_parts()
-    letter = {"title": title, "author": author, "lang": code, "region": region,
-              "words": {"confidential": lang.page("header"), "page": before, "of": between,
-                        "after": after},
-              "blocks": letter_blocks(markdown)}
-    return _compile(json.dumps(letter, ensure_ascii=False))
+    return {"title": title, "author": author, "lang": code, "region": region,
+            "words": {"confidential": lang.page("header"), "page": before, "of": between,
+                      "after": after},
+            "blocks": letter_blocks(markdown)}
 
 
 #: One compiler is kept per process (it holds the fonts, found once); it compiles one letter at
