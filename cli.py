@@ -146,25 +146,22 @@ def render(case: str, output: str | None, fmt: str | None, force: bool, strict: 
     findings = api.review(rendered, whole_letter=strict)
     if strict:
         messages.refuse_with_findings(findings)
-    if output == "-":
-        click.echo(rendered.to_bytes(chosen).decode("utf-8"), nl=False)
-        messages.echo_findings(findings, err=True)
-        if options.register_file(register_path, settings):
-            click.echo("Not recorded in the register: the letter was printed, not saved.",
-                       err=True)
-        return
-    from letters.dates import long_date
-
     register_at = options.register_file(register_path, settings)
-    # The register is opened (and so checked to be writable) before the letter is written.
-    with register.register_to_write(register_at) as reg:
-        target = output or Path(case).parent / rendered.file_name(chosen)
-        path = api.write_document(rendered, chosen, target, settings=settings, force=force,
-                                  protect=(case,))
-        click.echo(f"Wrote {path} (reply by {long_date(rendered.document.reply_by)}).")
-        if reg is not None:
-            register.record_request(reg, rendered.document, path)
+    if output == "-":
+        _print_letter(rendered, chosen, findings, unrecorded=bool(register_at))
+        return
+    target = output or Path(case).parent / rendered.file_name(chosen)
+    register.write_request(rendered, chosen, target, register_at, settings=settings, force=force,
+                           protect=(case,))
     messages.echo_findings(findings, err=True)
+
+
+def _print_letter(rendered: Any, fmt: str, findings: Any, *, unrecorded: bool) -> None:
+    """``render -o -``: the letter on the screen, its advice after it on stderr."""
+    click.echo(rendered.to_bytes(fmt).decode("utf-8"), nl=False)
+    messages.echo_findings(findings, err=True)
+    if unrecorded:
+        click.echo("Not recorded in the register: the letter was printed, not saved.", err=True)
 
 
 @main.command()
@@ -192,9 +189,10 @@ def check(case: str, strict: bool, fmt: str, evidence_csv: str | None, columns: 
     words, quoted words, plain-English hints) never count as warnings.
     """
     from letters import api
+    from letters.bulk.request import SHEET_SUFFIXES
     from letters.errors import CaseError
 
-    if Path(case).suffix.lower() in (".csv", ".xlsx", ".xlsm") or evidence_csv or columns:
+    if Path(case).suffix.lower() in SHEET_SUFFIXES or evidence_csv or columns:
         return _check_sheet(case, strict, fmt, evidence_csv, columns, language, settings)
     try:
         report = api.check(api.read_case(case, settings=settings), settings=settings,
@@ -204,10 +202,7 @@ def check(case: str, strict: bool, fmt: str, evidence_csv: str | None, columns: 
             raise
         messages.echo_json(api.problems_as_data(err, case))
         sys.exit(1)
-    if fmt == "json":
-        messages.echo_json(report.as_data(case))
-    else:
-        _echo_check(report, case)
+    _echo_check(report, case, fmt)
     if strict and report.warnings:
         raise click.ClickException(
             f"--strict: {messages.plural(report.warnings, 'warning')} to resolve before the "
@@ -230,11 +225,15 @@ def _check_sheet(sheet: str, strict: bool, fmt: str, evidence_csv: str | None,
         sys.exit(1)
 
 
-def _echo_check(report: Any, case: str) -> None:
-    """`check`'s findings, its one-line verdict, and the statements still to complete."""
+def _echo_check(report: Any, case: str, fmt: str) -> None:
+    """`check`'s findings, its one-line verdict, and the statements still to complete; or, with
+    --format json, all of that as data."""
     from letters.advice.report import count_findings
     from letters.dates import long_date
 
+    if fmt == "json":
+        messages.echo_json(report.as_data(case))
+        return
     letter = report.rendered.document
     messages.echo_findings(report.findings, summary=False)
     click.echo(f"{case} is valid: {messages.plural(len(letter.grounds), 'ground')}, "
@@ -297,6 +296,17 @@ def new(output: str | None, from_case: str | None, language: str | None) -> None
 
     from letters.interview import Interview, default_tone_check, interview_language, load_answers
 
+    target, editing = _case_to_write(output, from_case)
+    data = load_answers(from_case) if from_case else {}
+    interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
+                          tone_check=default_tone_check(),
+                          language=language or interview_language(data))
+    terminal.converse(interview, target, editing)
+
+
+def _case_to_write(output: str | None, from_case: str | None) -> tuple[Path, bool]:
+    """Where `new` writes the case file, and whether that is changing the --from file itself:
+    never over another file, never a .json name, never into a folder that does not exist."""
     target = Path(output or from_case or "case.yaml")
     if target.suffix.lower() == ".json":
         raise click.BadParameter("the questions write a YAML case file; give one with a name "
@@ -311,11 +321,7 @@ def new(output: str | None, from_case: str | None, language: str | None) -> None
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
         raise click.BadParameter(f"the folder {target.parent} does not exist. Create it first, "
                                  "or choose another place with -o.", param_hint="--output")
-    data = load_answers(from_case) if from_case else {}
-    interview = Interview(data, base_dir=str(target.parent), today=dt.date.today(),
-                          tone_check=default_tone_check(),
-                          language=language or interview_language(data))
-    terminal.converse(interview, target, editing)
+    return target, editing
 
 
 add_commands(main)

@@ -39,7 +39,6 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
     """
     from letters import api
     from letters.compose.statement import StatementChoiceError
-    from letters.output import write_atomic
 
     chosen = choose_format(fmt, output, settings.format)
     loaded = api.read_case(case, settings=settings)
@@ -51,9 +50,13 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
         click.echo(draft.to_bytes(chosen).decode("utf-8"), nl=False)
         return
     target = Path(output) if output else Path(loaded.base_dir or ".") / draft.file_name(chosen)
-    data = draft.to_bytes(chosen, reference_docx=settings.reference_docx,
-                          author_in_metadata=settings.author_in_metadata)
-    path = write_atomic(target, data, force=force, protect=(case,))
+    path = api.write_document(draft, chosen, target, settings=settings, force=force,
+                              protect=(case,))
+    _echo_statement(path, draft)
+
+
+def _echo_statement(path: Path, draft: Any) -> None:
+    """What `statement` wrote, and the parts its author still has to complete."""
     click.echo(f"Wrote {path}: a draft statement for {draft.document.statement.author} to "
                "complete and sign.")
     if draft.document.missing:

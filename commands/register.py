@@ -25,6 +25,21 @@ def register_to_write(path: str | None) -> Any:
         yield reg
 
 
+def write_request(rendered: Any, fmt: str, target: str | Path, register_at: str | None, *,
+                  settings: Any, force: bool, protect: tuple[str, ...]) -> None:
+    """Write the request letter and say so; with a register, record it there. The register is
+    opened (and so checked to be writable) before the letter is written."""
+    from letters import api
+    from letters.dates import long_date
+
+    with register_to_write(register_at) as reg:
+        path = api.write_document(rendered, fmt, target, settings=settings, force=force,
+                                  protect=protect)
+        click.echo(f"Wrote {path} (reply by {long_date(rendered.document.reply_by)}).")
+        if reg is not None:
+            record_request(reg, rendered.document, path)
+
+
 def record_request(register: Any, letter: Any, path: Path) -> None:
     """Record a request letter just written in the (open) register."""
     from letters.register.store import entry_for_case
