@@ -85,3 +85,18 @@ def test_no_ground_id_is_written_into_python() -> None:
         found += [f"{path.relative_to(ROOT)}: {gid}" for gid in ids
                   if f'"{gid}"' in text or f"'{gid}'" in text]
     assert found == []
+
+
+#: The most lines one module of swletter's own code may hold (issue 14): past it, a module does
+#: more than one thing, and it is split by responsibility.
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines() -> None:
+    modules = [ROOT / "cli.py", *(ROOT / "commands").rglob("*.py"),
+               *(ROOT / "letters").rglob("*.py")]
+    lines = {str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+             for path in modules}
+    assert len(lines) > 100 and "commands/__init__.py" in lines  # the walk found the code
+    too_long = {name: count for name, count in lines.items() if count > MAX_MODULE_LINES}
+    assert too_long == {}, f"split these modules by responsibility: {too_long}"

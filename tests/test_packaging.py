@@ -68,6 +68,9 @@ def test_every_subpackage_is_in_the_wheels_list() -> None:
                  ["tool"]["setuptools"]["packages"])
     found = {".".join(path.parent.relative_to(ROOT).parts)
              for path in (ROOT / "letters").rglob("__init__.py")}
+    # cli.py's commands/ is installed beside it, inside the distribution's own name.
+    found |= {".".join(("swletter", *path.parent.relative_to(ROOT).parts))
+              for path in (ROOT / "commands").rglob("__init__.py")}
     assert found <= listed, f"add to pyproject.toml's packages: {sorted(found - listed)}"
 
 
@@ -79,5 +82,9 @@ def test_the_front_door_is_installed_inside_the_distributions_own_name(tmp_path:
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
     assert "swletter/cli.py" in names
-    assert "cli.py" not in names  # no top-level module another distribution could also own
-    assert not [n for n in names if n.startswith("swletter/") and n != "swletter/cli.py"]
+    assert "swletter/commands/__init__.py" in names  # the commands beside it
+    # No top-level module or package another distribution could also own.
+    assert "cli.py" not in names
+    assert not [n for n in names if n.startswith("commands/")]
+    assert not [n for n in names if n.startswith("swletter/") and n != "swletter/cli.py"
+                and not (n.startswith("swletter/commands/") and n.endswith(".py"))]

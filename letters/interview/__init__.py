@@ -1,19 +1,15 @@
 """The guided interview that builds a case file, one plain question at a time.
 
-``engine`` drives it (``Interview``); ``plan`` works out the questions from the answers;
-``questions`` reads them from ``grounds/_questions.toml``; ``wording`` offers the tone checker's
-suggestions; ``files`` reads and saves case files for it.
+``engine`` drives it (``Interview``), and ``outcomes`` holds what it gives back; ``plan``
+works out the questions from the answers; ``questions`` reads them from
+``grounds/_questions.toml``; ``wording`` offers the tone checker's suggestions; ``files`` reads
+and saves case files for it.
 """
 
 from letters.interview.engine import (
     STATE_VERSION,
-    Accepted,
     Interview,
-    Outcome,
-    Rejected,
     StateError,
-    SummaryRow,
-    ToneConcern,
     interview_language,
     state_from_text,
     state_to_text,
@@ -26,6 +22,7 @@ from letters.interview.files import (
     load_answers,
     save_answers,
 )
+from letters.interview.outcomes import Accepted, Outcome, Rejected, SummaryRow, ToneConcern
 from letters.interview.questions import (
     CITES,
     GROUNDS,

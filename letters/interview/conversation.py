@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from letters.interview.engine import Accepted, Interview, Rejected, ToneConcern, summary_sections
+from letters.interview.engine import Interview, summary_sections
 from letters.interview.files import save_answers
+from letters.interview.outcomes import Accepted, Rejected, ToneConcern
 from letters.interview.questions import Question, Section
 
 

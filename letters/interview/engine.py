@@ -33,6 +33,7 @@ from letters.compose.language import language
 from letters.errors import Problem
 from letters.interview.answers import numbers_in
 from letters.interview.casedata import child_names
+from letters.interview.outcomes import Accepted, Outcome, Rejected, SummaryRow, ToneConcern
 from letters.interview.plan import Step, build_plan
 from letters.interview.questions import (
     CITES,
@@ -43,7 +44,7 @@ from letters.interview.questions import (
     Questions,
     load_questions,
 )
-from letters.interview.wording import CaseNames, ToneCheck, ToneNote
+from letters.interview.wording import CaseNames, ToneCheck
 from letters.translations import Say, sayer
 
 #: The most items a list of the answers may hold (children, evidence, a ground's incidents)
@@ -55,49 +56,6 @@ MAX_ITEMS = 200
 #: The version of ``Interview.state()``'s shape, so a saved state from a later swletter is
 #: refused rather than misread.
 STATE_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Accepted:
-    """The answer was taken. ``note`` confirms how it was understood ("3 April 2026")."""
-
-    value: Any
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """The answer was not taken; ``problem`` says why and gives an example. Ask again."""
-
-    problem: Problem
-
-
-@dataclass(frozen=True)
-class ToneConcern:
-    """The answer is valid, but the tone checker has suggestions. Nothing is stored yet.
-
-    The front end offers them, then submits ``rewrite`` (when there is one, to accept it), an
-    edited answer (checked again), or the original ``text`` with ``check_tone=False`` (to keep
-    the person's own words).
-    """
-
-    text: str
-    notes: tuple[ToneNote, ...]
-    rewrite: str | None = None
-
-
-Outcome = Accepted | Rejected | ToneConcern
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    """One answer on the check-your-answers list: ``key`` goes back to its question."""
-
-    number: int
-    section: str
-    label: str
-    value: str
-    key: str
 
 
 class _Refused(Exception):

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from letters.writers.fastmd import fast_tokens
@@ -56,68 +57,108 @@ def letter_blocks(markdown: str) -> list[Block]:
     fast = fast_tokens(markdown)
     tokens: Sequence[Any] = fast if fast is not None else _parser().parse(markdown)
     # markdown-it marks where each list item opens; the fast reader's items are one paragraph.
-    paragraph_is_item = fast is not None
-    blocks: list[Block] = []
-    heading_level = 0
-    lists: list[Block] = []
-    item_open = False  # markdown-it opened a list item that has no paragraph yet
-    signature = False  # the next block follows <!-- signature -->
-
-    def add(block: Block) -> None:
-        nonlocal signature
-        if signature:
-            signature = False
-            blocks.append(_sign_off(blocks, block))
-        else:
-            blocks.append(block)
-
+    reader = _BlockReader(paragraph_is_item=fast is not None)
     for tok in tokens:
-        kind = tok.type
-        if kind == "inline":
-            runs = inline_runs(tok.children or [])
-            if heading_level:
-                add({"kind": "heading", "level": heading_level, "style": heading_level,
-                     "runs": runs})
-            elif lists:
-                items = lists[-1]["items"]
-                if item_open or paragraph_is_item or not items:
-                    items.append([runs])
-                else:
-                    items[-1].append(runs)  # a second paragraph in the same item
-                item_open = False
-            else:
-                add({"kind": "paragraph", "runs": runs})
-        elif kind == "heading_open":
-            heading_level = int(tok.tag[1])
-        elif kind == "heading_close":
-            heading_level = 0
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            ordered = kind == "ordered_list_open"
-            block: Block = {"kind": "list", "ordered": ordered, "items": []}
-            if ordered:
-                block["start"] = int(tok.attrGet("start") or 1)
-            if not lists:
-                add(block)
-            lists.append(block)  # a nested list's items join the outer list when it closes
-        elif kind == "list_item_open":
-            item_open = True
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            inner = lists.pop()
-            if lists:
-                lists[-1]["items"].extend(inner["items"])
-        elif kind == "html_block":
-            directive = tok.content.strip()
-            if directive == "<!-- signature -->":
-                signature = True
-            elif directive == "<!-- page-break -->":
-                add({"kind": "page-break"})
-        elif kind == "hr":
-            add({"kind": "page-break"})
-        elif kind in ("fence", "code_block"):
-            for line in tok.content.splitlines():
-                add({"kind": "paragraph", "runs": _text_run(line, False, False)})
-    _outline_levels(blocks)
-    return blocks
+        on_token = _ON_TOKEN.get(tok.type)
+        if on_token is not None:
+            on_token(reader, tok)
+    _outline_levels(reader.blocks)
+    return reader.blocks
+
+
+@dataclass
+class _BlockReader:
+    """The blocks read so far, and where the reader stands among the Markdown's tokens."""
+
+    paragraph_is_item: bool
+    blocks: list[Block] = field(default_factory=list)
+    heading_level: int = 0
+    #: The lists open, outermost first (a nested list's items join the outer list).
+    lists: list[Block] = field(default_factory=list)
+    item_open: bool = False  # markdown-it opened a list item that has no paragraph yet
+    signature: bool = False  # the next block follows <!-- signature -->
+
+    def add(self, block: Block) -> None:
+        if self.signature:
+            self.signature = False
+            self.blocks.append(_sign_off(self.blocks, block))
+        else:
+            self.blocks.append(block)
+
+    def inline(self, tok: Any) -> None:
+        """A paragraph's text: a heading, a list item, or a paragraph of its own."""
+        runs = inline_runs(tok.children or [])
+        if self.heading_level:
+            self.add({"kind": "heading", "level": self.heading_level,
+                      "style": self.heading_level, "runs": runs})
+        elif self.lists:
+            self._list_paragraph(runs)
+        else:
+            self.add({"kind": "paragraph", "runs": runs})
+
+    def _list_paragraph(self, runs: list[Run]) -> None:
+        items = self.lists[-1]["items"]
+        if self.item_open or self.paragraph_is_item or not items:
+            items.append([runs])
+        else:
+            items[-1].append(runs)  # a second paragraph in the same item
+        self.item_open = False
+
+    def heading_open(self, tok: Any) -> None:
+        self.heading_level = int(tok.tag[1])
+
+    def heading_close(self, tok: Any) -> None:
+        self.heading_level = 0
+
+    def list_open(self, tok: Any) -> None:
+        ordered = tok.type == "ordered_list_open"
+        block: Block = {"kind": "list", "ordered": ordered, "items": []}
+        if ordered:
+            block["start"] = int(tok.attrGet("start") or 1)
+        if not self.lists:
+            self.add(block)
+        self.lists.append(block)  # a nested list's items join the outer list when it closes
+
+    def list_item_open(self, tok: Any) -> None:
+        self.item_open = True
+
+    def list_close(self, tok: Any) -> None:
+        inner = self.lists.pop()
+        if self.lists:
+            self.lists[-1]["items"].extend(inner["items"])
+
+    def html_block(self, tok: Any) -> None:
+        """Our templates' two directives; any other HTML block shows nothing."""
+        directive = tok.content.strip()
+        if directive == "<!-- signature -->":
+            self.signature = True
+        elif directive == "<!-- page-break -->":
+            self.add({"kind": "page-break"})
+
+    def page_break(self, tok: Any) -> None:
+        self.add({"kind": "page-break"})
+
+    def code(self, tok: Any) -> None:
+        """Code shows as plain paragraphs, one a line."""
+        for line in tok.content.splitlines():
+            self.add({"kind": "paragraph", "runs": _text_run(line, False, False)})
+
+
+#: What the reader does with each kind of token; other kinds (paragraph_open, …) add nothing.
+_ON_TOKEN: dict[str, Callable[[_BlockReader, Any], None]] = {
+    "inline": _BlockReader.inline,
+    "heading_open": _BlockReader.heading_open,
+    "heading_close": _BlockReader.heading_close,
+    "bullet_list_open": _BlockReader.list_open,
+    "ordered_list_open": _BlockReader.list_open,
+    "list_item_open": _BlockReader.list_item_open,
+    "bullet_list_close": _BlockReader.list_close,
+    "ordered_list_close": _BlockReader.list_close,
+    "html_block": _BlockReader.html_block,
+    "hr": _BlockReader.page_break,
+    "fence": _BlockReader.code,
+    "code_block": _BlockReader.code,
+}
 
 
 def _sign_off(blocks: list[Block], signed: Block) -> Block:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ class _Body:
     new_nums: list[tuple[int, int]] = field(default_factory=list)  # (numId, start)
     next_style: str = ""
     next_page_break: bool = False
+    heading_style: str = ""  # inside a heading: its style
 
     def paragraph(self, style: str, runs: str, *, num_id: int | None = None) -> None:
         if self.next_style and style == "Normal":
@@ -120,55 +121,96 @@ def markdown_to_body(markdown: str, base: DocxBase, *, first_num_id: int,
     # The letters' plain Markdown is read by a fast reader that gives markdown-it's tokens;
     # anything beyond that subset goes to markdown-it itself.
     tokens: Sequence[Any] = fast_tokens(markdown) or _parser().parse(markdown)
-    heading_style = ""
     for tok in tokens:
-        kind = tok.type
-        # Paragraph text first: most tokens are.
-        if kind == "inline":
-            runs = _runs(tok.children or [])
-            if heading_style:
-                body.paragraph(heading_style, runs)
-            elif body.lists:
-                list_kind, num_id, first = body.lists[-1]
-                if list_kind == "bullet":
-                    body.paragraph("ListBullet", runs)
-                else:
-                    # A numbered list (the enclosures) stays on one page with its heading
-                    # rather than leaving a few items over on the next.
-                    if len(body.paragraphs) > first:
-                        _keep_with_next(body)
-                    body.paragraph("ListNumber", runs, num_id=num_id)
-            else:
-                body.paragraph("Normal", runs)
-        elif kind == "heading_open":
-            heading_style = f"Heading{tok.tag[1]}"
-        elif kind == "heading_close":
-            heading_style = ""
-        elif kind == "bullet_list_open":
-            body.lists.append(("bullet", 0, len(body.paragraphs)))
-        elif kind == "ordered_list_open":
-            num_id = first_num_id + len(body.new_nums)
-            start = int(tok.attrGet("start") or 1)
-            body.new_nums.append((num_id, start))
-            body.lists.append(("ordered", num_id, len(body.paragraphs)))
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            body.lists.pop()
-        elif kind == "html_block":
-            directive = tok.content.strip()
-            if directive == "<!-- signature -->":
-                body.next_style = "SignatureSpace"
-                # The close keeps with the name, and the paragraph before it with the close:
-                # "Yours faithfully" never starts a page on its own.
-                _keep_with_next(body)
-                _keep_with_next(body, back=2)
-            elif directive == "<!-- page-break -->":
-                body.next_page_break = True
-        elif kind == "hr":
-            body.next_page_break = True
-        elif kind in ("fence", "code_block"):
-            for line in tok.content.splitlines():
-                body.paragraph("Normal", _run(line, 0, 0))
+        on_token = _ON_TOKEN.get(tok.type)
+        if on_token is not None:
+            on_token(body, tok)
     return body
+
+
+def _inline(body: _Body, tok: Any) -> None:
+    """A paragraph's text: a heading, a list item, or a paragraph of its own."""
+    runs = _runs(tok.children or [])
+    if body.heading_style:
+        body.paragraph(body.heading_style, runs)
+    elif body.lists:
+        _list_item(body, runs)
+    else:
+        body.paragraph("Normal", runs)
+
+
+def _list_item(body: _Body, runs: str) -> None:
+    list_kind, num_id, first = body.lists[-1]
+    if list_kind == "bullet":
+        body.paragraph("ListBullet", runs)
+        return
+    # A numbered list (the enclosures) stays on one page with its heading rather than leaving
+    # a few items over on the next.
+    if len(body.paragraphs) > first:
+        _keep_with_next(body)
+    body.paragraph("ListNumber", runs, num_id=num_id)
+
+
+def _heading_open(body: _Body, tok: Any) -> None:
+    body.heading_style = f"Heading{tok.tag[1]}"
+
+
+def _heading_close(body: _Body, tok: Any) -> None:
+    body.heading_style = ""
+
+
+def _bullet_list_open(body: _Body, tok: Any) -> None:
+    body.lists.append(("bullet", 0, len(body.paragraphs)))
+
+
+def _ordered_list_open(body: _Body, tok: Any) -> None:
+    """A numbered list: a numbering of its own (so it starts at 1, or at its ``start``)."""
+    num_id = body.first_num_id + len(body.new_nums)
+    body.new_nums.append((num_id, int(tok.attrGet("start") or 1)))
+    body.lists.append(("ordered", num_id, len(body.paragraphs)))
+
+
+def _list_close(body: _Body, tok: Any) -> None:
+    body.lists.pop()
+
+
+def _html_block(body: _Body, tok: Any) -> None:
+    """Our templates' two directives; any other HTML block shows nothing."""
+    directive = tok.content.strip()
+    if directive == "<!-- signature -->":
+        body.next_style = "SignatureSpace"
+        # The close keeps with the name, and the paragraph before it with the close:
+        # "Yours faithfully" never starts a page on its own.
+        _keep_with_next(body)
+        _keep_with_next(body, back=2)
+    elif directive == "<!-- page-break -->":
+        body.next_page_break = True
+
+
+def _page_break(body: _Body, tok: Any) -> None:
+    body.next_page_break = True
+
+
+def _code(body: _Body, tok: Any) -> None:
+    """Code shows as plain paragraphs, one a line."""
+    for line in tok.content.splitlines():
+        body.paragraph("Normal", _run(line, 0, 0))
+
+
+#: What the writer does with each kind of token; other kinds (paragraph_open, …) add nothing.
+_ON_TOKEN: dict[str, Callable[[_Body, Any], None]] = {
+    "inline": _inline,
+    "heading_open": _heading_open,
+    "heading_close": _heading_close,
+    "bullet_list_open": _bullet_list_open,
+    "ordered_list_open": _ordered_list_open,
+    "bullet_list_close": _list_close,
+    "ordered_list_close": _list_close,
+    "html_block": _html_block,
+    "hr": _page_break,
+    "fence": _code,
+    "code_block": _code,
+}
 
 
 def _keep_with_next(body: _Body, back: int = 1) -> None:
