@@ -27,7 +27,6 @@ from letters.web import create_app
 from .conftest import TODAY
 from .test_welsh import ENGLISH, GLOSSARY
 from .web_parent import Parent, fields_for, text_of
-from .welsh_templates import welsh_templates
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -228,17 +227,9 @@ def test_check_says_in_welsh_that_the_word_lists_are_english(tmp_path: Path) -> 
     case = tmp_path / "achos.yaml"
     case.write_text((Path(__file__).resolve().parent / "cases_cy" / "achos-llawn.yaml")
                     .read_text(encoding="utf-8"), encoding="utf-8")
-    folder = welsh_templates(tmp_path / "templates")
-    result = CliRunner().invoke(main, ["check", str(case), "--config", str(_config(tmp_path,
-                                                                                   folder))])
+    result = CliRunner().invoke(main, ["check", str(case)])
     assert result.exit_code == 0, result.output
     assert "Mae rhestrau geiriau'r gwiriad tôn yn Saesneg" in result.output
-
-
-def _config(folder: Path, templates: Path) -> Path:
-    path = folder / "swletter.toml"
-    path.write_text(f'templates = "{templates}"\n', encoding="utf-8")
-    return path
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,9 +345,8 @@ WEB_JOURNEY: list[tuple[str, Any]] = [
 
 
 @pytest.fixture
-def welsh_app(tmp_path: Path) -> Flask:
-    folder = welsh_templates(tmp_path / "templates")
-    return create_app(Settings(templates=folder), today=lambda: TODAY)
+def welsh_app() -> Flask:
+    return create_app(Settings(), today=lambda: TODAY)
 
 
 def test_a_parent_completes_the_web_form_in_welsh(welsh_app: Flask) -> None:
