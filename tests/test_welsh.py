@@ -372,3 +372,24 @@ def test_a_welsh_document_has_no_english_beyond_the_familys_words(
 def test_the_english_word_check_finds_english() -> None:
     case = api.read_case(WELSH_CASE)
     assert _english_in("Yn gywir. Please reply by 3 Ebrill.", case) == ["by", "please", "reply"]
+
+
+def test_a_welsh_easy_read_sheet_names_an_advocate_whose_role_is_in_welsh(
+        welsh_documents: dict[str, Any]) -> None:
+    # The case's advocate is "Catrin Owen, Eiriolwr Annibynnol".
+    sheet = welsh_documents["easyread-osian"].markdown
+    assert "Eiriolwr yw Catrin." in sheet
+    assert "Gelli di ofyn am eiriolwr." not in sheet
+
+
+def test_a_welsh_easy_read_sheet_describes_its_pictures_in_welsh(
+        welsh_documents: dict[str, Any]) -> None:
+    sheet = welsh_documents["easyread-osian"]
+    page = sheet.to_bytes("html").decode("utf-8")
+    assert 'alt="Amlen"' in page and 'alt="An envelope"' not in page
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(sheet.to_bytes("docx"))) as package:
+        document = package.read("word/document.xml").decode("utf-8")
+    assert 'descr="Amlen"' in document and 'descr="An envelope"' not in document
