@@ -2,8 +2,8 @@
 keeping the languages apart, a missing Welsh template named rather than English printed, and the
 register keeping each request's language for its follow-ups.
 
-Swletter's own Welsh templates come in a later pass; until then the Welsh wording is a stand-in
-set given as a charity's ``--templates`` folder (``tests/welsh_templates.py``)."""
+The Welsh wording is swletter's own Welsh templates (``templates/*.cy.md.j2``); a charity's
+``--templates`` folder can give its own, and a Welsh template missing from it is named."""
 
 from __future__ import annotations
 
@@ -22,23 +22,18 @@ from letters import api
 from letters.compose.documents import Rendered
 from letters.compose.followup import FirstLetter
 from letters.config import Settings
-from letters.errors import LettersError, TemplateError
+from letters.errors import TemplateError
 
 from .conftest import TODAY, write_case
 from .readers import pdf_pages, require_poppler, require_programs
-from .welsh_templates import welsh_templates
 
 WELSH_CASE = Path(__file__).resolve().parent / "cases_cy" / "achos-llawn.yaml"
 
 
 @pytest.fixture(scope="module")
-def welsh_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return welsh_templates(tmp_path_factory.mktemp("welsh-templates"))
-
-
-@pytest.fixture(scope="module")
-def in_welsh(welsh_folder: Path) -> Settings:
-    return Settings(templates=welsh_folder)
+def in_welsh() -> Settings:
+    """swletter's own settings: its Welsh templates are shipped with it."""
+    return Settings()
 
 
 def _parts(docx: bytes) -> dict[str, str]:
@@ -104,7 +99,8 @@ def test_a_welsh_letter_takes_its_words_from_the_welsh_language(in_welsh: Settin
                               "Elin Prydderch (cyfeirnod achos CP-2026-0917)")
     text = rendered.markdown
     assert "23 Tachwedd 2026" in text and "Annwyl Ms Morgan" in text and "Yn gywir" in text
-    assert "(Amgaead 1)" in text and "10 diwrnod gwaith" in text
+    assert "(Amgaeadau 1 a 2)" in text and "(Amgaead 3)" in text
+    assert "sef 10 diwrnod gwaith o ddyddiad y llythyr hwn" in text
     assert "1. 3 Ebrill 2026 — E-bost:" in text
     assert "Hoffwn gael eich ateb yn Gymraeg" in text
 
@@ -129,7 +125,8 @@ def test_a_welsh_pdf_and_html_say_they_are_welsh(in_welsh: Settings, tmp_path: P
     pdf = tmp_path / "llythyr.pdf"
     pdf.write_bytes(rendered.to_bytes("pdf"))
     first = pdf_pages(pdf)[0]
-    assert "Preifat a chyfrinachol" in first and "Tudalen 1 o 1" in first
+    pages = len(pdf_pages(pdf))
+    assert "Preifat a chyfrinachol" in first and f"Tudalen 1 o {pages}" in first
     assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "cy-GB"
 
 
@@ -241,37 +238,47 @@ def test_a_bilingual_html_page_marks_the_english_half_as_english(bilingual: Rend
 # A template missing in Welsh is an error naming it, never English in its place
 
 
-def test_a_missing_welsh_template_is_named_and_no_english_is_written(
-        tmp_path: Path, runner: CliRunner) -> None:
-    empty = tmp_path / "templates"
-    empty.mkdir()
-    case = write_case(tmp_path, WELSH_CASE.read_text(encoding="utf-8"))
-    with pytest.raises(TemplateError, match=r"change_request\.cy\.md\.j2"):
-        api.render_request(api.read_case(case), settings=Settings(templates=empty))
-    result = runner.invoke(main, ["render", str(case), "--templates", str(empty)])
-    assert result.exit_code == 1
-    assert "change_request.cy.md.j2" in result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml", "templates"]
-
-
-def test_a_welsh_template_including_one_missing_in_welsh_names_that_one(
-        tmp_path: Path) -> None:
+def test_a_charitys_own_welsh_template_is_used_before_swletters(tmp_path: Path,
+                                                               runner: CliRunner) -> None:
     folder = tmp_path / "templates"
     folder.mkdir()
     (folder / "change_request.cy.md.j2").write_text(
-        "{% for section in sections %}{% include section.template %}{% endfor %}\n",
-        encoding="utf-8")
-    with pytest.raises(LettersError, match=r"ground_communication_breakdown\.cy\.md\.j2"):
-        api.render_request(api.read_case(WELSH_CASE), settings=Settings(templates=folder))
+        "{{ letter.salutation }}\n\nLlythyr yr elusen ar gyfer {{ children_names }}.\n\n"
+        "{{ letter.sign_off }}\n", encoding="utf-8")
+    rendered = api.render_request(api.read_case(WELSH_CASE), settings=Settings(templates=folder))
+    assert "Llythyr yr elusen ar gyfer Osian Prydderch ac Elin Prydderch." in rendered.markdown
+    # The English half of a bilingual letter is still swletter's own English.
+    both = api.render_request(api.read_case(WELSH_CASE), settings=Settings(templates=folder),
+                              language="cy+en")
+    assert "Llythyr yr elusen" in both.parts[0].markdown
+    assert "Dear Ms Morgan" in both.parts[1].markdown
 
 
-def test_without_welsh_templates_swletter_says_so_rather_than_writing_english() -> None:
-    from .welsh_templates import shipped
+def test_a_missing_welsh_template_is_named_and_no_english_is_written(
+        tmp_path: Path, runner: CliRunner) -> None:
+    # A charity's Welsh letter includes a part it has written only in English.
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "change_request.cy.md.j2").write_text(
+        '{{ letter.salutation }}\n\n{% include "our_footer.md.j2" %}\n', encoding="utf-8")
+    (folder / "our_footer.md.j2").write_text("With our thanks.\n", encoding="utf-8")
+    case = write_case(tmp_path, WELSH_CASE.read_text(encoding="utf-8"))
+    with pytest.raises(TemplateError, match=r"our_footer\.cy\.md\.j2"):
+        api.render_request(api.read_case(case), settings=Settings(templates=folder))
+    result = runner.invoke(main, ["render", str(case), "--templates", str(folder)])
+    assert result.exit_code == 1
+    assert "our_footer.cy.md.j2" in result.output
+    assert "With our thanks" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml", "templates"]
 
-    if shipped("change_request.md.j2"):
-        pytest.skip("swletter ships its Welsh letter: this is the time before it did")
-    with pytest.raises(TemplateError, match=r"change_request\.cy\.md\.j2"):
-        api.render_request(api.read_case(WELSH_CASE))
+
+def test_swletter_ships_a_welsh_template_for_every_document_template() -> None:
+    from importlib import resources
+
+    names = {e.name for e in resources.files("letters.templates").iterdir()}
+    english = {n for n in names if n.endswith(".md.j2") and ".cy." not in n}
+    assert len(english) >= 17
+    assert {n for n in english if n.replace(".md.j2", ".cy.md.j2") not in names} == set()
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,19 +286,18 @@ def test_without_welsh_templates_swletter_says_so_rather_than_writing_english() 
 
 
 def test_the_register_records_the_language_and_a_reminder_keeps_it(
-        tmp_path: Path, runner: CliRunner, welsh_folder: Path) -> None:
+        tmp_path: Path, runner: CliRunner) -> None:
     from letters.register.store import open_register
 
     text = WELSH_CASE.read_text(encoding="utf-8").replace("language: cy\n", "")
     case = write_case(tmp_path, text)
     register = tmp_path / "letters.sqlite"
     first = runner.invoke(main, ["render", str(case), "--language", "cy", "--format", "md",
-                                 "--register", str(register), "--templates", str(welsh_folder)])
+                                 "--register", str(register)])
     assert first.exit_code == 0, first.output
     # The case file says no language: the reminder is in Welsh because the request was.
     chaser = runner.invoke(main, ["followup", str(case), "--kind", "chaser", "--format", "md",
-                                  "--date", "2026-12-14", "--register", str(register),
-                                  "--templates", str(welsh_folder)])
+                                  "--date", "2026-12-14", "--register", str(register)])
     assert chaser.exit_code == 0, chaser.output
     written = tmp_path / "chaser-osian-prydderch-2026-12-14-cy.md"
     assert "nodyn atgoffa" in written.read_text(encoding="utf-8")

@@ -2,8 +2,8 @@
 fixed term is the glossary's and has a source, and a Welsh document has no English in it beyond
 the family's own words.
 
-These check whatever Welsh exists: the language data now, swletter's Welsh templates and
-questions as they are added (each ``*.cy.*`` file is found, not listed)."""
+These check whatever Welsh exists: the language data, swletter's Welsh templates
+(``templates/*.cy.md.j2``) and questions (each ``*.cy.*`` file is found, not listed)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,8 @@ import pytest
 
 from letters import api
 from letters.compose.language import language
-from letters.config import Settings
 
 from .readers import pdf_text, require_poppler
-from .welsh_templates import welsh_templates
 
 CY = language("cy")
 EN = language("en")
@@ -212,6 +210,7 @@ def _pairs() -> Iterator[tuple[str, str, str]]:
     """Every English text with its Welsh counterpart: the language files and the questions
     files side by side, and each Welsh template beside its English one."""
     for english, welsh in (("_language_en.toml", "_language_cy.toml"),
+                           ("_complaints.toml", "_complaints_cy.toml"),
                            ("_questions.toml", "_questions.cy.toml"),
                            ("_web_en.toml", "_web_cy.toml")):
         grounds = resources.files("letters.grounds")
@@ -222,8 +221,22 @@ def _pairs() -> Iterator[tuple[str, str, str]]:
     for entry in templates.iterdir():
         if ".cy." in entry.name:
             english_name = entry.name.replace(".cy.", ".")
-            yield entry.name, templates.joinpath(english_name).read_text("utf-8"), \
-                entry.read_text("utf-8")
+            yield entry.name, _words_of(templates.joinpath(english_name).read_text("utf-8")), \
+                _counted_words(_words_of(entry.read_text("utf-8")))
+
+
+def _words_of(template: str) -> str:
+    """A template without its comments ({# … #}), which no document prints."""
+    return re.sub(r"\{#.*?#\}", " ", template, flags=re.S)
+
+
+def _counted_words(template: str) -> str:
+    """A Welsh template with each ``counted("working_days", n)`` as the words it prints: the
+    language file's form for the count ("10 diwrnod gwaith"), itself checked against the
+    glossary."""
+    counts = _data("_language_cy.toml")["counts"]
+    return re.sub(r'counted\("(\w+)",[^)]*\)',
+                  lambda m: str(counts[m.group(1)]["other"]).format(n="N"), template)
 
 
 def test_where_the_english_uses_a_glossary_term_the_welsh_uses_the_glossarys() -> None:
@@ -286,30 +299,52 @@ def _kept_english() -> set[str]:
             for w in re.findall(r"[^\W\d_]+", t["en"])}
 
 
+#: The day the follow-ups are written, after the first letter's reply-by date.
+LATER = dt.date(2026, 12, 14)
+
+
 @pytest.fixture(scope="module")
-def welsh_documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    folder = welsh_templates(tmp_path_factory.mktemp("cy"))
-    settings = Settings(templates=folder)
-    case = api.read_case(WELSH_CASE)
+def welsh_documents() -> dict[str, Any]:
+    """Every kind of document swletter writes in Welsh, from a case whose family writes in
+    Welsh, with swletter's own Welsh templates. (The anonymised copy is left out: the roles it
+    puts in place of people, "Child A", are English words of the program, not yet Welsh.)"""
     from letters.compose.followup import FirstLetter
 
-    return {
-        "request": api.render_request(case, settings=settings),
-        "chaser": api.render_followup(case, "chaser", FirstLetter(dt.date(2026, 11, 2)),
-                                      settings=settings, today=dt.date(2026, 12, 14)),
-        "statement": api.draft_statement_for(case, settings=settings),
-        "case": case,
+    case = api.read_case(WELSH_CASE)
+    first = FirstLetter(dt.date(2026, 11, 2))
+    documents: dict[str, Any] = {
+        "request": api.render_request(case),
+        **{kind: api.render_followup(case, kind, first, today=LATER)
+           for kind in ("chaser", "reasons", "complaint")},
+        "statement": api.draft_statement_for(case),
+        "next_steps": api.render_next_steps(case),
     }
+    for sheet in api.render_easyread(case):
+        documents[f"easyread-{sheet.who.split()[0].lower()}"] = sheet
+    return {**documents, "case": case}
+
+
+#: Every kind of Welsh document the test reads, and every format it is written in.
+WELSH_KINDS = ["request", "chaser", "reasons", "complaint", "statement", "next_steps",
+               "easyread-osian", "easyread-elin"]
+
+
+#: What is not prose: swletter's commands, which a sheet quotes as they are typed
+#: (`swletter followup ACHOS --kind complaint`), the pictures' licence (CC BY-SA 4.0), and the
+#: Easy Read sheet's Markdown marks of its pictures (<!-- picture: child -->).
+NOT_PROSE = re.compile(r"swletter [a-z-]+(?: [A-Z]+)?(?: --[a-z-]+(?: [a-z]+)?)*|CC BY-SA"
+                       r"|<!-- picture: \w+ -->")
 
 
 def _english_in(text: str, case: Any) -> list[str]:
     allowed = _family_words(case) | _kept_english()
+    text = NOT_PROSE.sub(" ", text)
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
     return sorted({w for w in words if w in ENGLISH and w not in allowed})
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "docx", "pdf"])
-@pytest.mark.parametrize("kind", ["request", "chaser", "statement"])
+@pytest.mark.parametrize("kind", WELSH_KINDS)
 def test_a_welsh_document_has_no_english_beyond_the_familys_words(
         welsh_documents: dict[str, Any], kind: str, fmt: str, tmp_path: Path) -> None:
     rendered = welsh_documents[kind]
@@ -337,3 +372,24 @@ def test_a_welsh_document_has_no_english_beyond_the_familys_words(
 def test_the_english_word_check_finds_english() -> None:
     case = api.read_case(WELSH_CASE)
     assert _english_in("Yn gywir. Please reply by 3 Ebrill.", case) == ["by", "please", "reply"]
+
+
+def test_a_welsh_easy_read_sheet_names_an_advocate_whose_role_is_in_welsh(
+        welsh_documents: dict[str, Any]) -> None:
+    # The case's advocate is "Catrin Owen, Eiriolwr Annibynnol".
+    sheet = welsh_documents["easyread-osian"].markdown
+    assert "Eiriolwr yw Catrin." in sheet
+    assert "Gelli di ofyn am eiriolwr." not in sheet
+
+
+def test_a_welsh_easy_read_sheet_describes_its_pictures_in_welsh(
+        welsh_documents: dict[str, Any]) -> None:
+    sheet = welsh_documents["easyread-osian"]
+    page = sheet.to_bytes("html").decode("utf-8")
+    assert 'alt="Amlen"' in page and 'alt="An envelope"' not in page
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(sheet.to_bytes("docx"))) as package:
+        document = package.read("word/document.xml").decode("utf-8")
+    assert 'descr="Amlen"' in document and 'descr="An envelope"' not in document

@@ -27,7 +27,6 @@ from letters.web import create_app
 from .conftest import TODAY
 from .test_welsh import ENGLISH, GLOSSARY
 from .web_parent import Parent, fields_for, text_of
-from .welsh_templates import welsh_templates
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -228,29 +227,22 @@ def test_check_says_in_welsh_that_the_word_lists_are_english(tmp_path: Path) -> 
     case = tmp_path / "achos.yaml"
     case.write_text((Path(__file__).resolve().parent / "cases_cy" / "achos-llawn.yaml")
                     .read_text(encoding="utf-8"), encoding="utf-8")
-    folder = welsh_templates(tmp_path / "templates")
-    result = CliRunner().invoke(main, ["check", str(case), "--config", str(_config(tmp_path,
-                                                                                   folder))])
+    result = CliRunner().invoke(main, ["check", str(case)])
     assert result.exit_code == 0, result.output
     assert "Mae rhestrau geiriau'r gwiriad tôn yn Saesneg" in result.output
-
-
-def _config(folder: Path, templates: Path) -> Path:
-    path = folder / "swletter.toml"
-    path.write_text(f'templates = "{templates}"\n', encoding="utf-8")
-    return path
 
 
 # --------------------------------------------------------------------------------------------
 # `swletter new --language cy`, from piped answers
 
 
+NATION = ["2"]
 YOU = ["Siân Prydderch", "mam", "12 Stryd y Bont, Aberaeron, SA46 0AA", "", ""]
 CHILDREN = ["Osian Prydderch", "31 Chwefror 2016", "9 Mawrth 2016", "ie", "Elin Prydderch", "",
             "na"]
 WORKER = ["Gareth Huws", "Mr", "12 Ionawr 2026", "CP-2026-0917"]
 MANAGER = ["Eleri Morgan", "Ms", "Rheolwr Tîm", "", "Cyngor Sir Ceredigion",
-           "Canolfan Rheidol, Rhodfa Padarn, Aberystwyth, SY23 3UE", "", "2", ""]
+           "Canolfan Rheidol, Rhodfa Padarn, Aberystwyth, SY23 3UE", "", ""]
 GROUNDS = ["1, 3"]
 COMMUNICATION = ["Ers mis Ebrill, nid yw fy negeseuon e-bost wedi cael ateb.", ""]
 CHILD = ["1", "Mae Osian wedi dweud wrth ei athro yr hoffai gael rhywun newydd."]
@@ -260,7 +252,7 @@ REST = ["na", "na", "99", "10", "", "na"]
 
 
 def test_a_welsh_interview_from_piped_answers_writes_a_welsh_case(tmp_path: Path) -> None:
-    answers = "".join(line + "\n" for group in (YOU, CHILDREN, WORKER, MANAGER, GROUNDS,
+    answers = "".join(line + "\n" for group in (NATION, YOU, CHILDREN, WORKER, MANAGER, GROUNDS,
                                                  COMMUNICATION, CHILD, EVIDENCE, REST)
                       for line in group)
     target = tmp_path / "achos.yaml"
@@ -299,7 +291,9 @@ def test_a_saved_interview_state_keeps_its_language() -> None:
     state = json.loads(json.dumps(interview.state()))
     assert state["language"] == "cy" and state["answers"]["language"] == "cy"
     again = Interview.from_state(state, base_dir=None, today=TODAY)
-    assert again.language == "cy" and again.next_question().text == "Beth yw eich enw llawn?"  # type: ignore[union-attr]
+    first = again.next_question()
+    assert again.language == "cy" and first is not None
+    assert first.text == "Ym mha ran o'r DU mae'r cyngor neu'r ymddiriedolaeth?"
     del state["language"]  # a state from before interviews had a language
     assert Interview.from_state(state, base_dir=None, today=TODAY).language == "en"
     from letters.interview import StateError
@@ -313,6 +307,7 @@ def test_a_saved_interview_state_keeps_its_language() -> None:
 
 
 WEB_JOURNEY: list[tuple[str, Any]] = [
+    ("jurisdiction", "2"),
     ("sender.name", "Siân Prydderch"),
     ("sender.relationship", "mam"),
     ("sender.address", "12 Stryd y Bont\nAberaeron\nSA46 0AA"),
@@ -332,7 +327,6 @@ WEB_JOURNEY: list[tuple[str, Any]] = [
     ("recipient.organisation", "Cyngor Sir Ceredigion"),
     ("recipient.address", "Canolfan Rheidol\nRhodfa Padarn\nAberystwyth\nSY23 3UE"),
     ("recipient.email", ""),
-    ("jurisdiction", "2"),
     ("language", "2"),
     ("grounds", ["1"]),
     ("grounds.communication_breakdown.summary",
@@ -351,9 +345,8 @@ WEB_JOURNEY: list[tuple[str, Any]] = [
 
 
 @pytest.fixture
-def welsh_app(tmp_path: Path) -> Flask:
-    folder = welsh_templates(tmp_path / "templates")
-    return create_app(Settings(templates=folder), today=lambda: TODAY)
+def welsh_app() -> Flask:
+    return create_app(Settings(), today=lambda: TODAY)
 
 
 def test_a_parent_completes_the_web_form_in_welsh(welsh_app: Flask) -> None:
@@ -393,7 +386,7 @@ def test_a_parent_completes_the_web_form_in_welsh(welsh_app: Flask) -> None:
 def test_a_welsh_web_page_says_problems_in_welsh(welsh_app: Flask) -> None:
     parent = Parent(welsh_app.test_client())
     parent.open("/questions?language=cy")
-    for _, value in WEB_JOURNEY[:6]:
+    for _, value in WEB_JOURNEY[:7]:
         parent.answer(value)
     assert json.loads(parent.state())["at"] == "children[1].date_of_birth"
     parent.post("/questions", fields_for(("31", "2", "2015")))
@@ -405,7 +398,7 @@ def test_a_welsh_web_page_says_problems_in_welsh(welsh_app: Flask) -> None:
 def test_yes_and_no_are_the_interviews_words_on_a_welsh_page(welsh_app: Flask) -> None:
     parent = Parent(welsh_app.test_client())
     parent.open("/questions?language=cy")
-    for _, value in WEB_JOURNEY[:7]:
+    for _, value in WEB_JOURNEY[:8]:
         parent.answer(value)
     assert 'value="ie"' in parent.text and ">Ie</label>" in parent.text
     assert 'value="na"' in parent.text and ">Na</label>" in parent.text

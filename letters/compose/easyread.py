@@ -154,9 +154,14 @@ def _family_word(case: Case, lang: Language) -> tuple[str, str]:
     return _first(case.sender.name), _first(case.sender.name)
 
 
+#: The word for an advocate in a statement author's role, in English or in Welsh ("Eiriolwr
+#: Annibynnol"): a family in Wales may write the role in either.
+_ADVOCATE = ("advocate", "eiriolwr")
+
+
 def _advocate(case: Case) -> str | None:
     for st in case.supporting_statements:
-        if "advocate" in (st.role or "").casefold():
+        if any(word in (st.role or "").casefold() for word in _ADVOCATE):
             return _first(st.author)
     return None
 

@@ -51,15 +51,45 @@ class ComplaintRoute:
 
 
 @functools.cache
-def complaint_routes() -> dict[str, ComplaintRoute]:
-    """The complaints route of each part of the UK, from ``grounds/_complaints.toml``."""
-    where = "grounds/_complaints.toml"
-    try:
-        data = tomllib.loads(read_shared_data("_complaints.toml"))
-    except tomllib.TOMLDecodeError as err:
-        raise GroundDefinitionError(f"{where} is not valid TOML: {err}") from err
-    routes = {}
+def complaints_data(code: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """``grounds/_complaints.toml``, in the words of the language ``code``: another language's
+    file (``_complaints_cy.toml``) gives only the wording, laid over the English, so every
+    number and stage is the English file's and the facts cannot differ between languages."""
+    data = _read_complaints("_complaints.toml")
+    if code == DEFAULT_LANGUAGE:
+        return data
+    where = f"grounds/_complaints_{code}.toml"
+    words = _read_complaints(f"_complaints_{code}.toml")
+    if set(words) != set(data):
+        raise GroundDefinitionError(f"{where} must give the same parts of the UK as "
+                                    "grounds/_complaints.toml")
+    merged = {}
     for nation, spec in data.items():
+        given = words[nation]
+        steps = given.get("steps", [])
+        if len(steps) != len(spec.get("steps", [])):
+            raise GroundDefinitionError(f"{where} [{nation}] must give the words of each of the "
+                                        f"{len(spec.get('steps', []))} steps")
+        merged[nation] = {**spec, **{k: v for k, v in given.items() if k != "steps"},
+                          "steps": [{**s, **w} for s, w in zip(spec.get("steps", []), steps,
+                                                                 strict=True)]}
+    return merged
+
+
+def _read_complaints(name: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(read_shared_data(name))
+    except tomllib.TOMLDecodeError as err:
+        raise GroundDefinitionError(f"grounds/{name} is not valid TOML: {err}") from err
+
+
+@functools.cache
+def complaint_routes(code: str = DEFAULT_LANGUAGE) -> dict[str, ComplaintRoute]:
+    """The complaints route of each part of the UK, from ``grounds/_complaints.toml``, in the
+    words of the language ``code``."""
+    where = "grounds/_complaints.toml"
+    routes = {}
+    for nation, spec in complaints_data(code).items():
         missing = [k for k in _ROUTE_KEYS if k not in spec]
         if missing:
             raise GroundDefinitionError(f"{where} [{nation}] is missing {', '.join(missing)}")
@@ -74,10 +104,10 @@ def complaint_routes() -> dict[str, ComplaintRoute]:
 _ROUTE_KEYS = ("route", "first_stage", "expect", "working_days", "next_stages", "ombudsman")
 
 
-def complaint_route(jurisdiction: str) -> ComplaintRoute:
-    """The complaints route for one part of the UK."""
+def complaint_route(jurisdiction: str, code: str = DEFAULT_LANGUAGE) -> ComplaintRoute:
+    """The complaints route for one part of the UK, in the language ``code``."""
     try:
-        return complaint_routes()[jurisdiction]
+        return complaint_routes(code)[jurisdiction]
     except KeyError:
         raise GroundDefinitionError(
             f"grounds/_complaints.toml has no complaints route for {jurisdiction!r}."
@@ -142,7 +172,7 @@ def compose_followup(case: Case, kind: str, first: FirstLetter, *,
             f"({long_date(first.date)}). Check the first letter's date, written as "
             f"{first.date.isoformat()}, or the follow-up's date."
         )
-    route = complaint_route(case.jurisdiction) if kind == "complaint" else None
+    route = complaint_route(case.jurisdiction, code) if kind == "complaint" else None
     days = route.working_days if route else case.response_within_working_days
     # A complaint goes to the council's complaints team, whose name the case does not give.
     reader = (None, None) if route else (case.recipient.title, case.recipient.name)

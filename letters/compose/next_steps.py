@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from letters.case.grounds import read_shared_data
 from letters.case.model import Case
 from letters.compose.documents import Rendered, document_kind
-from letters.compose.followup import ComplaintRoute, complaint_route
+from letters.compose.followup import ComplaintRoute, complaint_route, complaints_data
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import language
 from letters.compose.request import compose_letter
@@ -55,12 +53,10 @@ class Procedure:
 
 
 @functools.cache
-def procedures() -> dict[str, Procedure]:
-    """Every nation's complaints procedure, read once per process."""
-    try:
-        data = tomllib.loads(read_shared_data("_complaints.toml"))
-    except tomllib.TOMLDecodeError as err:
-        raise GroundDefinitionError(f"{_WHERE} is not valid TOML: {err}") from err
+def procedures(code: str = DEFAULT_LANGUAGE) -> dict[str, Procedure]:
+    """Every nation's complaints procedure, in the words of the language ``code``, read once
+    per process."""
+    data = complaints_data(code)
     found = {}
     for nation, spec in data.items():
         missing = [k for k in ("body", "ombudsman", "steps") if k not in spec]
@@ -76,7 +72,7 @@ def procedures() -> dict[str, Procedure]:
             steps.append(Step(int(step["stage"]), str(step["what"]), step.get("working_days"),
                               step.get("up_to"), str(step.get("after", "start")),
                               str(step.get("of", ""))))
-        found[nation] = Procedure(complaint_route(nation), str(spec["body"]),
+        found[nation] = Procedure(complaint_route(nation, code), str(spec["body"]),
                                   str(spec["ombudsman"]), tuple(steps))
     return found
 
@@ -127,7 +123,7 @@ def plan_next_steps(case: Case, *, today: dt.date | None = None,
     on the day the stage before it ends."""
     letter = compose_letter(case, today=today, code=code)
     nation = case.jurisdiction
-    procedure = procedures()[nation]
+    procedure = procedures(code)[nation]
     chase_on = next_working_day(letter.reply_by, nation)
     return NextSteps(case, letter.date, letter.reply_by, chase_on, procedure,
                      _step_dates(procedure.steps, chase_on, nation), language=code)

@@ -42,15 +42,15 @@ def picture(name: str) -> bytes:
 
 
 @functools.cache
-def _descriptions() -> dict[str, str]:
+def _descriptions(code: str) -> dict[str, str]:
     from letters.compose.language import language
 
-    return dict(language("en").data.get("easyread", {}).get("pictures", {}))
+    return dict(language(code).data.get("easyread", {}).get("pictures", {}))
 
 
-def describe(name: str) -> str:
-    """What a picture shows, for a screen reader."""
-    return _descriptions().get(name, name)
+def describe(name: str, lang: str = "en-GB") -> str:
+    """What a picture shows, for a screen reader, in the sheet's language (its tag, "cy-GB")."""
+    return _descriptions(lang.partition("-")[0]).get(name, name)
 
 
 def sheet_bytes(sheet: Sheet, fmt: str, *, title: str, author: str = "",
@@ -136,7 +136,7 @@ def sheet_docx(sheet: Sheet, *, title: str, author: str = "", lang: str = "en-GB
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         run = left.paragraphs[0].add_run()
         shape = run.add_picture(io.BytesIO(picture(point.picture)), width=Cm(PICTURE_CM))
-        shape._inline.docPr.set("descr", describe(point.picture))
+        shape._inline.docPr.set("descr", describe(point.picture, lang))
         for i, sentence in enumerate(point.sentences):
             paragraph = right.paragraphs[0] if i == 0 else right.add_paragraph()
             paragraph.paragraph_format.space_after = Pt(6)
@@ -186,7 +186,7 @@ def sheet_html(sheet: Sheet, *, title: str, lang: str = "en-GB") -> str:
         data = base64.b64encode(picture(point.picture)).decode("ascii")
         words = "".join(f"<p>{esc(s)}</p>" for s in point.sentences)
         rows.append(f'<tr><td class="picture"><img src="data:image/png;base64,{data}" '
-                    f'alt="{esc(describe(point.picture))}"></td><td>{words}</td></tr>')
+                    f'alt="{esc(describe(point.picture, lang))}"></td><td>{words}</td></tr>')
     credit = f"<footer>{esc(sheet.credit)}</footer>" if sheet.credit else ""
     return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -217,7 +217,7 @@ def sheet_pdf(sheet: Sheet, *, title: str, author: str = "", lang: str = "en-GB"
     data = {"title": title, "author": author, "lang": code, "region": region or "GB",
             "heading": sheet.heading, "credit": sheet.credit,
             "pictures": {n: list(picture(n)) for n in names},
-            "points": [{"picture": p.picture, "alt": describe(p.picture),
+            "points": [{"picture": p.picture, "alt": describe(p.picture, lang),
                         "sentences": list(p.sentences)} for p in sheet.points]}
     inputs = {"sheet": json.dumps(data, ensure_ascii=False)}
     source = resources.files("letters.writers").joinpath(TEMPLATE).read_bytes()
