@@ -103,6 +103,18 @@ def test_a_parent_answers_every_question_and_downloads_the_letter(parent: Parent
     assert "Since April most of my emails about contact have gone unanswered" in again
 
 
+def test_the_part_of_the_uk_comes_first_with_no_answer_chosen(parent: Parent) -> None:
+    # Issue 16: the form once had England chosen, so a parent in Cardiff got England's bank
+    # holidays and complaints procedure by pressing Continue.
+    parent.open("/questions")
+    assert parent.current_key() == "jurisdiction"
+    assert parent.heading == "Which part of the UK is the council or trust in?"
+    assert " checked" not in parent.text
+    parent.post("/questions", {})  # Continue, nothing chosen
+    assert parent.current_key() == "jurisdiction"
+    assert "There is a problem" in parent.text
+
+
 def test_saved_answers_reopen_at_check_your_answers(parent: Parent) -> None:
     _finished(parent)
     saved = _download(parent, "yaml").data
