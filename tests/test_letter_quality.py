@@ -203,7 +203,7 @@ def test_many_children_are_named_once_then_called_the_children() -> None:
     assert "Yusuf, Maryam and Idris" not in text
     assert "The children's social worker is Ms Karen White." in text
     assert "welfare is at the centre of this request" not in text
-    assert "I ask that Maryam's own views be given real weight in this decision." in text
+    assert "I ask that you give real weight to Maryam's own views in this decision." in text
 
 
 def test_one_event_reads_as_one_event() -> None:
