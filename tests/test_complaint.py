@@ -130,7 +130,7 @@ def test_the_next_stages_and_the_ombudsman_of_the_nation(shared_examples: Path, 
     asked = "Please could you acknowledge this complaint within 2 working days"
     assert (asked in text) == (nation == "wales")
     # England alone notes that child-protection matters may take another route, and asks which.
-    assert ("child-protection enquiries (under section 47 of the Children Act 1989)" in text) == (
+    assert ("child protection enquiries (under section 47 of the Children Act 1989)" in text) == (
         nation == "england")
     if nation == "england":
         assert "please could you tell me which route the council will use for it." in text
