@@ -238,6 +238,9 @@ def test_a_date_given_as_a_month_is_in_that_month_never_on_it(shared_examples: P
     # The worker is "the social worker" here: the copy says when, not "is the social worker".
     assert "social worker is the social worker" not in text
     assert "Child A and Child B's social worker was allocated in January 2026." in text
+    # "by December 2026" would read as before December: the reply is due within the month.
+    assert ("Please could you reply to me in writing within 10 working days of the date of this "
+            "letter.") in text
 
 
 def test_a_single_event_in_the_copy_happened_in_its_month() -> None:
