@@ -130,7 +130,7 @@ def test_the_next_stages_and_the_ombudsman_of_the_nation(shared_examples: Path, 
     asked = "Please could you acknowledge this complaint within 2 working days"
     assert (asked in text) == (nation == "wales")
     # England alone notes that child-protection matters may take another route, and asks which.
-    assert ("child-protection enquiries (under section 47 of the Children Act 1989)" in text) == (
+    assert ("child protection enquiries (under section 47 of the Children Act 1989)" in text) == (
         nation == "england")
     if nation == "england":
         assert "please could you tell me which route the council will use for it." in text
@@ -161,3 +161,28 @@ def test_a_decision_with_reasons_is_asked_to_be_reconsidered(tmp_path: Path) -> 
     # The manager, known only by role, is copied in by role and team.
     assert "I wrote to the Team Manager of Children and Families, North Team, to ask" in text
     assert "cc Team Manager, Children and Families, North Team cc Helen Price" in text
+
+
+@pytest.mark.parametrize("name", ["complaint-scotland-christmas", "recommended-wales-christmas"])
+def test_a_complaint_always_says_what_it_is_about(tmp_path: Path, name: str) -> None:
+    # Read as a complaints team would: a request that raised only an earlier complaint or a
+    # suggested worker gave a complaint whose "What I am complaining about" held no matter.
+    path = tmp_path / "case.yaml"
+    path.write_text((CASES / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    case = load_case(path)
+    first = FirstLetter(case.date, add_working_days(case.date, 10, case.jurisdiction))
+    text = complaint(case, first, today=dt.date(2027, 1, 20))
+    section = text.split("## What I am complaining about", 1)[1].split("## What I would like")[0]
+    assert section.strip().startswith("**How my request has been handled.** I am not "
+                                      "satisfied with how my request for a change of social "
+                                      "worker for ")
+    assert "sets out my reasons for the request with their evidence" in section
+    assert "these matters" not in section
+
+
+def test_one_matter_is_this_matter(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text((CASES / "child-views-three-children.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    text = complaint(load_case(path), FirstLetter(FIRST, dt.date(2026, 12, 7)))
+    assert "My letter of 23 November 2026 sets out this matter with its evidence" in text

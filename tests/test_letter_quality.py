@@ -203,7 +203,7 @@ def test_many_children_are_named_once_then_called_the_children() -> None:
     assert "Yusuf, Maryam and Idris" not in text
     assert "The children's social worker is Ms Karen White." in text
     assert "welfare is at the centre of this request" not in text
-    assert "I ask that Maryam's own views be given real weight in this decision." in text
+    assert "I ask that you give real weight to Maryam's own views in this decision." in text
 
 
 def test_one_event_reads_as_one_event() -> None:
@@ -322,6 +322,25 @@ def test_no_tidied_wording_keeps_a_flagged_word_or_its_capitals() -> None:
     # What can be tidied is, with a capital where a sentence starts, and checked again.
     assert _tone("The visit was missed. NOBODY TOLD ME!!")[1] == (
         "The visit was missed. Nobody told me.")
+
+
+def test_welsh_answers_are_never_tidied_into_an_insult() -> None:
+    check_tone = default_tone_check()
+    assert check_tone is not None
+    names = CaseNames.of(["Osian Jones", "Siân Hughes"], child="Osian", worker="Ms Hughes")
+
+    def tidied(text: str) -> str | None:
+        return check_tone(text, "grounds.x", "prose", names, "cy")[1]
+
+    # Welsh has no word lists here: a word shouted in Welsh may be an insult once lowered
+    # ("diwerth", worthless), so it is left for the writer to reword.
+    assert tidied("Mae hi'n DDIWERTH!!!") is None
+    # English typed into the Welsh form is read against the English lists before it is
+    # offered: "He is USELESS!!!" was offered as "He is useless.".
+    assert tidied("He is USELESS!!!") is None
+    assert tidied("He is useless!!!") is None
+    # What needs no word list is still tidied.
+    assert tidied("Ni ddaeth i'r cyfarfod!!!") == "Ni ddaeth i'r cyfarfod."
 
 
 def test_the_advice_names_the_familys_own_child_and_worker() -> None:

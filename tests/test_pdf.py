@@ -8,6 +8,7 @@ The tests with the real LibreOffice fail in CI when it is missing and are skippe
 
 from __future__ import annotations
 
+import io
 import stat
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from cli import main
 from letters.errors import PdfError
 from letters.writers.pdf import SOFFICE_ENV, docx_to_pdf
 
-from .conftest import MINIMAL, write_case
+from .conftest import MINIMAL, TODAY, write_case
 from .readers import is_a4, pdf_info, pdf_text, require_programs
 from .test_reference_docx import HEADER_TEXT, make_reference
 
@@ -76,6 +77,23 @@ def test_render_pdf_is_an_a4_letter_readable_by_pdftotext(runner: CliRunner, tmp
     assert 2 <= int(info["Pages"]) <= 4
     # Nothing but the letter is left beside it (LibreOffice worked in a private folder).
     assert sorted(p.name for p in out.parent.iterdir()) == ["letter.pdf"]
+
+
+def test_a_pdf_on_a_letterhead_is_tagged_for_screen_readers(tmp_path: Path,
+                                                           full_case: Path) -> None:
+    # Issue 16: a screen reader got no headings or reading order from LibreOffice's PDF.
+    require_programs()
+    from pypdf import PdfReader
+
+    from letters import api
+
+    reference = _letterhead(tmp_path)[1]
+    rendered = api.render_request(api.read_case(full_case), today=TODAY)
+    data = rendered.to_bytes("pdf", reference_docx=reference)
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
 
 
 def test_pdf_without_libreoffice_says_how_to_install_it(runner: CliRunner, tmp_path: Path,

@@ -225,3 +225,35 @@ def test_cli_redact_writes_the_copy_and_lists_what_to_check(runner, tmp_path: Pa
     again = runner.invoke(main, ["render", "--redacted", str(case), "-o", "-"])
     assert again.exit_code == 0
     assert again.stdout == written.read_text(encoding="utf-8")
+
+
+def test_a_date_given_as_a_month_is_in_that_month_never_on_it(shared_examples: Path) -> None:
+    # Issue 16: the copy read "On October 2026 I made a complaint" and "allocated on January
+    # 2026". A month is a span of time: "in October 2026".
+    text = " ".join(api.render_redacted(api.read_case(shared_examples / "case-full.yaml"),
+                                        today=TODAY).markdown.split())
+    assert re.findall(r"\b[Oo]n (?:January|February|March|April|May|June|July|August|September"
+                      r"|October|November|December) \d{4}", text) == []
+    assert "In October 2026 I made a complaint (reference" in text
+    # The worker is "the social worker" here: the copy says when, not "is the social worker".
+    assert "social worker is the social worker" not in text
+    assert "Child A and Child B's social worker was allocated in January 2026." in text
+    # "by December 2026" would read as before December: the reply is due within the month.
+    assert ("Please could you reply to me in writing within 10 working days of the date of this "
+            "letter.") in text
+
+
+def test_a_single_event_in_the_copy_happened_in_its_month() -> None:
+    from letters.case.validate import case_from_data
+
+    case = case_from_data({
+        "date": "2026-11-23", "jurisdiction": "england",
+        "sender": {"name": "Tom Green", "relationship": "father", "address": ["4 Mill Lane"]},
+        "recipient": {"organisation": "Sefton Council", "address": ["Oriel Road"]},
+        "social_worker": {"name": "Karen White"}, "children": [{"name": "Mia Green"}],
+        "grounds": {"unprofessional_conduct": {"incidents": [
+            {"date": "2026-06-02", "what": "The planned visit was cancelled that morning."}]}},
+    }, source="case.yaml")
+    text = " ".join(api.render_redacted(case, today=TODAY).markdown.split())
+    assert "I would like to set out what happened in June 2026." in text
+    assert "In June 2026, the planned visit was cancelled that morning." in text

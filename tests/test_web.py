@@ -6,6 +6,7 @@ test_web_browser.py.
 from __future__ import annotations
 
 import base64
+import html as html_text
 import io
 import json
 import logging
@@ -100,6 +101,18 @@ def test_a_parent_answers_every_question_and_downloads_the_letter(parent: Parent
     # The same letter (dated the day it is rendered).
     assert again.split("## Enclosures")[1] == markdown.split("## Enclosures")[1]
     assert "Since April most of my emails about contact have gone unanswered" in again
+
+
+def test_the_part_of_the_uk_comes_first_with_no_answer_chosen(parent: Parent) -> None:
+    # Issue 16: the form once had England chosen, so a parent in Cardiff got England's bank
+    # holidays and complaints procedure by pressing Continue.
+    parent.open("/questions")
+    assert parent.current_key() == "jurisdiction"
+    assert parent.heading == "Which part of the UK is the council or trust in?"
+    assert " checked" not in parent.text
+    parent.post("/questions", {})  # Continue, nothing chosen
+    assert parent.current_key() == "jurisdiction"
+    assert "There is a problem" in parent.text
 
 
 def test_saved_answers_reopen_at_check_your_answers(parent: Parent) -> None:
@@ -316,6 +329,28 @@ def test_tone_advice_offers_the_tidied_wording_to_use_edit_or_keep(app: Flask) -
         assert parent.current_key() == "grounds.communication_breakdown.impact"
         answers = json.loads(parent.state())["answers"]
         assert answers["grounds"]["communication_breakdown"]["summary"] == (stored or rewrite)
+
+
+@pytest.mark.parametrize(("language", "typed"), [("en", "He is completely USELESS!!!"),
+                                                ("cy", "He is USELESS!!!"),
+                                                ("cy", "Mae hi'n DDIWERTH!!!")])
+def test_an_answer_with_an_insult_is_never_offered_a_tidied_wording(app: Flask, language: str,
+                                                                    typed: str) -> None:
+    from .test_welsh_interview import WEB_JOURNEY
+
+    parent = Parent(app.test_client())
+    if language == "en":
+        parent.open("/questions")
+        parent.go_through(JOURNEY[:21])
+    else:
+        parent.open("/questions?language=cy")
+        parent.go_through(WEB_JOURNEY[:WEB_JOURNEY.index(("grounds", ["1"])) + 1])
+    parent.answer(typed)
+    assert parent.current_key() == "grounds.communication_breakdown.summary"
+    assert "suggested-wording" not in parent.text
+    assert "rewrite" not in parent.hidden("/questions")
+    (box,) = re.findall(r"<textarea[^>]*>(.*?)</textarea>", parent.text, re.S)
+    assert html_text.unescape(box) == typed  # their own words, in the box, to reword
 
 
 # --------------------------------------------------------------------------------------------

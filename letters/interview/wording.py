@@ -62,18 +62,31 @@ def default_tone_check() -> ToneCheck | None:
             return check_text(words, path=path, kind=kind, names=names, people=people,
                               language=language)
 
-        return tone_notes(text, findings(text), recheck=findings)
+        if language == "en":
+            return tone_notes(text, findings(text), recheck=findings)
+
+        # Without word lists for the language, a word in capitals cannot be judged once it is
+        # lowered ("Mae hi'n DDIWERTH" is an insult): it is left for the person to reword. And
+        # what is offered must pass the English lists too, since people write English in a
+        # Welsh form ("He is USELESS!!!" is never tidied to "He is useless.").
+        def recheck(words: str) -> list[Any]:
+            english = check_text(words, path=path, kind=kind, names=names, people=people)
+            return [*findings(words), *(f for f in english if f.category in _WORD_LISTS)]
+
+        return tone_notes(text, findings(text), recheck=recheck, lower_capitals=False)
 
     return check
 
 
 _REPEATED = re.compile(r"([!?])[!?]+")
+#: The tone checker's categories that come from its English word lists.
+_WORD_LISTS = frozenset({"insult", "motive", "absolute", "threat", "profanity"})
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 
 
 def tone_notes(text: str, findings: Sequence[Any], *,
                recheck: Callable[[str], Sequence[Any]] | None = None,
-               ) -> tuple[tuple[ToneNote, ...], str | None]:
+               lower_capitals: bool = True) -> tuple[tuple[ToneNote, ...], str | None]:
     """The tone checker's warnings as notes, and a tidied wording where one can be made safely.
 
     Only what changes no meaning is rewritten: capitals used for shouting, repeated "!" or "?",
@@ -81,14 +94,16 @@ def tone_notes(text: str, findings: Sequence[Any], *,
     the person's own rewording, so the notes explain them, and no tidied wording is offered while
     any word the checker flagged is still in it. ``recheck`` (the checker itself) reads the tidied
     wording again: it is offered only if nothing in it is flagged. Findings that are only notes
-    (a child's own words) are not put to the person.
+    (a child's own words) are not put to the person. Without ``lower_capitals`` (a language the
+    checker has no word lists for) words in capitals are left as they are, so no wording that
+    holds them is offered.
     """
     warnings = [f for f in findings if str(getattr(f, "severity", "warning")) == "warning"]
     notes = tuple(ToneNote(str(getattr(f, "message", f)), str(getattr(f, "suggestion", "") or ""))
                   for f in warnings)
     rewrite = text
     for finding in warnings:
-        rewrite = _tidied(rewrite, finding)
+        rewrite = _tidied(rewrite, finding, lower_capitals)
     rewrite = clean_text(rewrite.replace(" .", ".").replace("..", "."))
     if rewrite and rewrite[0].islower() and text[:1].isupper():
         rewrite = rewrite[0].upper() + rewrite[1:]
@@ -100,7 +115,7 @@ def tone_notes(text: str, findings: Sequence[Any], *,
     return notes, rewrite
 
 
-def _tidied(text: str, finding: Any) -> str:
+def _tidied(text: str, finding: Any, lower_capitals: bool = True) -> str:
     """``text`` with one finding tidied where that changes no meaning."""
     words = str(getattr(finding, "words", "") or "")
     category = str(getattr(finding, "category", ""))
@@ -111,7 +126,7 @@ def _tidied(text: str, finding: Any) -> str:
     if category == "shouting":
         if _REPEATED.fullmatch(words):
             return text.replace(words, "." if words[0] == "!" else "?", 1)
-        if words.upper() == words:
+        if words.upper() == words and lower_capitals:
             return re.sub(rf"\b{re.escape(words)}\b", _lowered, text, count=1)
         return text
     if suggestion.lower().startswith("leave the word out"):

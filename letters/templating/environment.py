@@ -228,6 +228,8 @@ def template_context(letter: Letter) -> dict[str, Any]:
         "enclosures": letter.enclosures,
         "cite": cite,
         "cited": Cited(cite),
+        # The anonymised copy prints dates as month and year: "in April 2026", never "on".
+        "anonymised": letter.dates == "month",
     }
 
 

@@ -56,6 +56,9 @@ VARIABLE_HELP: dict[str, str] = {
     "languages": 'The case\'s language choice: "en", "cy", or "cy+en" (Welsh then English, in '
                  "one document: each language's template writes its own half).",
     "bilingual": "True when the document is in Welsh and English (languages is \"cy+en\").",
+    "anonymised": "True in the anonymised copy, where people are named by their role and dates "
+                  'are month and year: write "in {{ date }}" there ("in April 2026"), '
+                  '"on {{ date }}" otherwise.',
     "language_choice": "The sentence that says the family's language choice and asks for the "
                        "reply in it, in this template's language; empty for a letter in English "
                        "alone. Print it as it is: {{ language_choice }}.",

@@ -112,7 +112,11 @@ class Phrase:
     def __init__(self, names: Iterable[str], lang: Language) -> None:
         keep = {str(w).lower() for w in lang.data.get("names", {}).get("keep_capital", ())}
         keep |= {m.lower() for m in lang.data["dates"].get("months", ())}
-        keep |= {w.lower() for n in names for w in re.findall(r"\w+", n)}
+        # Words of names that are not names (the anonymised copy's "The father", "Child A")
+        # would keep "The" and "A" capitalised inside a sentence.
+        not_names = {str(w).lower() for w in lang.data.get("names", {}).get("not_names", ())}
+        keep |= {w.lower() for n in names for w in re.findall(r"\w+", n)
+                 if w.lower() not in not_names}
         self._keep = frozenset(keep)
 
     def __call__(self, text: str) -> str:

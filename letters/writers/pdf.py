@@ -141,6 +141,12 @@ def _private_environment(work: Path) -> dict[str, str]:
     return env
 
 
+#: LibreOffice's PDF export, tagged: headings, lists and reading order for a screen reader, as
+#: swletter's own PDFs have (filter options as JSON, LibreOffice 7.4 and later; an older one
+#: reads them as options it does not know and still writes the PDF).
+PDF_EXPORT = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+
+
 def _run_soffice(program: str, work: Path, out_dir: Path, inputs: Sequence[Path],
                  timeout: float, stop: StopSignals) -> None:
     command = [
@@ -152,7 +158,7 @@ def _run_soffice(program: str, work: Path, out_dir: Path, inputs: Sequence[Path]
         "--nologo",
         f"-env:UserInstallation={(work / 'profile').as_uri()}",
         "--convert-to",
-        "pdf:writer_pdf_Export",
+        PDF_EXPORT,
         "--outdir",
         str(out_dir),
         *(str(p) for p in inputs),
