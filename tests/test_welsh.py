@@ -312,8 +312,8 @@ LATER = dt.date(2026, 12, 14)
 @pytest.fixture(scope="module")
 def welsh_documents() -> dict[str, Any]:
     """Every kind of document swletter writes in Welsh, from a case whose family writes in
-    Welsh, with swletter's own Welsh templates. (The anonymised copy is left out: the roles it
-    puts in place of people, "Child A", are English words of the program, not yet Welsh.)"""
+    Welsh, with swletter's own Welsh templates, and its anonymised copy (whose roles and
+    "[… wedi'i dynnu]" come from the Welsh language file)."""
     from letters.compose.followup import FirstLetter
 
     case = api.read_case(WELSH_CASE)
@@ -324,6 +324,7 @@ def welsh_documents() -> dict[str, Any]:
            for kind in ("chaser", "reasons", "complaint")},
         "statement": api.draft_statement_for(case),
         "next_steps": api.render_next_steps(case),
+        "redacted": api.render_redacted(case),
     }
     for sheet in api.render_easyread(case):
         documents[f"easyread-{sheet.who.split()[0].lower()}"] = sheet
@@ -332,7 +333,7 @@ def welsh_documents() -> dict[str, Any]:
 
 #: Every kind of Welsh document the test reads, and every format it is written in.
 WELSH_KINDS = ["request", "chaser", "reasons", "complaint", "statement", "next_steps",
-               "easyread-osian", "easyread-elin"]
+               "easyread-osian", "easyread-elin", "redacted"]
 
 
 #: What is not prose: swletter's commands, which a sheet quotes as they are typed
