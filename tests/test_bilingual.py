@@ -100,7 +100,7 @@ def test_a_welsh_letter_takes_its_words_from_the_welsh_language(in_welsh: Settin
     text = rendered.markdown
     assert "23 Tachwedd 2026" in text and "Annwyl Ms Morgan" in text and "Yn gywir" in text
     assert "(Amgaeadau 1 a 2)" in text and "(Amgaead 3)" in text
-    assert "sef 10 diwrnod gwaith o ddyddiad y llythyr hwn" in text
+    assert "sef 10 diwrnod gwaith ar ôl dyddiad y llythyr hwn" in text
     assert "1. 3 Ebrill 2026 — E-bost:" in text
     assert "Hoffwn gael eich ateb yn Gymraeg" in text
 

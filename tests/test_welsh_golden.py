@@ -30,8 +30,9 @@ WELSH_CASE = Path(__file__).resolve().parent / "cases_cy" / "achos-llawn.yaml"
 #: The full example (the family writes in English) and the Welsh family's case.
 CASES = {"case-full": SHARED_EXAMPLES / "case-full.yaml", "achos-llawn": WELSH_CASE}
 CHOICES = ("cy", "cy+en")
-#: The first letter the follow-ups cite, and the day they are written.
-FIRST, LATER = dt.date(2026, 11, 2), dt.date(2026, 12, 14)
+#: The first letter the follow-ups cite (the request's own date, so the set reads as one
+#: story), and the day they are written, after its reply-by date.
+FIRST, LATER = dt.date(2026, 11, 23), dt.date(2026, 12, 14)
 
 
 def _compare(actual: str, golden: Path, update: bool) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from letters.advice.evidence import check_evidence, warnings_as_findings
 from letters.advice.findings import Finding
+from letters.advice.mixed_language import english_answers
 from letters.advice.shape import child_impact, copies, relationship_word
 from letters.advice.tone import check_text
 from letters.case.model import Case, case_names, iter_user_text
@@ -45,11 +46,13 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
     language = (case.language or "en").split("+")[0]
     findings: list[Finding] = []
     order: list[str] = []
+    prose: list[tuple[str, str]] = []
     for path, text in iter_user_text(case):
         order.append(path)
         field_name = path.rsplit(".", 1)[-1]
         if field_name in _IDENTIFIER_FIELDS:
             continue
+        prose.append((path, text))
         kind = "child_views" if field_name in _CHILD_VIEW_FIELDS else "prose"
         findings.extend(check_text(text, path=path, kind=kind, names=names, people=people,
                                    language=language))
@@ -57,6 +60,7 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
         from letters.advice.tone_marks import language_note
 
         findings.append(language_note(language=language))
+    findings.extend(english_answers(prose, case.language))
     findings.extend(check_evidence(case))
     findings.extend(child_impact(case))
     findings.extend(copies(case))

@@ -120,6 +120,18 @@ class Language:
             return str(words["together"])
         return self.join(self.first_names(names))
 
+    def after(self, word: str, phrase: str) -> str:
+        """``phrase`` after ``word``, joined as the language joins them: in Welsh the article
+        "y"/"yr" after a word ending in a vowel becomes "'r" ("cefnogi'r plant", "Nid yw'r
+        plant"; ``[elision]`` in the data file). Only swletter's own words take this, never a
+        name or the family's text."""
+        rule = self.data.get("elision", {})
+        article, _, rest = phrase.partition(" ")
+        if (rest and article.lower() in rule.get("articles", ())
+                and re.search(str(rule.get("after", "(?!)")), word, re.IGNORECASE)):
+            return f"{word}{rule['elided']} {rest}"
+        return f"{word} {phrase}"
+
     def relationship(self, word: str | None, *, keep: bool = False) -> str | None:
         """The family's word for their relationship in the letter's register: "Mum" →
         "mother", "nan" → "grandmother"; as written with ``keep`` or when it is not listed."""
@@ -169,10 +181,13 @@ class Language:
         form = forms.get(self.plural(n), forms.get("other"))
         return str(form).format(n=n)
 
-    def language_choice(self, choice: str) -> str:
+    def language_choice(self, choice: str, nation: str) -> str:
         """The sentence saying the family's language choice (``cy``, ``cy+en``) and asking for
-        the reply in it, in this language; "" where there is none (a letter in English)."""
-        return str(self.data.get("language_choice", {}).get(choice, ""))
+        the reply in it, in this language; "" where there is none (a letter in English). Only
+        in Wales do the Welsh Language Standards let the letter ask for a Welsh reply and for
+        the choice to be recorded; elsewhere the sentence only welcomes a reply in Welsh."""
+        where = "wales" if nation == "wales" else "elsewhere"
+        return str(self.data.get("language_choice", {}).get(where, {}).get(choice, ""))
 
     # -- documents ---------------------------------------------------------------------------
 

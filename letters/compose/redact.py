@@ -11,6 +11,8 @@ date goes through the same path as the real letter. In the anonymised case:
   data gives (``identifies = "person"`` in ``grounds/*.toml``);
 - addresses, phone numbers, emails, the council's name and team, case and complaint references
   are replaced by "[… removed]";
+- these words are the copy's language's (``[redact]`` in ``grounds/_language_<code>.toml``:
+  "Plentyn A", "y gweithiwr cymdeithasol", "[cyfeiriad wedi'i dynnu]" in Welsh);
 - dates are printed as month and year only (the language layer's "month" style); evidence
   file names are dropped;
 - every free-text field is scanned for the people's names, nicknames and initials, and for
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,14 +36,37 @@ from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import language
 from letters.compose.request import compose_letter
-from letters.compose.scrub import Person, Scrubber, Unsure
+from letters.compose.scrub import REMOVED, Person, Scrubber, Unsure
 from letters.errors import Problem
 
-ADDRESS = "[address removed]"
-PHONE = "[phone number removed]"
-EMAIL = "[email removed]"
-REFERENCE = "[reference removed]"
-ORGANISATION = "[council removed]"
+
+class _Words:
+    """The words that replace people and details in one language (``[redact]``)."""
+
+    def __init__(self, code: str = DEFAULT_LANGUAGE) -> None:
+        self.data: Mapping[str, Any] = language(code).data["redact"]
+
+    def __getitem__(self, key: str) -> str:
+        return str(self.data[key])
+
+    def role(self, role: str | None, fallback: str) -> str:
+        """A person by the role the case gives them ("the independent advocate"), or by
+        ``fallback`` (a key of ``[redact]``) where it gives none."""
+        if role and role.strip():
+            return self["role"].format(role=role.strip().lower())
+        return self[fallback]
+
+    def ground_role(self, replaced_by: str | None) -> str:
+        """The role a ground gives the person it names (written in English in the ground's
+        file), in this language."""
+        if not replaced_by:
+            return self["other"]
+        return str(self.data.get("ground_roles", {}).get(replaced_by, replaced_by))
+
+    def child(self, i: int) -> str:
+        if i < 26:
+            return self["child"].format(letter=chr(ord("A") + i))
+        return self["child_numbered"].format(n=i + 1)
 
 
 @dataclass(frozen=True)
@@ -52,37 +78,33 @@ class Redaction:
     to_check: tuple[Problem, ...]
 
 
-def child_labels(children: Sequence[Child]) -> dict[str, str]:
+def child_labels(children: Sequence[Child], code: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """Each child's name → "Child A", "Child B" …: the eldest first where every date of birth
     is known, else in the case's order."""
     order = list(children)
     if all(c.date_of_birth for c in order):
         order.sort(key=lambda c: c.date_of_birth or dt.date.min)
-    return {c.name: f"Child {chr(ord('A') + i)}" if i < 26 else f"Child {i + 1}"
-            for i, c in enumerate(order)}
+    words = _Words(code)
+    return {c.name: words.child(i) for i, c in enumerate(order)}
 
 
-def _role(role: str | None, fallback: str) -> str:
-    return f"the {role.strip().lower()}" if role and role.strip() else fallback
-
-
-def case_people(case: Case) -> list[Person]:
+def case_people(case: Case, code: str = DEFAULT_LANGUAGE) -> list[Person]:
     """Everyone the case names, each with the words that replace them."""
-    labels = child_labels(case.children)
+    words = _Words(code)
+    labels = child_labels(case.children, code)
     people = [Person(label, (name,)) for name, label in labels.items()]
-    people.append(Person(_role(case.sender.relationship, "the parent"), (case.sender.name,)))
-    people.append(Person("the social worker", (case.social_worker.name,)))
+    people.append(Person(words.role(case.sender.relationship, "parent"), (case.sender.name,)))
+    people.append(Person(words["social_worker"], (case.social_worker.name,)))
     if case.recipient.name:
-        people.append(Person(_role(case.recipient.role, "the team manager"),
+        people.append(Person(words.role(case.recipient.role, "manager"),
                              (case.recipient.name,)))
     for gid, data in case.grounds.items():
         for spec, value in _person_fields(get_ground(gid).fields, data):
-            people.append(Person(spec.replaced_by or "another person", (value,)))
+            people.append(Person(words.ground_role(spec.replaced_by), (value,)))
     for st in case.supporting_statements:
-        people.append(Person(_role(st.role, "the author of a supporting statement"),
-                             (st.author,)))
+        people.append(Person(words.role(st.role, "author"), (st.author,)))
     for person in case.copy_to:
-        people.append(Person(_role(person.role, "a person copied in"), (person.name,)))
+        people.append(Person(words.role(person.role, "copied"), (person.name,)))
     return people
 
 
@@ -102,20 +124,21 @@ def _person_fields(fields: Sequence[Field], data: Mapping[str, Any]) -> list[tup
     return found
 
 
-def _identifying_strings(case: Case) -> list[tuple[str, str]]:
+def _identifying_strings(case: Case, words: _Words) -> list[tuple[str, str]]:
     """Every exact string in the case that identifies someone, with its replacement."""
     found: list[tuple[str, str]] = []
     for line in (*case.sender.address, *case.recipient.address):
-        found.append((line, ADDRESS))
-    for value, replacement in ((case.sender.phone, PHONE), (case.sender.email, EMAIL),
-                               (case.recipient.email, EMAIL),
-                               (case.case_reference, REFERENCE),
-                               (case.recipient.organisation, ORGANISATION),
-                               (case.recipient.team, "[team removed]")):
+        found.append((line, words["address"]))
+    for value, replacement in ((case.sender.phone, "phone"), (case.sender.email, "email"),
+                               (case.recipient.email, "email"),
+                               (case.case_reference, "reference"),
+                               (case.recipient.organisation, "council"),
+                               (case.recipient.team, "team")):
         if value:
-            found.append((value, replacement))
+            found.append((value, words[replacement]))
     for gid, data in case.grounds.items():
-        found += [(v, REFERENCE) for v in _values(get_ground(gid).fields, data, "reference")]
+        found += [(v, words["reference"])
+                  for v in _values(get_ground(gid).fields, data, "reference")]
     return found
 
 
@@ -138,11 +161,13 @@ def _values(fields: Sequence[Field], data: Mapping[str, Any], identifies: str) -
 class _Redactor:
     """Rebuilds a case field by field, collecting what is left to check."""
 
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: Case, code: str = DEFAULT_LANGUAGE) -> None:
         self.case = case
-        self.people = case_people(case)
-        self.children = child_labels(case.children)
-        self.scrubber = Scrubber(self.people, _identifying_strings(case))
+        self.words = words = _Words(code)
+        self.people = case_people(case, code)
+        self.children = child_labels(case.children, code)
+        self.scrubber = Scrubber(self.people, _identifying_strings(case, words),
+                                 removed={k: words[k] for k in REMOVED})
         self.to_check: list[Problem] = []
 
     def text(self, value: str | None, *path: str | int) -> str | None:
@@ -160,7 +185,7 @@ class _Redactor:
         for person in self.people:
             if name in person.names:
                 return person.label
-        return "[name removed]"
+        return self.words["name"]
 
     def ground(self, gid: str, fields: Sequence[Field], data: Mapping[str, Any],
                path: tuple[str | int, ...]) -> dict[str, Any]:
@@ -176,13 +201,13 @@ class _Redactor:
                 out[spec.name] = tuple(self.ground(gid, spec.fields, r, (*here, i))
                                        for i, r in enumerate(value))
             elif spec.kind == "child":
-                out[spec.name] = self.children.get(value, "[name removed]")
+                out[spec.name] = self.children.get(value, self.words["name"])
             elif spec.identifies == "person":
                 out[spec.name] = self.label_of(str(value))
             elif spec.identifies == "title":
                 out[spec.name] = None
             elif spec.identifies == "reference":
-                out[spec.name] = REFERENCE
+                out[spec.name] = self.words["reference"]
             elif spec.kind == "text":
                 out[spec.name] = self.text(value, *here)
             elif spec.kind == "lines":
@@ -192,10 +217,12 @@ class _Redactor:
         return out
 
 
-def redact_case(case: Case) -> Redaction:
+def redact_case(case: Case, code: str = DEFAULT_LANGUAGE) -> Redaction:
     """``case`` with every person replaced by their role and every identifying detail removed
-    (see the module's notes), and what is left for the person to check."""
-    r = _Redactor(case)
+    (see the module's notes), in the words of the language ``code``, and what is left for the
+    person to check."""
+    r = _Redactor(case, code)
+    words = r.words
     sender = case.sender
     recipient = case.recipient
     grounds = {gid: r.ground(gid, get_ground(gid).fields, data, ("grounds", gid))
@@ -203,18 +230,19 @@ def redact_case(case: Case) -> Redaction:
     redacted = dataclasses.replace(
         case,
         sender=dataclasses.replace(
-            sender, name=_capital(r.label_of(sender.name)), address=(ADDRESS,),
+            sender, name=_capital(r.label_of(sender.name)), address=(words["address"],),
             relationship=r.text(sender.relationship, "sender", "relationship"),
-            email=EMAIL if sender.email else None, phone=PHONE if sender.phone else None),
+            email=words["email"] if sender.email else None,
+            phone=words["phone"] if sender.phone else None),
         recipient=dataclasses.replace(
-            recipient, title=None, name=None, team=None, organisation=ORGANISATION,
-            address=(ADDRESS,), role=r.text(recipient.role, "recipient", "role"),
-            email=EMAIL if recipient.email else None),
-        social_worker=dataclasses.replace(case.social_worker, name="the social worker",
+            recipient, title=None, name=None, team=None, organisation=words["council"],
+            address=(words["address"],), role=r.text(recipient.role, "recipient", "role"),
+            email=words["email"] if recipient.email else None),
+        social_worker=dataclasses.replace(case.social_worker, name=words["social_worker"],
                                           title=None),
         children=tuple(Child(r.children[c.name], c.date_of_birth) for c in case.children),
         grounds=grounds,
-        case_reference=REFERENCE if case.case_reference else None,
+        case_reference=words["reference"] if case.case_reference else None,
         evidence=tuple(Evidence(e.id, e.date, e.type,
                                 r.text(e.description, "evidence", i, "description") or "")
                        for i, e in enumerate(case.evidence)),
@@ -237,9 +265,10 @@ def _statement(r: _Redactor, st: SupportingStatement, i: int) -> SupportingState
         child_consent=st.child_consent)
 
 
-def label_first_name(name: str) -> str:
-    """A template's ``first_name`` in an anonymised letter: a role is kept whole."""
-    if name.startswith(("Child ", "the ", "The ", "[")):
+def label_first_name(name: str, labels: frozenset[str] = frozenset()) -> str:
+    """A template's ``first_name`` in an anonymised letter: a role (one of ``labels``, or an
+    English one) is kept whole."""
+    if name in labels or name.startswith(("Child ", "the ", "The ", "[")):
         return name
     return name.split()[0] if name.split() else name
 
@@ -260,7 +289,7 @@ def make_redacted(case: Case, *, today: dt.date | None = None,
     names no one, its properties name no author, and its file name carries neither."""
     from letters.templating.environment import render_template, template_context
 
-    redaction = redact_case(case)
+    redaction = redact_case(case, code)
     letter = dataclasses.replace(compose_letter(redaction.case, today=today, code=code),
                                  dates="month", warnings=())
     kind = document_kind("redacted")
@@ -268,7 +297,12 @@ def make_redacted(case: Case, *, today: dt.date | None = None,
     names = [c.name for c in redaction.case.children]
     # "Child A" is the whole of a child's name here: where a template says a child's first
     # name, it is still "Child A", never "Child".
-    context = {**template_context(letter), "first_name": label_first_name,
+    labels = frozenset(p.label for p in case_people(case, code)) | frozenset(names)
+    labels |= {_capital(label) for label in labels}
+    context = {**template_context(letter),
+               # A partial, not a lambda: a charity's templates run in a worker process,
+               # which receives the context pickled.
+               "first_name": functools.partial(label_first_name, labels=labels),
                "children_first_names": lang.join(names)}
     markdown = render_template(kind.template, context, template_dirs=template_dirs, code=code,
                                dates="month")

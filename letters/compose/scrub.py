@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +88,13 @@ class _Token:
     nickname: bool = False
 
 
+#: What replaces each kind of removed thing in English; another language gives its own words
+#: ([redact] in its language file).
+REMOVED = {"email": "[email removed]", "postcode": "[postcode removed]",
+           "phone": "[phone number removed]", "reference": "[reference removed]",
+           "number": "[number removed]", "name": "[name removed]"}
+
+
 @functools.cache
 def common_words() -> frozenset[str]:
     """About 3,000 everyday English words (the Dale–Chall list textstat ships), to tell a
@@ -152,8 +159,12 @@ def initials(name: str) -> list[str]:
 class Scrubber:
     """Replaces the case's people, identifying strings and dates in free text."""
 
-    def __init__(self, people: Sequence[Person], exact: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(self, people: Sequence[Person], exact: Iterable[tuple[str, str]] = (),
+                 removed: Mapping[str, str] | None = None) -> None:
         self.people = tuple(people)
+        # What each kind of removed thing is replaced by, in the copy's language ([redact] in
+        # grounds/_language_<code>.toml).
+        self.removed = {**REMOVED, **(removed or {})}
         # Longest first, so "12 High Street" goes before "High Street".
         self.exact = sorted(((s, r) for s, r in exact if s and s.strip()),
                             key=lambda p: -len(p[0]))
@@ -200,11 +211,12 @@ class Scrubber:
         for found, replacement in self.exact:
             text = re.sub(rf"(?<!\w){_flexible(found)}(?!\w)", replacement, text,
                           flags=re.IGNORECASE)
-        text = _EMAIL.sub("[email removed]", text)
-        text = _POSTCODE.sub("[postcode removed]", text)
-        text = _PHONE.sub("[phone number removed]", text)
-        text = _REFERENCE.sub("[reference removed]", text)
-        text = _LONG_NUMBER.sub("[number removed]", text)
+        removed = self.removed
+        text = _EMAIL.sub(removed["email"], text)
+        text = _POSTCODE.sub(removed["postcode"], text)
+        text = _PHONE.sub(removed["phone"], text)
+        text = _REFERENCE.sub(removed["reference"], text)
+        text = _LONG_NUMBER.sub(removed["number"], text)
         text = shorten_dates(text)
         text = self._names(text, unsure)
         unsure.extend(self._leftovers(text))
@@ -220,9 +232,9 @@ class Scrubber:
             if owners is None:
                 continue
             label = self.people[next(iter(owners))].label if len(owners) == 1 else \
-                "[name removed]"
-            if label.startswith("the ") and _SENTENCE_START.search(text[:match.start()]):
-                label = "The" + label[3:]
+                self.removed["name"]
+            if _SENTENCE_START.search(text[:match.start()]):
+                label = label[:1].upper() + label[1:]
             out.append(text[last:match.start()] + label)
             last = match.end()
         out.append(text[last:])

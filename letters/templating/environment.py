@@ -164,6 +164,8 @@ def _environment(template_dirs: tuple[str, ...] = (), code: str = DEFAULT_LANGUA
         formal_name=formal_name,
         short_name=short_name,
         possessive=lang.possessive,
+        # A phrase after a word, as the language joins them: Welsh "cefnogi'r plant".
+        after=lang.after,
         enclosure_label=lambda numbers: Markdown(lang.enclosure_label(numbers)),
         # "10 working days"; in Welsh "2 ddiwrnod gwaith" (by the number's plural category).
         counted=lang.counted,
@@ -210,10 +212,11 @@ def language_context(case: Case, lang: Language) -> dict[str, Any]:
     """What a template knows of the language it is written in: ``language`` (this document's,
     ``cy``), ``languages`` (the case's choice, ``cy+en`` for Welsh then English), ``bilingual``,
     and ``language_choice``: the sentence that says the family's language choice and asks for
-    the reply in it ("" for a letter in English alone), to print as it is."""
+    the reply in it ("" for a letter in English alone; softer outside Wales, where the Welsh
+    Language Standards do not apply), to print as it is."""
     choice = case.language or lang.code
     return {"language": lang.code, "languages": choice, "bilingual": "+" in choice,
-            "language_choice": lang.language_choice(choice)}
+            "language_choice": lang.language_choice(choice, case.jurisdiction)}
 
 
 def template_context(letter: Letter) -> dict[str, Any]:
