@@ -186,3 +186,16 @@ def test_one_matter_is_this_matter(tmp_path: Path) -> None:
                     encoding="utf-8")
     text = complaint(load_case(path), FirstLetter(FIRST, dt.date(2026, 12, 7)))
     assert "My letter of 23 November 2026 sets out this matter with its evidence" in text
+
+
+def test_northern_irelands_complaint_names_the_trust_not_a_council(shared_examples: Path,
+                                                                    tmp_path: Path) -> None:
+    """In Northern Ireland children's social care is a Health and Social Care Trust's, so the
+    complaint never calls the body that decides "the council"."""
+    text = complaint(full_case(shared_examples, tmp_path, "northern-ireland"),
+                     unanswered("northern-ireland"))
+    assert "council" not in text.replace("County Council", "")
+    assert "- if the Trust finds that something went wrong, an apology" in text
+    assert "and that the decision is the Trust's." in text
+    english = complaint(full_case(shared_examples, tmp_path), unanswered())
+    assert "and that the decision is the council's." in english

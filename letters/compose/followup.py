@@ -48,6 +48,9 @@ class ComplaintRoute:
     acknowledgement: str = ""
     #: A sentence the letter adds after the route (England: child-protection matters).
     note: str = ""
+    #: The body the complaint goes to, named again inside a sentence ("the council", in
+    #: Northern Ireland "the Trust").
+    body_again: str = "the council"
 
 
 @functools.cache
@@ -96,12 +99,14 @@ def complaint_routes(code: str = DEFAULT_LANGUAGE) -> dict[str, ComplaintRoute]:
         routes[nation] = ComplaintRoute(
             nation, str(spec["route"]), str(spec["first_stage"]), str(spec["expect"]),
             int(spec["working_days"]), str(spec["next_stages"]), str(spec["ombudsman"]),
-            str(spec.get("acknowledgement", "")), str(spec.get("note", "")))
+            str(spec.get("acknowledgement", "")), str(spec.get("note", "")),
+            str(spec["body_again"]))
     return routes
 
 
 #: What every nation's route gives (other documents may read further keys of their own).
-_ROUTE_KEYS = ("route", "first_stage", "expect", "working_days", "next_stages", "ombudsman")
+_ROUTE_KEYS = ("route", "first_stage", "expect", "working_days", "next_stages", "ombudsman",
+               "body_again")
 
 
 def complaint_route(jurisdiction: str, code: str = DEFAULT_LANGUAGE) -> ComplaintRoute:
