@@ -81,11 +81,31 @@ def test_each_matter_is_stated_as_the_facts_of_the_case(shared_examples: Path,
     assert "an apology" in text
 
 
-def test_the_earlier_complaint_is_a_separate_fact(shared_examples: Path, tmp_path: Path) -> None:
+def test_the_earlier_complaints_events_are_background_not_investigated_again(
+        shared_examples: Path, tmp_path: Path) -> None:
+    """The events before the earlier complaint are its subject: the new complaint lists them as
+    background under the request letter's heading, and says so instead of calling itself
+    separate while repeating them."""
     text = complaint(full_case(shared_examples, tmp_path), unanswered())
-    assert ("This complaint is separate from the complaint I made on 1 October 2026 (reference "
-            "COMP-998) about missed visits and the inaccurate record of 5 May. That complaint "
-            "was still being considered when I wrote on 23 November 2026.") in text
+    assert "**Events that have affected the working relationship.** In date order:" in text
+    assert "involving Mr Smith" not in text
+    assert ("The events of 12 March 2026 and 20 May 2026 are the subject of my complaint of "
+            "1 October 2026 (reference COMP-998), which was still being considered when I wrote "
+            "on 23 November 2026; I do not ask for them to be investigated again here.") in text
+    assert "This complaint is separate" not in text
+
+
+def test_an_earlier_complaint_before_every_event_is_a_separate_fact(shared_examples: Path,
+                                                                    tmp_path: Path) -> None:
+    full_case(shared_examples, tmp_path)  # writes tmp_path / "case.yaml"
+    path = tmp_path / "case.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("made_on: 2026-10-01",
+                                                             "made_on: 2026-02-01"),
+                    encoding="utf-8")
+    text = complaint(load_case(path), unanswered())
+    assert "the subject of my complaint" not in text
+    assert ("This complaint is separate from the complaint I made on 1 February 2026 (reference "
+            "COMP-998) about missed visits and the inaccurate record of 5 May.") in text
 
 
 def test_no_reply_is_claimed_only_where_the_register_records_none(shared_examples: Path,
@@ -142,7 +162,7 @@ def test_a_complaint_about_one_event_and_without_the_other_grounds(tmp_path: Pat
     path.write_text(text, encoding="utf-8")
     case = load_case(path)
     letter = complaint(case, FirstLetter(FIRST, dt.date(2026, 12, 7)))
-    assert "**Events involving Ms Dunn.** In date order:" in letter
+    assert "**Events that have affected the working relationship.** In date order:" in letter
     assert "I wrote to Alex Morgan, Service Manager, to ask" in letter
     assert "This complaint is separate" not in letter
     assert "cc Alex Morgan, Service Manager" in letter
