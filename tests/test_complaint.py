@@ -133,10 +133,27 @@ def test_a_complaint_before_the_reply_is_due_is_written_with_a_warning(shared_ex
         "the reply to your letter of 23 November 2026 is not due until 7 December 2026, but this "
         "complaint says that you have not received it; a complaint about a missing reply usually "
         "waits until then."]
-    # After the reply-by date, or when it does not say so, there is nothing to warn about.
-    assert make_followup(case, "complaint", unanswered(), today=LATER).warnings == ()
+    # After the reply-by dates, or when it does not say so, there is nothing to warn about.
+    assert make_followup(case, "complaint", unanswered(), today=dt.date(2026, 12, 23)
+                         ).warnings == ()
     assert make_followup(case, "complaint", FirstLetter(FIRST, dt.date(2026, 12, 7)),
                          today=dt.date(2026, 12, 1)).warnings == ()
+
+
+def test_a_complaint_before_the_reminders_reply_is_due_is_written_with_a_warning(
+        shared_examples: Path, tmp_path: Path) -> None:
+    """The reminder of 8 December asked for a reply by 22 December (10 working days): a
+    complaint saying no reply came, written before then, is early too."""
+    case = full_case(shared_examples, tmp_path)
+    early = make_followup(case, "complaint", unanswered(), today=LATER)
+    assert [w.message for w in early.warnings] == [
+        "the reminder you sent on 8 December 2026 asked for a reply by 22 December 2026, but "
+        "this complaint says that you have not received one; a complaint about a missing reply "
+        "usually waits until then."]
+    on_the_day = make_followup(case, "complaint", unanswered(), today=dt.date(2026, 12, 22))
+    assert len(on_the_day.warnings) == 1
+    assert make_followup(case, "complaint", unanswered(), today=dt.date(2026, 12, 23)
+                         ).warnings == ()
 
 
 @pytest.mark.parametrize("nation", ["england", "wales", "scotland", "northern-ireland"])

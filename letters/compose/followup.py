@@ -212,10 +212,32 @@ def _warnings(case: Case, kind: str, first: FirstLetter, date: dt.date) -> tuple
             found.append(f"{replied}, with reasons given.")
     elif kind == "complaint" and first.outcome == "granted":
         found.append(f"{replied}: the request was granted.")
-    elif kind == "complaint" and not_due and first.unanswered:
-        found.append(f"{not_due}, but this complaint says that you have not received it; a "
-                     "complaint about a missing reply usually waits until then.")
+    elif kind == "complaint" and first.unanswered:
+        found.extend(_early_complaint(case, first, date, not_due))
     return tuple(Problem(text, file=case.source) for text in found)
+
+
+def _early_complaint(case: Case, first: FirstLetter, date: dt.date, not_due: str) -> list[str]:
+    """A complaint that says no reply came, written before a reply was due: to the first
+    letter, or to the reminder the register records (which asked for a reply by its own date,
+    the case's working days after it was sent)."""
+    if not_due:
+        return [f"{not_due}, but this complaint says that you have not received it; a "
+                "complaint about a missing reply usually waits until then."]
+    if first.chased_on is None:
+        return []
+    chaser_due = reminder_reply_by(case, first.chased_on)
+    if date > chaser_due:
+        return []
+    return [f"the reminder you sent on {long_date(first.chased_on)} asked for a reply by "
+            f"{long_date(chaser_due)}, but this complaint says that you have not received one; "
+            "a complaint about a missing reply usually waits until then."]
+
+
+def reminder_reply_by(case: Case, sent_on: dt.date) -> dt.date:
+    """The reply-by date of a reminder sent on ``sent_on``: the case's working days after it,
+    as the reminder itself states."""
+    return add_working_days(sent_on, case.response_within_working_days, case.jurisdiction)
 
 
 def followup_context(followup: FollowUp) -> dict[str, Any]:
