@@ -166,6 +166,20 @@ def _advocate(case: Case) -> str | None:
     return None
 
 
+def _advocate_for(case: Case, child: Child) -> tuple[str | None, bool]:
+    """The first name of this child's advocate, and whether another child has one. An
+    advocate's statement is about the child whose own views the letter gives (as the drafted
+    statement is), or about every child when the views are theirs together; a sibling's sheet
+    never names another child's advocate."""
+    advocate = _advocate(case)
+    if advocate is None:
+        return None, False
+    about = _views_about(case)
+    if about in (None, child.name):
+        return advocate, False
+    return None, True
+
+
 def _views_about(case: Case) -> str | None:
     """The child whose own views the letter gives (the ground field with the role
     ``child_views`` has a child field beside it), or None when they are about every child."""
@@ -194,6 +208,7 @@ def sheet_context(case: Case, child: Child, reply_by: dt.date, day: dt.date,
     about = _views_about(case)
     suggested = _suggested_worker(case)
     bodies = lang.data.get("easyread", {}).get("complaints_body", {})
+    advocate, sibling_has = _advocate_for(case, child)
     return {
         "child": {"name": child.name, "first": _first(child.name),
                   "age": age_on(child.date_of_birth, day)},
@@ -205,7 +220,8 @@ def sheet_context(case: Case, child: Child, reply_by: dt.date, day: dt.date,
         "suggested": _first(suggested) if suggested else None,
         "reply_by": reply_by, "nation": case.jurisdiction,
         "body": str(bodies.get(case.jurisdiction, bodies.get("default", "The council"))),
-        "advocate": _advocate(case),
+        "advocate": advocate,
+        "sibling_has_advocate": sibling_has,
     }
 
 
