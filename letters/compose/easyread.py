@@ -26,6 +26,7 @@ from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import Language, language
 from letters.compose.request import compose_letter
+from letters.compose.statement import is_advocate
 from letters.errors import TemplateError
 
 _PICTURE = re.compile(r"^<!-- picture: ([a-z-]+) -->$")
@@ -154,14 +155,9 @@ def _family_word(case: Case, lang: Language) -> tuple[str, str]:
     return _first(case.sender.name), _first(case.sender.name)
 
 
-#: The word for an advocate in a statement author's role, in English or in Welsh ("Eiriolwr
-#: Annibynnol"): a family in Wales may write the role in either.
-_ADVOCATE = ("advocate", "eiriolwr")
-
-
 def _advocate(case: Case) -> str | None:
     for st in case.supporting_statements:
-        if any(word in (st.role or "").casefold() for word in _ADVOCATE):
+        if is_advocate(st.role):
             return _first(st.author)
     return None
 

@@ -249,21 +249,8 @@ def followup_context(followup: FollowUp) -> dict[str, Any]:
         "route": followup.route,
         **case_context(case, language(followup.language), followup.kind),
         "grounds": case.grounds,
-        "complained_of": complained_of(case),
     }
 
-
-def complained_of(case: Case) -> tuple[dt.date, ...]:
-    """The dates of the incidents that came before the earlier complaint the case records (the
-    ``complaint`` ground), in order: that complaint is taken to cover them, so a new complaint
-    lists them as background and does not ask for them to be investigated again."""
-    earlier = case.grounds.get("complaint") or {}
-    made_on = earlier.get("made_on")
-    incidents = (case.grounds.get("unprofessional_conduct") or {}).get("incidents") or ()
-    if not isinstance(made_on, dt.date):
-        return ()
-    return tuple(sorted({i["date"] for i in incidents
-                         if isinstance(i.get("date"), dt.date) and i["date"] <= made_on}))
 
 
 def make_followup(case: Case, kind: str, first: FirstLetter, *, today: dt.date | None = None,

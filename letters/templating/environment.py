@@ -47,6 +47,7 @@ from letters.templating.helpers import (
     escape_markdown,
     formal_name,
     lines,
+    quoted_within,
     sentence,
     short_name,
     unquoted,
@@ -174,6 +175,8 @@ def _environment(template_dirs: tuple[str, ...] = (), code: str = DEFAULT_LANGUA
         age=age,
         capital=capital,
         unquoted=unquoted,
+        # The family's words inside the template's quotation marks, inner quotes made single.
+        quoted_within=quoted_within,
         hard_break=Markdown("  "),
     )
     return env
