@@ -277,3 +277,15 @@ def test_a_case_without_a_date_needs_the_first_letters_date(tmp_path: Path) -> N
                              first_letter_date=dt.date(2026, 11, 2))
     assert "I wrote to you on 2 November 2026 to ask" in _plain(written.rendered.markdown)
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_the_reasons_letter_asks_for_a_second_look_only_once_the_reasons_are_known(
+        case_folder: Path) -> None:
+    """The reasons are not yet known, so the letter cannot ask for the decision to be
+    reconsidered in their light: it asks for a second look once it has them."""
+    text = " ".join(make_followup(full_case_in(case_folder, "england"), "reasons",
+                                  first_letter_for("reasons", "england"),
+                                  today=FOLLOWUP_DATE).markdown.split())
+    assert ("Once I have your reasons, I would ask you to look again at the decision in the "
+            "light of what I set out in my letter:") in text
+    assert "reconsidered in light of the reasons I gave" not in text
