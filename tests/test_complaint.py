@@ -170,7 +170,7 @@ def test_the_next_stages_and_the_ombudsman_of_the_nation(shared_examples: Path, 
     assert ("child protection enquiries (under section 47 of the Children Act 1989)" in text) == (
         nation == "england")
     if nation == "england":
-        assert "please could you tell me which route the council will use for it." in text
+        assert "falls under a different procedure, please tell me which one." in text
 
 
 def test_a_complaint_about_one_event_and_without_the_other_grounds(tmp_path: Path) -> None:

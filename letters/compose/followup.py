@@ -46,11 +46,15 @@ class ComplaintRoute:
     ombudsman: str = ""
     #: Where the procedure sets an acknowledgement for stage 1, the sentence asking for it.
     acknowledgement: str = ""
-    #: A sentence the letter adds after the route (England: child-protection matters).
+    #: What the letter adds at the end of its next steps (England: child-protection matters).
     note: str = ""
     #: The body the complaint goes to, named again inside a sentence ("the council", in
     #: Northern Ireland "the Trust").
     body_again: str = "the council"
+    #: When the family asks for ``expect``, where the procedure counts from something other than
+    #: the complaint (Wales: "within 10 working days of your acknowledgement"); empty: by the
+    #: reply-by date.
+    expect_when: str = ""
 
 
 @functools.cache
@@ -100,7 +104,7 @@ def complaint_routes(code: str = DEFAULT_LANGUAGE) -> dict[str, ComplaintRoute]:
             nation, str(spec["route"]), str(spec["first_stage"]), str(spec["expect"]),
             int(spec["working_days"]), str(spec["next_stages"]), str(spec["ombudsman"]),
             str(spec.get("acknowledgement", "")), str(spec.get("note", "")),
-            str(spec["body_again"]))
+            str(spec["body_again"]), str(spec.get("expect_when", "")))
     return routes
 
 
