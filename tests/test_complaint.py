@@ -113,7 +113,8 @@ def test_no_reply_is_claimed_only_where_the_register_records_none(shared_example
     case = full_case(shared_examples, tmp_path)
     recorded = complaint(case, unanswered())
     assert "I have not received a reply." in recorded
-    assert "**My letter has not been answered.**" in recorded
+    assert ("**My letter has not been answered.** Until my request is decided, the concerns I "
+            "raised about Sam and Lily's support remain unresolved.") in recorded
     # Without a register nothing is known of a reply: the letter does not say none came.
     unknown = complaint(case, FirstLetter(FIRST, add_working_days(FIRST, 10, "england")))
     assert "not received" not in unknown and "not been answered" not in unknown
