@@ -428,3 +428,17 @@ def test_a_statement_from_an_author_without_a_role_reads_as_a_sentence() -> None
                          supporting_statements=[{"author": "Chloe Adams", "date": "2026-11-20"}])
     assert "Chloe Adams has written a statement about what Mia has said (Enclosure 1)." in \
         plain(rendered.markdown)
+
+
+def test_the_full_letter_says_openly_once_and_why_the_events_are_raised_once(
+        shared_examples: Any) -> None:
+    """A second reader found "openly" three times in a row (once in the family's own words) and
+    the list of events bracketed by two sentences that both say why it is there."""
+    from letters.case.validate import load_case
+
+    text = " ".join(make_letter(load_case(shared_examples / "case-full.yaml"), today=TODAY)
+                    .markdown.split())
+    assert text.count("openly") == 1  # the family's own "share information openly"
+    assert "I describe them to explain why trust has been lost, not to blame anyone." in text
+    assert "I raise them because" not in text
+    assert "Sam and Lily's plans depend on a social worker our family can trust." in text
