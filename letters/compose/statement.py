@@ -138,7 +138,8 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
                                 case.case_reference),
         "request_for": lang.join(lang.first_names([c.name for c in case.children])),
         "role_in_sentence": role_in_sentence(st.role),
-        "advocate": is_advocate(st.role),
+        # An advocate says they are independent of children's services.
+        "independent": is_advocate(st.role),
         "prompts": {m.field: m.prompt for m in missing},
     }
     kind = document_kind("statement")
