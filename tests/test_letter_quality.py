@@ -441,3 +441,19 @@ def test_the_full_letter_says_openly_once_and_why_the_events_are_raised_once(
     assert "I describe them to explain why trust has been lost, not to blame anyone." in text
     assert "I raise them because" not in text
     assert "Sam and Lily's plans depend on a social worker our family can trust." in text
+
+
+def test_one_childs_views_still_ask_for_one_worker_for_every_child() -> None:
+    """Three children, only Zofia's views: the request names all three, together."""
+    from letters.case.validate import load_case
+
+    from .conftest import CASES
+
+    text = " ".join(make_letter(load_case(CASES / "child-views-three-children.yaml"),
+                                today=TODAY).markdown.split())
+    assert ("I ask for one new social worker for all three children, so that they keep the "
+            "same worker.") in text
+    # One child alone: nothing to add.
+    one = letter_of(grounds={"child_not_engaging": {"child": "Mia Green",
+                                                    "views": "I don't want to see him."}})
+    assert "one new social worker for" not in one.markdown

@@ -135,6 +135,14 @@ class Language:
             return str(words["together"])
         return self.join(self.first_names(names))
 
+    def all_children(self, n: int) -> str:
+        """Every one of ``n`` children, counted: "both children", "all three children"."""
+        words = self.data.get("children", {})
+        named = words.get("all", [])
+        if 2 <= n < 2 + len(named):
+            return str(named[n - 2])
+        return str(words.get("all_more", "{n}")).format(n=n)
+
     def after(self, word: str, phrase: str) -> str:
         """``phrase`` after ``word``, joined as the language joins them: in Welsh the article
         "y"/"yr" after a word ending in a vowel becomes "'r" ("cefnogi'r plant", "Nid yw'r

@@ -170,6 +170,8 @@ def _environment(template_dirs: tuple[str, ...] = (), code: str = DEFAULT_LANGUA
         enclosure_label=lambda numbers: Markdown(lang.enclosure_label(numbers)),
         # "10 working days"; in Welsh "2 ddiwrnod gwaith" (by the number's plural category).
         counted=lang.counted,
+        # "all three children"; in Welsh "y tri phlentyn".
+        all_children=lang.all_children,
         # A kind of evidence in the letter's language ("email"; in Welsh "e-bost").
         evidence_type=lang.evidence_type,
         age=age,
