@@ -457,3 +457,14 @@ def test_one_childs_views_still_ask_for_one_worker_for_every_child() -> None:
     one = letter_of(grounds={"child_not_engaging": {"child": "Mia Green",
                                                     "views": "I don't want to see him."}})
     assert "one new social worker for" not in one.markdown
+
+
+def test_the_suggested_worker_is_named_with_their_title_as_the_follow_ups_do() -> None:
+    from letters.case.validate import load_case
+
+    from .conftest import CASES
+
+    text = " ".join(make_letter(load_case(CASES / "recommended-wales-christmas.yaml"),
+                                today=TODAY).markdown.split())
+    assert "I would ask that Ms Nia Roberts be considered" in text
+    assert "and for Ms Nia Roberts to be considered." in text
