@@ -466,5 +466,5 @@ def test_the_suggested_worker_is_named_with_their_title_as_the_follow_ups_do() -
 
     text = " ".join(make_letter(load_case(CASES / "recommended-wales-christmas.yaml"),
                                 today=TODAY).markdown.split())
-    assert "I would ask that Ms Nia Roberts be considered" in text
-    assert "and for Ms Nia Roberts to be considered." in text
+    assert "I would ask that Ms Bethan Rees be considered" in text
+    assert "and for Ms Bethan Rees to be considered." in text
