@@ -81,11 +81,31 @@ def test_each_matter_is_stated_as_the_facts_of_the_case(shared_examples: Path,
     assert "an apology" in text
 
 
-def test_the_earlier_complaint_is_a_separate_fact(shared_examples: Path, tmp_path: Path) -> None:
+def test_the_earlier_complaints_events_are_background_not_investigated_again(
+        shared_examples: Path, tmp_path: Path) -> None:
+    """The events before the earlier complaint are its subject: the new complaint lists them as
+    background under the request letter's heading, and says so instead of calling itself
+    separate while repeating them."""
     text = complaint(full_case(shared_examples, tmp_path), unanswered())
-    assert ("This complaint is separate from the complaint I made on 1 October 2026 (reference "
-            "COMP-998) about missed visits and the inaccurate record of 5 May. That complaint "
-            "was still being considered when I wrote on 23 November 2026.") in text
+    assert "**Events that have affected the working relationship.** In date order:" in text
+    assert "involving Mr Smith" not in text
+    assert ("The events of 12 March 2026 and 20 May 2026 are the subject of my complaint of "
+            "1 October 2026 (reference COMP-998), which was still being considered when I wrote "
+            "on 23 November 2026; I do not ask for them to be investigated again here.") in text
+    assert "This complaint is separate" not in text
+
+
+def test_an_earlier_complaint_before_every_event_is_a_separate_fact(shared_examples: Path,
+                                                                    tmp_path: Path) -> None:
+    full_case(shared_examples, tmp_path)  # writes tmp_path / "case.yaml"
+    path = tmp_path / "case.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("made_on: 2026-10-01",
+                                                             "made_on: 2026-02-01"),
+                    encoding="utf-8")
+    text = complaint(load_case(path), unanswered())
+    assert "the subject of my complaint" not in text
+    assert ("This complaint is separate from the complaint I made on 1 February 2026 (reference "
+            "COMP-998) about missed visits and the inaccurate record of 5 May.") in text
 
 
 def test_no_reply_is_claimed_only_where_the_register_records_none(shared_examples: Path,
@@ -93,7 +113,8 @@ def test_no_reply_is_claimed_only_where_the_register_records_none(shared_example
     case = full_case(shared_examples, tmp_path)
     recorded = complaint(case, unanswered())
     assert "I have not received a reply." in recorded
-    assert "**My letter has not been answered.**" in recorded
+    assert ("**My letter has not been answered.** Until my request is decided, the concerns I "
+            "raised about Sam and Lily's support remain unresolved.") in recorded
     # Without a register nothing is known of a reply: the letter does not say none came.
     unknown = complaint(case, FirstLetter(FIRST, add_working_days(FIRST, 10, "england")))
     assert "not received" not in unknown and "not been answered" not in unknown
@@ -113,10 +134,27 @@ def test_a_complaint_before_the_reply_is_due_is_written_with_a_warning(shared_ex
         "the reply to your letter of 23 November 2026 is not due until 7 December 2026, but this "
         "complaint says that you have not received it; a complaint about a missing reply usually "
         "waits until then."]
-    # After the reply-by date, or when it does not say so, there is nothing to warn about.
-    assert make_followup(case, "complaint", unanswered(), today=LATER).warnings == ()
+    # After the reply-by dates, or when it does not say so, there is nothing to warn about.
+    assert make_followup(case, "complaint", unanswered(), today=dt.date(2026, 12, 23)
+                         ).warnings == ()
     assert make_followup(case, "complaint", FirstLetter(FIRST, dt.date(2026, 12, 7)),
                          today=dt.date(2026, 12, 1)).warnings == ()
+
+
+def test_a_complaint_before_the_reminders_reply_is_due_is_written_with_a_warning(
+        shared_examples: Path, tmp_path: Path) -> None:
+    """The reminder of 8 December asked for a reply by 22 December (10 working days): a
+    complaint saying no reply came, written before then, is early too."""
+    case = full_case(shared_examples, tmp_path)
+    early = make_followup(case, "complaint", unanswered(), today=LATER)
+    assert [w.message for w in early.warnings] == [
+        "the reminder you sent on 8 December 2026 asked for a reply by 22 December 2026, but "
+        "this complaint says that you have not received one; a complaint about a missing reply "
+        "usually waits until then."]
+    on_the_day = make_followup(case, "complaint", unanswered(), today=dt.date(2026, 12, 22))
+    assert len(on_the_day.warnings) == 1
+    assert make_followup(case, "complaint", unanswered(), today=dt.date(2026, 12, 23)
+                         ).warnings == ()
 
 
 @pytest.mark.parametrize("nation", ["england", "wales", "scotland", "northern-ireland"])
@@ -133,7 +171,7 @@ def test_the_next_stages_and_the_ombudsman_of_the_nation(shared_examples: Path, 
     assert ("child protection enquiries (under section 47 of the Children Act 1989)" in text) == (
         nation == "england")
     if nation == "england":
-        assert "please could you tell me which route the council will use for it." in text
+        assert "falls under a different procedure, please tell me which one." in text
 
 
 def test_a_complaint_about_one_event_and_without_the_other_grounds(tmp_path: Path) -> None:
@@ -142,7 +180,7 @@ def test_a_complaint_about_one_event_and_without_the_other_grounds(tmp_path: Pat
     path.write_text(text, encoding="utf-8")
     case = load_case(path)
     letter = complaint(case, FirstLetter(FIRST, dt.date(2026, 12, 7)))
-    assert "**Events involving Ms Dunn.** In date order:" in letter
+    assert "**Events that have affected the working relationship.** In date order:" in letter
     assert "I wrote to Alex Morgan, Service Manager, to ask" in letter
     assert "This complaint is separate" not in letter
     assert "cc Alex Morgan, Service Manager" in letter
@@ -186,3 +224,16 @@ def test_one_matter_is_this_matter(tmp_path: Path) -> None:
                     encoding="utf-8")
     text = complaint(load_case(path), FirstLetter(FIRST, dt.date(2026, 12, 7)))
     assert "My letter of 23 November 2026 sets out this matter with its evidence" in text
+
+
+def test_northern_irelands_complaint_names_the_trust_not_a_council(shared_examples: Path,
+                                                                    tmp_path: Path) -> None:
+    """In Northern Ireland children's social care is a Health and Social Care Trust's, so the
+    complaint never calls the body that decides "the council"."""
+    text = complaint(full_case(shared_examples, tmp_path, "northern-ireland"),
+                     unanswered("northern-ireland"))
+    assert "council" not in text.replace("County Council", "")
+    assert "- if the Trust finds that something went wrong, an apology" in text
+    assert "and that the decision is the Trust's." in text
+    english = complaint(full_case(shared_examples, tmp_path), unanswered())
+    assert "and that the decision is the council's." in english

@@ -114,6 +114,8 @@ def test_the_wording_follows_the_childs_age() -> None:
         text["older"]
     assert "A social worker helps children and families." in text["younger"]
     assert "The manager can say yes or no." in text["older"]
+    # A younger child is told too that the answer may be no.
+    assert "The manager can say yes or no." in text["younger"]
     assert text["unknown"] == text["older"]  # no date of birth: the fuller wording
 
 
@@ -122,8 +124,12 @@ def test_advocacy_when_complaining_is_said_only_in_england(nation: str) -> None:
     text = api.render_easyread(full_case(jurisdiction=nation), today=TODAY)[0].markdown
     assert (ENGLAND_ONLY in text) == (nation == "england")
     assert "An advocate is someone who helps you say what you think." in text
-    assert ("The Trust has a children's complaints officer." in text) == \
+    # Not every body has a children's complaints officer: the sheet promises people who help.
+    assert "complaints officer" not in text
+    assert ("The Trust has people who help children who are not happy." in text) == \
         (nation == "northern-ireland")
+    assert ("The council has people who help children who are not happy." in text) == \
+        (nation != "northern-ireland")
 
 
 def test_the_parents_own_words_about_the_worker_never_appear() -> None:
@@ -184,3 +190,14 @@ def test_an_unknown_child_is_refused_without_naming_anyone() -> None:
         api.render_easyread(full_case(), child="Zed")
     assert "Lily" not in str(err.value) and "Doe" not in str(err.value)
     assert "Zed" not in str(err.value)
+
+
+def test_an_advocate_is_named_only_on_the_sheet_of_the_child_they_support() -> None:
+    """Priya is Sam's advocate (the letter gives Sam's views): Lily's sheet does not name her,
+    and tells Lily she can ask for an advocate too."""
+    sam, lily = (s.markdown for s in api.render_easyread(full_case(), today=TODAY))
+    assert "Priya is an advocate." in sam
+    assert "Your mum or Priya can help you find them." in sam
+    assert "Priya" not in lily
+    assert "You can ask for an advocate too." in lily
+    assert "Your mum can help you find them." in lily

@@ -25,7 +25,7 @@ from letters.compose.followup import (
     complaint_routes,
     make_followup,
 )
-from letters.dates import add_working_days
+from letters.dates import add_working_days, long_date
 from letters.errors import FollowUpError
 
 from .conftest import GOLDEN
@@ -101,8 +101,10 @@ ROUTE_FACTS = {
         "Representations Procedure (Wales) Regulations 2014 (SI 2014/1795)",
         "Stage 1 of that procedure is local resolution: the council acknowledges a complaint "
         "within 2 working days of receiving it and offers to discuss it, and the discussion is "
-        "held within 10 working days of the acknowledgement (regulations 15 and 16 of the Social "
-        "Services Complaints Procedure (Wales) Regulations 2014).",
+        "held within 10 working days of the acknowledgement (regulations 15 and 16).",
+        # The discussion counts from the acknowledgement, not from the letter's date.
+        "I would be grateful for the discussion to be held within 10 working days of your "
+        "acknowledgement.",
         "Please could you acknowledge this complaint within 2 working days of receiving it",
     ],
     "scotland": [
@@ -189,7 +191,10 @@ def test_each_followup_has_its_own_reply_by_date(case_folder: Path, kind: str, n
     rendered = make_followup(full_case_in(case_folder, nation), kind,
                              first_letter_for(kind, nation), today=FOLLOWUP_DATE)
     text = _plain(rendered.markdown)
-    assert f"by {reply_by}, which is" in text
+    assert long_date(rendered.document.reply_by) == reply_by
+    # Wales's letter gives the timescale as the regulations count it (from the
+    # acknowledgement); its reply-by date is the register's alone.
+    assert (f"by {reply_by}, which is" in text) == ((kind, nation) != ("complaint", "wales"))
     # And it cites the first letter by its date and the case reference.
     assert "23 November 2026" in text
     assert "case reference CP-2026-0413" in text
@@ -277,3 +282,37 @@ def test_a_case_without_a_date_needs_the_first_letters_date(tmp_path: Path) -> N
                              first_letter_date=dt.date(2026, 11, 2))
     assert "I wrote to you on 2 November 2026 to ask" in _plain(written.rendered.markdown)
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_the_reasons_letter_asks_for_a_second_look_only_once_the_reasons_are_known(
+        case_folder: Path) -> None:
+    """The reasons are not yet known, so the letter cannot ask for the decision to be
+    reconsidered in their light: it asks for a second look once it has them."""
+    text = " ".join(make_followup(full_case_in(case_folder, "england"), "reasons",
+                                  first_letter_for("reasons", "england"),
+                                  today=FOLLOWUP_DATE).markdown.split())
+    assert ("Once I have your reasons, I would ask you to look again at the decision in the "
+            "light of what I set out in my letter:") in text
+    assert "reconsidered in light of the reasons I gave" not in text
+
+
+def test_wales_names_each_set_of_regulations_once(case_folder: Path) -> None:
+    text = _plain(make_followup(full_case_in(case_folder, "wales"), "complaint",
+                                first_letter_for("complaint", "wales"),
+                                today=FOLLOWUP_DATE).markdown)
+    assert text.count("SI 2014/1794") == 1
+    assert text.count("Social Services Complaints Procedure (Wales) Regulations 2014") == 1
+    assert "12 working days" not in text
+
+
+def test_englands_child_protection_caveat_comes_last_and_asks(case_folder: Path) -> None:
+    text = _plain(make_followup(full_case_in(case_folder, "england"), "complaint",
+                                first_letter_for("complaint", "england"),
+                                today=FOLLOWUP_DATE).markdown)
+    caveat = ("Complaints about child protection enquiries (under section 47 of the Children Act "
+              "1989) and child protection conferences may fall outside the statutory procedure. "
+              "If the council considers that any part of this complaint falls under a different "
+              "procedure, please tell me which one.")
+    assert caveat in text
+    assert text.index(caveat) > text.index("## What happened")
+    assert text.index(caveat) > text.index("Local Government and Social Care Ombudsman")

@@ -171,8 +171,7 @@ def test_conduct_says_how_it_affected_the_child() -> None:
 def test_a_letter_whose_only_ground_is_conduct_still_speaks_about_the_child() -> None:
     rendered = letter_of(grounds={"unprofessional_conduct": copy.deepcopy(CONDUCT)})
     section = plain(rendered.markdown.split("## An event", 1)[1].split("## What I am asking")[0])
-    assert "I raise it because of its effect on Mia, whose plans depend on a social worker our " \
-           "family can trust and work with openly." in section
+    assert "Mia's plans depend on a social worker our family can trust." in section
     assert "rely on" not in rendered.markdown
     # And check suggests saying how, naming the child.
     (note,) = [f for f in check_case(rendered.document.case) if f.category == "child"]
@@ -428,3 +427,44 @@ def test_a_statement_from_an_author_without_a_role_reads_as_a_sentence() -> None
                          supporting_statements=[{"author": "Chloe Adams", "date": "2026-11-20"}])
     assert "Chloe Adams has written a statement about what Mia has said (Enclosure 1)." in \
         plain(rendered.markdown)
+
+
+def test_the_full_letter_says_openly_once_and_why_the_events_are_raised_once(
+        shared_examples: Any) -> None:
+    """A second reader found "openly" three times in a row (once in the family's own words) and
+    the list of events bracketed by two sentences that both say why it is there."""
+    from letters.case.validate import load_case
+
+    text = " ".join(make_letter(load_case(shared_examples / "case-full.yaml"), today=TODAY)
+                    .markdown.split())
+    assert text.count("openly") == 1  # the family's own "share information openly"
+    assert "I describe them to explain why trust has been lost, not to blame anyone." in text
+    assert "I raise them because" not in text
+    assert "Sam and Lily's plans depend on a social worker our family can trust." in text
+
+
+def test_one_childs_views_still_ask_for_one_worker_for_every_child() -> None:
+    """Three children, only Zofia's views: the request names all three, together."""
+    from letters.case.validate import load_case
+
+    from .conftest import CASES
+
+    text = " ".join(make_letter(load_case(CASES / "child-views-three-children.yaml"),
+                                today=TODAY).markdown.split())
+    assert ("I ask for one new social worker for all three children, so that they keep the "
+            "same worker.") in text
+    # One child alone: nothing to add.
+    one = letter_of(grounds={"child_not_engaging": {"child": "Mia Green",
+                                                    "views": "I don't want to see him."}})
+    assert "one new social worker for" not in one.markdown
+
+
+def test_the_suggested_worker_is_named_with_their_title_as_the_follow_ups_do() -> None:
+    from letters.case.validate import load_case
+
+    from .conftest import CASES
+
+    text = " ".join(make_letter(load_case(CASES / "recommended-wales-christmas.yaml"),
+                                today=TODAY).markdown.split())
+    assert "I would ask that Ms Bethan Rees be considered" in text
+    assert "and for Ms Bethan Rees to be considered." in text

@@ -32,17 +32,23 @@ def case_in(nation: str, **changes: Any) -> Case:
 
 # Worked out by hand from the letter of Monday 23 November 2026 (10 working days), with each
 # nation's bank holidays: Scotland's St Andrew's Day (Monday 30 November 2026) moves everything
-# there a day; Christmas, Boxing Day (Monday 28 December in lieu), 1 January and, in Scotland,
-# 2 January (Monday 4 January in lieu) fall in the complaint stages.
+# there a day; the reminder asks for a reply 10 working days after it is sent, and the complaint
+# is taken to arrive the working day after that; Christmas, Boxing Day (Monday 28 December in
+# lieu), 1 January and, in Scotland, 2 January (Monday 4 January in lieu) fall in the complaint
+# stages.
 EXPECTED = {
     "england": {"reply_by": D(2026, 12, 7), "chase": D(2026, 12, 8),
-                "due": [D(2026, 12, 22), D(2027, 1, 29)], "latest": [D(2027, 1, 8)]},
+                "chaser_due": D(2026, 12, 22), "complain": D(2026, 12, 23),
+                "due": [D(2027, 1, 11), D(2027, 2, 15)], "latest": [D(2027, 1, 25)]},
     "wales": {"reply_by": D(2026, 12, 7), "chase": D(2026, 12, 8),
-              "due": [D(2026, 12, 10), D(2026, 12, 24), D(2027, 2, 2)], "latest": []},
+              "chaser_due": D(2026, 12, 22), "complain": D(2026, 12, 23),
+              "due": [D(2026, 12, 29), D(2027, 1, 13), D(2027, 2, 17)], "latest": []},
     "scotland": {"reply_by": D(2026, 12, 8), "chase": D(2026, 12, 9),
-                 "due": [D(2026, 12, 16), D(2026, 12, 21), D(2027, 1, 19)], "latest": []},
+                 "chaser_due": D(2026, 12, 23), "complain": D(2026, 12, 24),
+                 "due": [D(2027, 1, 6), D(2027, 1, 11), D(2027, 2, 3)], "latest": []},
     "northern-ireland": {"reply_by": D(2026, 12, 7), "chase": D(2026, 12, 8),
-                         "due": [D(2026, 12, 15), D(2027, 1, 15)], "latest": []},
+                         "chaser_due": D(2026, 12, 22), "complain": D(2026, 12, 23),
+                         "due": [D(2027, 1, 4), D(2027, 2, 1)], "latest": []},
 }
 
 
@@ -50,10 +56,24 @@ EXPECTED = {
 def test_each_nations_dates_use_its_own_bank_holidays(nation: str) -> None:
     plan = api.render_next_steps(case_in(nation)).document
     want = EXPECTED[nation]
-    assert (plan.reply_by, plan.chase_on, plan.complain_on) == \
-        (want["reply_by"], want["chase"], want["chase"])
+    assert (plan.reply_by, plan.chase_on, plan.chaser_reply_by, plan.complain_on) == \
+        (want["reply_by"], want["chase"], want["chaser_due"], want["complain"])
     assert [s.due for s in plan.steps if s.due] == want["due"]
     assert [s.latest for s in plan.steps if s.latest][:1] == want["latest"]
+
+
+def test_the_complaint_waits_for_the_reminders_reply_by_date() -> None:
+    """Never complain the day you remind: the complaint step comes after the reminder's own
+    reply-by date, and its timescales run from the day the body receives it."""
+    text = " ".join(api.render_next_steps(case_in("northern-ireland")).markdown
+                    .replace("*", "").split())
+    assert ("It asks for a reply by Tuesday 22 December 2026.") in text
+    assert ("If no reply has come by Tuesday 22 December 2026, you may decide to complain."
+            in text)
+    assert ("The timescales run from the day the Trust receives your complaint. These dates "
+            "assume it receives it on Wednesday 23 December 2026") in text
+    assert "You can also make a complaint today" not in api.next_steps_calendar(
+        api.render_next_steps(case_in("england"))).decode("utf-8")
 
 
 #: The words each nation's sheet must carry: DOMAIN.md's "Facts that are safe to state".
@@ -95,7 +115,7 @@ def test_the_words_are_the_safe_facts_and_never_a_forbidden_claim(nation: str) -
         found = re.search(pattern, text.replace("CASE", ""),
                           0 if pattern.startswith("[A-Z]") else re.IGNORECASE)
         assert found is None, f"{nation} says {found.group(0)!r}"
-    assert "These dates assume you send the complaint on" in text
+    assert "These dates assume it receives it on" in text
 
 
 @pytest.mark.parametrize("nation", NATIONS)
@@ -116,7 +136,7 @@ def test_the_calendar_parses_and_has_every_date(nation: str) -> None:
     calendar = icalendar.Calendar.from_ical(api.next_steps_calendar(rendered))
     days = sorted(e["dtstart"].dt for e in calendar.walk("VEVENT"))
     want = EXPECTED[nation]
-    assert days == sorted([want["reply_by"], want["chase"], *want["due"]])
+    assert days == sorted([want["reply_by"], want["chase"], want["complain"], *want["due"]])
     assert all(e.walk("VALARM") for e in calendar.walk("VEVENT"))
     nameless = api.next_steps_calendar(rendered, with_names=False)
     assert b"Sam" not in nameless and b"Lily" not in nameless

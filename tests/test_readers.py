@@ -81,8 +81,10 @@ def _followups(folder: Path) -> dict[str, tuple[bytes, Converted]]:
             rendered = make_followup(full_case_in(examples, nation), kind,
                                      first_letter_for(kind, nation), today=FOLLOWUP_DATE)
             f = rendered.document
+            # Wales's complaint gives its timescale from the acknowledgement, not a date.
+            reply_by = () if f.route and f.route.expect_when else (long_date(f.reply_by),)
             facts = (f.case.sender.name, f.case.recipient.organisation, long_date(f.date),
-                     long_date(f.first.date), long_date(f.reply_by), f.salutation, f.sign_off,
+                     long_date(f.first.date), *reply_by, f.salutation, f.sign_off,
                      *(c.name for c in f.case.children))
             out[f"followup-{kind}-{nation}"] = (rendered.to_bytes("docx"), Converted(
                 folder / f"followup-{kind}-{nation}.pdf", facts, f.sign_off, f.case.sender.name))

@@ -198,11 +198,46 @@ def test_capitalised_words_that_may_be_names_are_listed(scrubber: Scrubber) -> N
     ("the visit of 5th of May", "the visit of May"),
     ("on Monday 5 May", "in May"),
     ("on May 5th, 2026", "in May 2026"),
-    ("dated 05/05/2026", "dated May 2026"),
-    ("dated 2026-05-05", "dated May 2026"),
+    # "dated May" reads as a date with its day missing: "from May" does not.
+    ("dated 05/05/2026", "from May 2026"),
+    ("dated 2026-05-05", "from May 2026"),
+    ("Hospital letter dated 5 May", "Hospital letter from May"),
+    # A sentence's own full stop after the month stays; a short form's goes.
+    ("It was on 5 May. Then", "It was in May. Then"),
+    ("on 5 Sept. 2026", "in September 2026"),
 ])
 def test_dates_in_free_text_keep_month_and_year(text: str, expected: str) -> None:
     assert shorten_dates(text) == expected
+
+
+@pytest.mark.parametrize(("text", "code", "expected"), [
+    # A Welsh date in the family's words loses its day too, whatever the copy's language.
+    ("Ni ddaeth hi ar 5 Mai 2026.", "en", "Ni ddaeth hi ym mis Mai 2026."),
+    ("Gwelais hi 5 Mai.", "cy", "Gwelais hi Mai."),
+    ("dydd Mawrth 12 Mawrth", "cy", "Mawrth"),
+    ("llythyr dyddiedig 20 Mai 2026", "cy", "llythyr o fis Mai 2026"),
+    # A date in figures takes the copy's language: no English month inside Welsh.
+    ("Cofnod 05/05/2026", "cy", "Cofnod Mai 2026"),
+    ("Record 05/05/2026", "en", "Record May 2026"),
+])
+def test_welsh_dates_are_shortened_in_welsh(text: str, code: str, expected: str) -> None:
+    assert shorten_dates(text, code) == expected
+
+
+def test_the_welsh_copy_scrubs_welsh_dates_and_mutates_the_second_child() -> None:
+    case = api.read_case(CASES.parent / "cases_cy" / "achos-llawn.yaml")
+    text = api.render_redacted(case, language="cy").markdown
+    assert "Plentyn A a Phlentyn B" in text
+    assert "Plentyn A a Plentyn B" not in text
+    assert not re.search(r"\b\d{1,2} (Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|"
+                         r"Medi|Hydref|Tachwedd|Rhagfyr)\b", text)
+
+
+def test_the_note_warns_that_shortened_dates_need_care(shared_examples: Path) -> None:
+    text = api.render_redacted(api.read_case(shared_examples / "case-full.yaml")).markdown
+    assert ("dates are shortened to the month and year, so a sentence that gave two dates in "
+            "the same month may need reading with care.") in text
+    assert "Hospital appointment letter for Child B from May." in text
 
 
 def test_what_to_check_names_the_field(tmp_path: Path) -> None:

@@ -24,9 +24,13 @@ def test_full_statement_has_every_part_and_no_prompts() -> None:
     assert PROMPT_MARK not in text
     assert "From: Nadia Karim  \nIndependent Advocate  \nLeeds Advocacy for Children" in text
     # In the advocate's own voice: the family's request is context, not what it argues for.
-    assert ("Grace Bello, Tobi's mother, has asked for a new social worker for Tobi in place of "
-            "Ms Helen Price. In this statement I set out what Tobi has told me about this, and my "
-            "own view.") in text
+    # It opens with the child: who the author is to Tobi, what Tobi wants, then the letter.
+    assert ("From: Nadia Karim  \nIndependent Advocate  \nLeeds Advocacy for Children\n\n"
+            "I am Tobi's independent advocate. I am independent of children's services. Tobi "
+            "would like a new social worker, and has asked me to tell you so. Grace Bello, Tobi's "
+            "mother, has written to ask for a change of social worker in place of Ms Helen Price, "
+            "and encloses this statement with that letter. In this statement I set out what Tobi "
+            "has told me, and my own view.") in text
     assert "in support of the request" not in text
     assert "best interests" not in text
     assert "## How I know Tobi\n\nI have been Tobi's independent advocate since February" in text
@@ -185,3 +189,46 @@ def test_statement_fields_leave_the_letter_unchanged(runner: CliRunner) -> None:
             "Leeds Advocacy for Children: sets out Tobi's wish for a new social worker"
             ) in result.output
     assert "She writes down things" not in result.output
+
+
+def test_the_authors_contact_is_under_the_signature(tmp_path: Path) -> None:
+    text = (CASES / "statement-full.yaml").read_text(encoding="utf-8")
+    case = write_case(tmp_path, text.replace(
+        "    child_consent: yes",
+        '    child_consent: yes\n    phone: "0113 496 0000"\n    email: nadia@example.org'))
+    markdown = draft_statement(load_case(case)).markdown
+    assert ("<!-- signature -->\n\nNadia Karim  \nIndependent Advocate  \nLeeds Advocacy for "
+            "Children  \n0113 496 0000  \nnadia@example.org\n\nDate:") in markdown
+
+
+def test_without_the_childs_agreement_the_statement_claims_no_wish_and_no_enclosure(
+        tmp_path: Path) -> None:
+    text = (CASES / "statement-full.yaml").read_text(encoding="utf-8")
+    case = write_case(tmp_path, text.replace("child_consent: yes", "child_consent: not asked"))
+    markdown = draft_statement(load_case(case)).markdown
+    assert "asked me to tell you" not in markdown
+    assert "encloses this statement" not in markdown
+    assert ("I am Tobi's independent advocate. I am independent of children's services. Grace "
+            "Bello, Tobi's mother, has asked for a new social worker for Tobi in place of Ms "
+            "Helen Price.") in markdown
+
+
+def test_for_several_children_the_request_is_not_narrowed_to_one(shared_examples: Path) -> None:
+    """The statement is about Sam, whose views the letter gives; the request is for both."""
+    markdown = draft_statement(load_case(shared_examples / "case-full.yaml")).markdown
+    assert ("**Request for a change of social worker for Sam Doe and Lily Doe (case reference "
+            "CP-2026-0413)**") in markdown
+    assert "has asked for a new social worker for Sam and Lily in place of" in markdown
+    assert "I am Sam's independent advocate." in markdown
+
+
+def test_a_quotation_inside_the_familys_words_takes_single_curly_marks(tmp_path: Path) -> None:
+    text = (CASES / "statement-full.yaml").read_text(encoding="utf-8")
+    text = text.replace("    views: Tobi has told me that he does not want to meet Ms Price again.",
+                        "    views: 'Tobi told his teacher: \"I don''t feel listened to.\"'")
+    text = text.replace("    child_views: >-\n      \"I don't want to talk to her any more. She "
+                        "writes down things I didn't say.\"\n", "")
+    case = write_case(tmp_path, text)
+    markdown = draft_statement(load_case(case)).markdown
+    assert "writes: “Tobi told his teacher: ‘I don't feel listened to.’”" in markdown
+    assert '"' not in markdown.split("writes:")[1].split("\n")[0]

@@ -129,7 +129,7 @@ def test_the_easy_read_sheets_say_a_reply_was_asked_for_not_promised() -> None:
 
 def test_the_welsh_anonymised_copy_uses_welsh_roles_and_placeholders() -> None:
     copy = api.render_redacted(api.read_case(WELSH_CASE), today=TODAY).markdown
-    assert "ar gyfer Plentyn A a Plentyn B" in copy
+    assert "ar gyfer Plentyn A a Phlentyn B" in copy
     assert "\\[cyfeiriad wedi'i dynnu\\]" in copy and "\\[e-bost wedi'i dynnu\\]" in copy
     assert "Mae eiriolwr annibynnol wedi ysgrifennu datganiad ategol" in copy
     assert "Child A" not in copy and "removed" not in copy and "the social worker" not in copy

@@ -95,6 +95,9 @@ class SupportingStatement:
     child_views: str | None = None
     opinion: str | None = None
     child_consent: str | None = None
+    #: How to reach the author, printed under their signature.
+    phone: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)

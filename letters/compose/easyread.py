@@ -26,6 +26,7 @@ from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import Language, language
 from letters.compose.request import compose_letter
+from letters.compose.statement import is_advocate
 from letters.errors import TemplateError
 
 _PICTURE = re.compile(r"^<!-- picture: ([a-z-]+) -->$")
@@ -154,16 +155,25 @@ def _family_word(case: Case, lang: Language) -> tuple[str, str]:
     return _first(case.sender.name), _first(case.sender.name)
 
 
-#: The word for an advocate in a statement author's role, in English or in Welsh ("Eiriolwr
-#: Annibynnol"): a family in Wales may write the role in either.
-_ADVOCATE = ("advocate", "eiriolwr")
-
-
 def _advocate(case: Case) -> str | None:
     for st in case.supporting_statements:
-        if any(word in (st.role or "").casefold() for word in _ADVOCATE):
+        if is_advocate(st.role):
             return _first(st.author)
     return None
+
+
+def _advocate_for(case: Case, child: Child) -> tuple[str | None, bool]:
+    """The first name of this child's advocate, and whether another child has one. An
+    advocate's statement is about the child whose own views the letter gives (as the drafted
+    statement is), or about every child when the views are theirs together; a sibling's sheet
+    never names another child's advocate."""
+    advocate = _advocate(case)
+    if advocate is None:
+        return None, False
+    about = _views_about(case)
+    if about in (None, child.name):
+        return advocate, False
+    return None, True
 
 
 def _views_about(case: Case) -> str | None:
@@ -194,6 +204,7 @@ def sheet_context(case: Case, child: Child, reply_by: dt.date, day: dt.date,
     about = _views_about(case)
     suggested = _suggested_worker(case)
     bodies = lang.data.get("easyread", {}).get("complaints_body", {})
+    advocate, sibling_has = _advocate_for(case, child)
     return {
         "child": {"name": child.name, "first": _first(child.name),
                   "age": age_on(child.date_of_birth, day)},
@@ -205,7 +216,8 @@ def sheet_context(case: Case, child: Child, reply_by: dt.date, day: dt.date,
         "suggested": _first(suggested) if suggested else None,
         "reply_by": reply_by, "nation": case.jurisdiction,
         "body": str(bodies.get(case.jurisdiction, bodies.get("default", "The council"))),
-        "advocate": _advocate(case),
+        "advocate": advocate,
+        "sibling_has_advocate": sibling_has,
     }
 
 

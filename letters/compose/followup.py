@@ -46,8 +46,15 @@ class ComplaintRoute:
     ombudsman: str = ""
     #: Where the procedure sets an acknowledgement for stage 1, the sentence asking for it.
     acknowledgement: str = ""
-    #: A sentence the letter adds after the route (England: child-protection matters).
+    #: What the letter adds at the end of its next steps (England: child-protection matters).
     note: str = ""
+    #: The body the complaint goes to, named again inside a sentence ("the council", in
+    #: Northern Ireland "the Trust").
+    body_again: str = "the council"
+    #: When the family asks for ``expect``, where the procedure counts from something other than
+    #: the complaint (Wales: "within 10 working days of your acknowledgement"); empty: by the
+    #: reply-by date.
+    expect_when: str = ""
 
 
 @functools.cache
@@ -96,12 +103,14 @@ def complaint_routes(code: str = DEFAULT_LANGUAGE) -> dict[str, ComplaintRoute]:
         routes[nation] = ComplaintRoute(
             nation, str(spec["route"]), str(spec["first_stage"]), str(spec["expect"]),
             int(spec["working_days"]), str(spec["next_stages"]), str(spec["ombudsman"]),
-            str(spec.get("acknowledgement", "")), str(spec.get("note", "")))
+            str(spec.get("acknowledgement", "")), str(spec.get("note", "")),
+            str(spec["body_again"]), str(spec.get("expect_when", "")))
     return routes
 
 
 #: What every nation's route gives (other documents may read further keys of their own).
-_ROUTE_KEYS = ("route", "first_stage", "expect", "working_days", "next_stages", "ombudsman")
+_ROUTE_KEYS = ("route", "first_stage", "expect", "working_days", "next_stages", "ombudsman",
+               "body_again")
 
 
 def complaint_route(jurisdiction: str, code: str = DEFAULT_LANGUAGE) -> ComplaintRoute:
@@ -207,10 +216,32 @@ def _warnings(case: Case, kind: str, first: FirstLetter, date: dt.date) -> tuple
             found.append(f"{replied}, with reasons given.")
     elif kind == "complaint" and first.outcome == "granted":
         found.append(f"{replied}: the request was granted.")
-    elif kind == "complaint" and not_due and first.unanswered:
-        found.append(f"{not_due}, but this complaint says that you have not received it; a "
-                     "complaint about a missing reply usually waits until then.")
+    elif kind == "complaint" and first.unanswered:
+        found.extend(_early_complaint(case, first, date, not_due))
     return tuple(Problem(text, file=case.source) for text in found)
+
+
+def _early_complaint(case: Case, first: FirstLetter, date: dt.date, not_due: str) -> list[str]:
+    """A complaint that says no reply came, written before a reply was due: to the first
+    letter, or to the reminder the register records (which asked for a reply by its own date,
+    the case's working days after it was sent)."""
+    if not_due:
+        return [f"{not_due}, but this complaint says that you have not received it; a "
+                "complaint about a missing reply usually waits until then."]
+    if first.chased_on is None:
+        return []
+    chaser_due = reminder_reply_by(case, first.chased_on)
+    if date > chaser_due:
+        return []
+    return [f"the reminder you sent on {long_date(first.chased_on)} asked for a reply by "
+            f"{long_date(chaser_due)}, but this complaint says that you have not received one; "
+            "a complaint about a missing reply usually waits until then."]
+
+
+def reminder_reply_by(case: Case, sent_on: dt.date) -> dt.date:
+    """The reply-by date of a reminder sent on ``sent_on``: the case's working days after it,
+    as the reminder itself states."""
+    return add_working_days(sent_on, case.response_within_working_days, case.jurisdiction)
 
 
 def followup_context(followup: FollowUp) -> dict[str, Any]:
@@ -223,6 +254,7 @@ def followup_context(followup: FollowUp) -> dict[str, Any]:
         **case_context(case, language(followup.language), followup.kind),
         "grounds": case.grounds,
     }
+
 
 
 def make_followup(case: Case, kind: str, first: FirstLetter, *, today: dt.date | None = None,

@@ -61,6 +61,15 @@ class Language:
         given = self.data["dates"].get("months")
         return given if given else _babel_months(self.locale)
 
+    def month_names(self) -> tuple[str, ...]:
+        """The names of the months, January first, as this language writes them in a date."""
+        return tuple(str(m) for m in self._months())
+
+    def weekday_names(self) -> tuple[str, ...]:
+        """The names of the days of the week, Monday first."""
+        return tuple(str(d) for d in
+                     (self.data["dates"].get("weekdays") or _babel_weekdays(self.locale)))
+
     def join(self, items: Iterable[str]) -> str:
         """``["Sam", "Lily", "Ava"]`` → "Sam, Lily and Ava"."""
         names = [n for n in items if n]
@@ -76,9 +85,15 @@ class Language:
 
     def _pattern(self, pattern: str, first: str, second: str) -> str:
         # A language may join differently before a vowel (Welsh "a" / "ac").
-        vowel = self.data["lists"].get("before_vowel")
+        lists = self.data["lists"]
+        vowel = lists.get("before_vowel")
         if vowel and self._starts_with_vowel(second):
             pattern = vowel
+        else:
+            # Welsh "a" mutates the word after it: "Plentyn A a Phlentyn B" (data: only
+            # swletter's own words, never a name).
+            word, space, rest = second.partition(" ")
+            second = str(lists.get("after_and", {}).get(word, word)) + space + rest
         return str(pattern).format(first, second)
 
     def _starts_with_vowel(self, text: str) -> bool:
@@ -119,6 +134,14 @@ class Language:
         if len(names) > int(words.get("by_name_up_to", len(names))) and words.get("together"):
             return str(words["together"])
         return self.join(self.first_names(names))
+
+    def all_children(self, n: int) -> str:
+        """Every one of ``n`` children, counted: "both children", "all three children"."""
+        words = self.data.get("children", {})
+        named = words.get("all", [])
+        if 2 <= n < 2 + len(named):
+            return str(named[n - 2])
+        return str(words.get("all_more", "{n}")).format(n=n)
 
     def after(self, word: str, phrase: str) -> str:
         """``phrase`` after ``word``, joined as the language joins them: in Welsh the article

@@ -1,8 +1,9 @@
 """What happens next, for the parent: the dates that follow from the letter, on one page.
 
 From the letter's date come its reply-by date, the day to send a reminder if no reply has come
-(the first working day after the reply-by date), and, for a complaint sent that same day, the
-date each step of the nation's complaints procedure is due. Every timescale is data
+(the first working day after the reply-by date), the reminder's own reply-by date, and, for a
+complaint received the working day after that, the date each step of the nation's complaints
+procedure is due. Every timescale is data
 (``grounds/_complaints.toml``, its ``steps``), counted in that nation's working days
 (``letters.dates.add_working_days``); the wording is a template (``next_steps.md.j2``), and the
 same dates go into a calendar file (``next_steps_ics``).
@@ -18,7 +19,12 @@ from typing import Any
 
 from letters.case.model import Case
 from letters.compose.documents import Rendered, document_kind
-from letters.compose.followup import ComplaintRoute, complaint_route, complaints_data
+from letters.compose.followup import (
+    ComplaintRoute,
+    complaint_route,
+    complaints_data,
+    reminder_reply_by,
+)
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import language
 from letters.compose.request import compose_letter
@@ -97,14 +103,14 @@ class NextSteps:
     letter_date: dt.date
     reply_by: dt.date
     chase_on: dt.date
+    #: The reply-by date of a reminder sent on ``chase_on``.
+    chaser_reply_by: dt.date
+    #: The day the sheet assumes the body receives a complaint: the first working day after
+    #: the reminder's reply-by date, so that the family never complains the day they remind.
+    complain_on: dt.date
     procedure: Procedure
     steps: tuple[StepDate, ...]
     language: str = DEFAULT_LANGUAGE
-
-    @property
-    def complain_on(self) -> dt.date:
-        """The day the sheet assumes a complaint is sent: the same day as the reminder."""
-        return self.chase_on
 
     def stage_starts(self) -> dict[int, dt.date]:
         """The day each stage is taken to start."""
@@ -118,15 +124,18 @@ def next_working_day(day: dt.date, jurisdiction: str) -> dt.date:
 
 def plan_next_steps(case: Case, *, today: dt.date | None = None,
                     code: str = DEFAULT_LANGUAGE) -> NextSteps:
-    """The dates for ``case``'s letter: its reply-by date, the reminder, and each step of the
-    complaints procedure for a complaint sent on the reminder's day, each later stage asked for
-    on the day the stage before it ends."""
+    """The dates for ``case``'s letter: its reply-by date, the reminder and the reminder's
+    reply-by date, and each step of the complaints procedure for a complaint received the
+    working day after that, each later stage asked for on the day the stage before it ends."""
     letter = compose_letter(case, today=today, code=code)
     nation = case.jurisdiction
     procedure = procedures(code)[nation]
     chase_on = next_working_day(letter.reply_by, nation)
-    return NextSteps(case, letter.date, letter.reply_by, chase_on, procedure,
-                     _step_dates(procedure.steps, chase_on, nation), language=code)
+    chaser_due = reminder_reply_by(case, chase_on)
+    complain_on = next_working_day(chaser_due, nation)
+    return NextSteps(case, letter.date, letter.reply_by, chase_on, chaser_due, complain_on,
+                     procedure, _step_dates(procedure.steps, complain_on, nation),
+                     language=code)
 
 
 def _step_dates(steps: Sequence[Step], complaint_on: dt.date,
@@ -246,8 +255,10 @@ def _events(plan: NextSteps, who: str) -> list[tuple[dt.date, str, str]]:
         (plan.reply_by, f"Reply due to the request for a change of social worker{who}",
          f"Your letter of {letter} asked for a written reply by {lang.date(plan.reply_by)}."),
         (plan.chase_on, f"If no reply: send a reminder{who}",
-         "If no reply has come, send a reminder today (swletter followup CASE --kind chaser). "
-         "You can also make a complaint today (swletter followup CASE --kind complaint)."),
+         "If no reply has come, send a reminder today (swletter followup CASE --kind chaser)."),
+        (plan.complain_on, f"If the reminder has had no reply: you may decide to complain{who}",
+         f"Your reminder asked for a reply by {lang.date(plan.chaser_reply_by)}. If none has "
+         "come, you may decide to make a complaint (swletter followup CASE --kind complaint)."),
     ]
     for dated in plan.steps:
         if dated.due is None:
@@ -257,6 +268,6 @@ def _events(plan: NextSteps, who: str) -> list[tuple[dt.date, str, str]]:
             days += f" (up to {dated.step.up_to}, by {lang.date(dated.latest or dated.due)})"
         events.append((dated.due, f"Complaint: {dated.step.what}{who}"[:200],
                        f"{dated.step.what}: within {days}, counted from "
-                       f"{lang.date(dated.starts)}, if the complaint was sent on "
+                       f"{lang.date(dated.starts)}, if the complaint was received on "
                        f"{lang.date(plan.complain_on)}."))
     return events

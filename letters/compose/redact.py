@@ -167,7 +167,7 @@ class _Redactor:
         self.people = case_people(case, code)
         self.children = child_labels(case.children, code)
         self.scrubber = Scrubber(self.people, _identifying_strings(case, words),
-                                 removed={k: words[k] for k in REMOVED})
+                                 removed={k: words[k] for k in REMOVED}, code=code)
         self.to_check: list[Problem] = []
 
     def text(self, value: str | None, *path: str | int) -> str | None:

@@ -21,6 +21,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
+from letters.compose.month_dates import shorten_dates
+
+__all__ = ["MONTHS", "REMOVED", "Person", "Scrubber", "Unsure", "shorten_dates"]
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -44,19 +49,6 @@ _LONG_NUMBER = re.compile(r"\b\d(?:[\s-]?\d){5,}\b")
 # ("CP-2026-0413", "COMP/998").
 _REFERENCE = re.compile(r"\b(?=[A-Za-z0-9/-]*\d)(?=[a-z0-9/-]*[A-Z][a-z0-9/-]*[A-Z])"
                         r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)+\b")
-_MONTH = "|".join(MONTHS + tuple(m[:3] for m in MONTHS) + ("Sept",))
-_ORD = r"(?:st|nd|rd|th)?"
-_WEEKDAY = r"(?:(?:" + "|".join(WEEKDAYS) + r"),?\s+)?"
-# "on 5 May 2026", "5th of May", "2 and 16 June", "Monday 5 May": the day goes, the month
-# (and year) stay.
-_DAY_MONTH = re.compile(
-    rf"\b(?:(on|between|from)\s+)?{_WEEKDAY}\d{{1,2}}{_ORD}(?:\s*(?:and|to|-|–)\s*\d{{1,2}}{_ORD})?"
-    rf"(?:\s+of)?\s+({_MONTH})\b\.?(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
-_MONTH_DAY = re.compile(rf"\b(?:(on)\s+)?{_WEEKDAY}({_MONTH})\.?\s+\d{{1,2}}{_ORD}\b"
-                        rf"(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
-_NUMERIC_DATE = re.compile(
-    r"\b(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})[/.](\d{1,2})[/.](\d{2,4}))\b")
-
 _TITLE = "(?:" + "|".join(TITLES) + r")\.?"
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\(\s*|[\"“‘]\s*)$")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w’'-]*")
@@ -160,8 +152,11 @@ class Scrubber:
     """Replaces the case's people, identifying strings and dates in free text."""
 
     def __init__(self, people: Sequence[Person], exact: Iterable[tuple[str, str]] = (),
-                 removed: Mapping[str, str] | None = None) -> None:
+                 removed: Mapping[str, str] | None = None,
+                 code: str = DEFAULT_LANGUAGE) -> None:
         self.people = tuple(people)
+        #: The copy's language: a date written in figures is shortened with its month names.
+        self.code = code
         # What each kind of removed thing is replaced by, in the copy's language ([redact] in
         # grounds/_language_<code>.toml).
         self.removed = {**REMOVED, **(removed or {})}
@@ -217,7 +212,7 @@ class Scrubber:
         text = _PHONE.sub(removed["phone"], text)
         text = _REFERENCE.sub(removed["reference"], text)
         text = _LONG_NUMBER.sub(removed["number"], text)
-        text = shorten_dates(text)
+        text = shorten_dates(text, self.code)
         text = self._names(text, unsure)
         unsure.extend(self._leftovers(text))
         return text, unsure
@@ -293,34 +288,3 @@ def _flexible(text: str) -> str:
     if re.fullmatch(r"[\d\s+()-]+", text):
         return r"[\s()-]*".join(re.escape(c) for c in re.sub(r"[\s()-]", "", text))
     return r"\s+".join(re.escape(w) for w in text.split())
-
-
-def shorten_dates(text: str) -> str:
-    """Dates in free text as month and year only: "on 5 May 2026" → "in May 2026",
-    "between 2 and 16 June" → "in June", "05/05/2026" → "May 2026"."""
-    def day_month(match: re.Match[str]) -> str:
-        lead, month, year = match.group(1), match.group(2), match.group(3)
-        words = _month_name(month) + (f" {year}" if year else "")
-        return f"in {words}" if lead else words
-
-    def month_day(match: re.Match[str]) -> str:
-        lead, month, year = match.group(1), match.group(2), match.group(3)
-        words = _month_name(month) + (f" {year}" if year else "")
-        return f"in {words}" if lead else words
-
-    def numeric(match: re.Match[str]) -> str:
-        if match.group(1):
-            year, month = match.group(1), int(match.group(2))
-        else:
-            month, year = int(match.group(5)), match.group(6)
-            year = year if len(year) == 4 else "20" + year
-        return f"{MONTHS[month - 1]} {year}" if 1 <= month <= 12 else "[date removed]"
-
-    text = _DAY_MONTH.sub(day_month, text)
-    text = _MONTH_DAY.sub(month_day, text)
-    return _NUMERIC_DATE.sub(numeric, text)
-
-
-def _month_name(text: str) -> str:
-    key = text.casefold().rstrip(".")[:3]
-    return next(m for m in MONTHS if m.casefold().startswith(key))

@@ -133,7 +133,13 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
         "relationship": lang.relationship(case.sender.relationship,
                                           keep=case.sender.keep_relationship),
         "salutation": salutation,
-        "subject": lang.subject("statement", children, case.case_reference),
+        # The request is for every child, whoever the statement is about.
+        "subject": lang.subject("statement", [c.name for c in case.children],
+                                case.case_reference),
+        "request_for": lang.join(lang.first_names([c.name for c in case.children])),
+        "role_in_sentence": role_in_sentence(st.role),
+        # An advocate says they are independent of children's services.
+        "independent": is_advocate(st.role),
         "prompts": {m.field: m.prompt for m in missing},
     }
     kind = document_kind("statement")
@@ -143,6 +149,24 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
                     language=code, document=draft, who=st.author, date=st.date,
                     author=st.author, warnings=_dated_before_letter(case, index, st),
                     references=case_references(case))
+
+
+#: The word for an advocate in an author's role, in English or in Welsh ("Eiriolwr
+#: Annibynnol"): a family in Wales may write the role in either.
+ADVOCATE_WORDS = ("advocate", "eiriolwr")
+
+
+def is_advocate(role: str | None) -> bool:
+    """Whether a statement's author is an advocate, by the words of their role."""
+    return any(word in (role or "").casefold() for word in ADVOCATE_WORDS)
+
+
+def role_in_sentence(role: str | None) -> str:
+    """A role as it reads inside a sentence ("I am Tobi's independent advocate"): each word
+    written with a capital and small letters after it is lowered; acronyms and words in other
+    shapes ("NYAS") are kept as typed."""
+    return " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w
+                    for w in (role or "").split())
 
 
 def _dated_before_letter(case: Case, index: int,

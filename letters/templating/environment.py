@@ -47,6 +47,7 @@ from letters.templating.helpers import (
     escape_markdown,
     formal_name,
     lines,
+    quoted_within,
     sentence,
     short_name,
     unquoted,
@@ -169,11 +170,15 @@ def _environment(template_dirs: tuple[str, ...] = (), code: str = DEFAULT_LANGUA
         enclosure_label=lambda numbers: Markdown(lang.enclosure_label(numbers)),
         # "10 working days"; in Welsh "2 ddiwrnod gwaith" (by the number's plural category).
         counted=lang.counted,
+        # "all three children"; in Welsh "y tri phlentyn".
+        all_children=lang.all_children,
         # A kind of evidence in the letter's language ("email"; in Welsh "e-bost").
         evidence_type=lang.evidence_type,
         age=age,
         capital=capital,
         unquoted=unquoted,
+        # The family's words inside the template's quotation marks, inner quotes made single.
+        quoted_within=quoted_within,
         hard_break=Markdown("  "),
     )
     return env

@@ -95,6 +95,17 @@ def unquoted(text: str) -> str:
     return text
 
 
+_DOUBLE_QUOTED = re.compile(r'"([^"\n]+)"|“([^“”\n]+)”')
+
+
+def quoted_within(text: str) -> str:
+    """Words to print inside the template's own double quotation marks: their outer marks
+    taken off (``unquoted``), and a quotation inside them in single curly marks, as British
+    style nests them: 'Zofia said: "I don't feel listened to."' → "Zofia said: ‘I don't feel
+    listened to.’"."""
+    return _DOUBLE_QUOTED.sub(lambda m: f"‘{m.group(1) or m.group(2)}’", unquoted(text))
+
+
 def capital(text: str) -> str:
     """Text with its first letter a capital, the rest untouched: "the children's" → "The
     children's" (Jinja2's ``capitalize`` would lower the rest)."""
