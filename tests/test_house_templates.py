@@ -78,6 +78,9 @@ ESCAPES = {
     "globals": "{{ lines.__globals__['__builtins__']['open'](marker, 'w') }}",
     "cycler_globals": "{{ cycler.__init__.__globals__.os.system('touch ' ~ marker) }}",
     "self": "{{ self._TemplateReference__context }}",
+    # str.format reached through |attr skipped the sandbox's format checks before Jinja2 3.1.6
+    # (CVE-2025-27516), and read the globals here.
+    "attr_format": "{{ ('{0.__init__.__globals__}'|attr('format'))(cycler) }}",
 }
 
 

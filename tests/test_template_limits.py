@@ -248,6 +248,10 @@ REFUSED = {
     "str.format": ('{{ "{:>1000000000}".format(1)|length }}',
                    "a format width or precision above 1000, or taken from a value, is not "
                    "allowed"),
+    # Through |attr, str.format skipped these checks before Jinja2 3.1.6 (CVE-2025-27516).
+    "str.format by attr": ('{{ ("{:>1000000000}"|attr("format"))(1)|length }}',
+                           "a format width or precision above 1000, or taken from a value, is "
+                           "not allowed"),
     "ljust": ('{{ "x".ljust(3000000000)|length }}', "a width above 1000 is not allowed"),
     "replace doubling": ('{% set ns = namespace(s="x") %}{% for i in range(40) %}'
                          '{% set ns.s = ns.s|replace("x", "xx") %}{% endfor %}{{ ns.s|length }}',
