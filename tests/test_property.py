@@ -85,7 +85,8 @@ def test_any_well_typed_case_gives_a_letter_that_reads_back(
     data, typed = generated
     case = case_from_data(data, source="case.yaml", base_dir=str(SHARED_EXAMPLES))
     assert_shown_literally(make_letter(case, today=TODAY),
-                           {path: _as_cited(text) for path, text in typed.items()})
+                           {path: _as_cited(text) for path, text in typed.items()},
+                           first_letter_lowered=True)
 
 
 def _as_cited(text: str) -> str:
