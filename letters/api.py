@@ -231,8 +231,8 @@ def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
     case = rendered.document.case
     findings = check_case(case, rendered.warnings)
     # A letter in two languages is as long as one of them.
-    first = rendered.parts[0].markdown if rendered.parts else rendered.markdown
-    findings.extend(letter_length(case, first))
+    first = rendered.parts[0] if rendered.parts else rendered
+    findings.extend(letter_length(case, first.markdown, first.language))
     # The finished letter's reading scores are English formulas: a Welsh letter is not scored.
     if not whole_letter or rendered.language != "en":
         return findings
