@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from letters import api
-from letters.compose.language import language
+from letters.compose.language import Language, language
+from letters.templating.helpers import Phrase
 
 from .readers import pdf_text, require_poppler
 
@@ -84,6 +85,17 @@ def test_welsh_salutations_closes_and_possessives() -> None:
     # No 's in Welsh: the owner follows the thing, unchanged ("lles Osian").
     assert CY.possessive("Osian") == "Osian"
     assert "'" not in CY.possessive("Tomos")
+
+
+@pytest.mark.parametrize(("lang", "phrase"), [
+    (CY, "Ebrill oedd y tro diwethaf i ni ei gweld"), (CY, "Tachwedd a Rhagfyr"),
+    (CY, "Dydd Llun yn unig"), (EN, "April was the last visit"), (EN, "Monday visits stopped")])
+def test_a_phrase_starting_with_a_month_or_day_keeps_its_capital(lang: Language,
+                                                                 phrase: str) -> None:
+    # A phrase inside a sentence has a plain capitalised first word lowered, but the name of a
+    # month or a day of the week is written with a capital in Welsh as in English.
+    assert Phrase([], lang)(phrase) == phrase
+    assert Phrase([], lang)("Roedd hi yno") == "roedd hi yno"
 
 
 def test_welsh_page_words_and_tag() -> None:

@@ -5,6 +5,7 @@ citations of enclosures). Each returns Markdown built from escaped parts."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -121,14 +122,11 @@ class Phrase:
     "I", a month or a word the language keeps capitalised; otherwise it is printed as typed."""
 
     def __init__(self, names: Iterable[str], lang: Language) -> None:
-        keep = {str(w).lower() for w in lang.data.get("names", {}).get("keep_capital", ())}
-        keep |= {m.lower() for m in lang.data["dates"].get("months", ())}
+        kept, not_names = _kept_capital(lang.code)
         # Words of names that are not names (the anonymised copy's "The father", "Child A")
         # would keep "The" and "A" capitalised inside a sentence.
-        not_names = {str(w).lower() for w in lang.data.get("names", {}).get("not_names", ())}
-        keep |= {w.lower() for n in names for w in re.findall(r"\w+", n)
-                 if w.lower() not in not_names}
-        self._keep = frozenset(keep)
+        self._keep = kept | {w.lower() for n in names for w in re.findall(r"\w+", n)
+                             if w.lower() not in not_names}
 
     def __call__(self, text: str) -> str:
         # Plain text, still to be escaped: printed, or passed to cited().
@@ -137,6 +135,19 @@ class Phrase:
                                                                                   match.end()):
             return text[:1].lower() + text[1:]
         return text
+
+
+@functools.cache
+def _kept_capital(code: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words language ``code`` keeps capitalised inside a sentence (its ``keep_capital``
+    words, the months and the words of the days of the week, "Dydd Llun" as in "Monday"), and
+    its words of names that are not names; worked out once, not for every letter in a batch."""
+    lang = language(code)
+    names = lang.data.get("names", {})
+    keep = {str(w).lower() for w in names.get("keep_capital", ())}
+    keep |= {w.lower() for day in (*lang.month_names(), *lang.weekday_names())
+             for w in day.split()}
+    return frozenset(keep), frozenset(str(w).lower() for w in names.get("not_names", ()))
 
 
 def _name_follows(text: str, end: int) -> bool:
