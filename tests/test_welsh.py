@@ -388,6 +388,21 @@ def test_a_welsh_document_has_no_english_beyond_the_familys_words(
     assert _english_in(text, welsh_documents["case"]) == []
 
 
+def test_a_welsh_next_steps_calendar_has_no_english_beyond_the_familys_words(
+        welsh_documents: dict[str, Any]) -> None:
+    from icalendar import Calendar
+
+    ics = api.next_steps_calendar(welsh_documents["next_steps"],
+                                  stamp=dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC))
+    calendar = Calendar.from_ical(ics)
+    events = calendar.walk("VEVENT")
+    assert len(events) > 3
+    words = [str(calendar.get("x-wr-calname"))]
+    words += [str(event.get(field)) for event in events for field in ("summary", "description")]
+    assert any("Rhagfyr 2026" in text for text in words)  # the dates are Welsh too
+    assert _english_in(" ".join(words), welsh_documents["case"]) == []
+
+
 def test_the_english_word_check_finds_english() -> None:
     case = api.read_case(WELSH_CASE)
     assert _english_in("Yn gywir. Please reply by 3 Ebrill.", case) == ["by", "please", "reply"]
