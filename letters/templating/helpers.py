@@ -4,7 +4,6 @@ citations of enclosures). Each returns Markdown built from escaped parts."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -12,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from letters.case.model import case_names as case_names
 from letters.compose.language import Language, language, surname
 from letters.compose.request import Letter
+from letters.dates import age as age
 
 
 class Markdown(str):
@@ -58,12 +58,6 @@ def escape_markdown(text: str) -> str:
 # Helpers the templates call. Each returns Markdown built from escaped parts.
 
 
-def first_name(name: str) -> str:
-    """A child's short name in English: "Sam Doe" → "Sam"; "Child 1" stays whole (templates
-    get their language's own, ``Language.first_name``)."""
-    return language().first_name(name)
-
-
 _SENTENCE_END = re.compile(r"""(?:[.!?…]|[.!?…]["'”’)\]])$""")
 
 
@@ -71,14 +65,6 @@ def sentence(text: str) -> str:
     """Text that ends as a sentence: a full stop is added unless it already ends with . ! ? or
     … (perhaps inside a closing quote or bracket)."""
     return text if _SENTENCE_END.search(text) else text + "."
-
-
-def age(born: dt.date | None, on: dt.date) -> int | None:
-    """A child's age in whole years on the day ``on``; None when the date of birth is not
-    known (or is after ``on``)."""
-    if born is None or born > on:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’"}
