@@ -26,7 +26,7 @@ from letters.case.model import Case
 from letters.case.validate import case_from_data, load_case
 from letters.compose.documents import Rendered, in_languages
 from letters.compose.followup import FirstLetter, first_letter_given, make_followup
-from letters.compose.language import choose_language
+from letters.compose.language import choose_language, languages_of
 from letters.compose.request import make_letter
 from letters.compose.statement import MissingPart, draft_statement, statement_todo
 from letters.config import Settings
@@ -324,7 +324,7 @@ def render_bundle(case: Case, *, settings: Settings | None = None,
 
     settings = _settings(settings)
     rendered = render_request(case, settings=settings, today=today, language=language)
-    lang = language_of(rendered.language.split("+")[0])
+    lang = language_of(languages_of(rendered.language)[0])
     bundle = assemble(document_bytes(rendered, "pdf", settings=settings),
                       enclosure_parts(rendered.document, case.base_dir),
                       title=rendered.title,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from letters.case.grounds import read_shared_data
+from letters.compose.language import languages_of
 from letters.errors import GroundDefinitionError, Problem
 
 _WHERE = "grounds/_documents.toml"
@@ -114,7 +115,7 @@ class Rendered:
         return letter_bytes(self.markdown, fmt, title=self.title,
                             author=self.author if author_in_metadata else "",
                             reference_docx=reference_docx,
-                            language=self.language.split("+")[0], references=self.references,
+                            language=languages_of(self.language)[0], references=self.references,
                             parts=tuple((p.language, p.markdown) for p in self.parts))
 
 

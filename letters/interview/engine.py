@@ -29,7 +29,7 @@ from letters.case.model import clean_text
 from letters.case.typed_dates import read_date
 from letters.case.validate import check_value, evidence_file_problem, shape_problems
 from letters.case.writing import prune_empty
-from letters.compose.language import language
+from letters.compose.language import language, languages_of
 from letters.errors import Problem
 from letters.interview.answers import numbers_in
 from letters.interview.casedata import child_names
@@ -417,7 +417,7 @@ def _as_data(value: Any) -> Any:
 def interview_language(data: Mapping[str, Any]) -> str:
     """The language to carry on a case's interview in: the language of its letter (Welsh for
     ``cy`` and ``cy+en``), else English."""
-    chosen = str(data.get("language") or "en").split("+")[0]
+    chosen = languages_of(str(data.get("language") or "en"))[0]
     return chosen if chosen in LANGUAGES else "en"
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from letters.case.grounds import Ground, read_shared_data
 from letters.case.model import format_path
+from letters.compose.language import LANGUAGES as WRITTEN_LANGUAGES
 from letters.errors import GroundDefinitionError
 
 PathParts = tuple[str | int, ...]
@@ -186,8 +187,9 @@ class Questions:
         return tuple(str(w) for w in self.messages[name])
 
 
-#: The languages an interview can be held in; each has its questions file.
-LANGUAGES = ("en", "cy")
+#: The languages an interview can be held in (every language swletter writes; each has its
+#: questions file): ``letters.compose.language.LANGUAGES``.
+LANGUAGES = WRITTEN_LANGUAGES
 
 _QKEYS = set(QuestionSpec.__dataclass_fields__)
 _SKEYS = set(SectionSpec.__dataclass_fields__) - {"questions"} | {"question"}
