@@ -29,6 +29,7 @@ from letters.compose.request import compose_letter
 from letters.compose.statement import is_advocate
 from letters.dates import age
 from letters.errors import TemplateError
+from letters.text import capital
 
 _PICTURE = re.compile(r"^<!-- picture: ([a-z-]+) -->$")
 
@@ -141,7 +142,7 @@ def _family_word(case: Case, lang: Language) -> tuple[str, str]:
     for word, said in words.get("family", []):
         if re.search(rf"\b{re.escape(word)}\b", relationship):
             yours = str(words.get("yours", "your {who}")).format(who=said)
-            return yours[:1].upper() + yours[1:], yours
+            return capital(yours), yours
     return lang.first_name(case.sender.name), lang.first_name(case.sender.name)
 
 

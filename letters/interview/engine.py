@@ -45,6 +45,7 @@ from letters.interview.questions import (
     load_questions,
 )
 from letters.interview.wording import CaseNames, ToneCheck
+from letters.text import capital
 from letters.translations import Say, sayer
 
 #: The most items a list of the answers may hold (children, evidence, a ground's incidents)
@@ -302,7 +303,7 @@ class Interview:
             reading = read_date(text, today=self.today, month_ok=q.month_ok,
                                 say=self.say_problem)
             if reading.iso is None:
-                raise _Refused(reading.problem[:1].upper() + reading.problem[1:])
+                raise _Refused(capital(reading.problem))
             return reading.iso, ""
         return text, ""
 

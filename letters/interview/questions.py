@@ -26,6 +26,7 @@ from letters.case.grounds import Ground, read_shared_data
 from letters.case.model import format_path
 from letters.compose.language import LANGUAGES as WRITTEN_LANGUAGES
 from letters.errors import GroundDefinitionError
+from letters.text import capital
 
 PathParts = tuple[str | int, ...]
 
@@ -257,5 +258,4 @@ def fill(text: str, context: Mapping[str, str],
 
 def label_for(name: str) -> str:
     """``date_of_birth`` → "Date of birth"; ``text message`` → "Text message"."""
-    text = name.replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return capital(name.replace("_", " "))

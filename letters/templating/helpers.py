@@ -12,6 +12,7 @@ from letters.case.model import case_names as case_names
 from letters.compose.language import Language, language, surname
 from letters.compose.request import Letter
 from letters.dates import age as age
+from letters.text import capital as capital
 
 
 class Markdown(str):
@@ -91,12 +92,6 @@ def quoted_within(text: str) -> str:
     style nests them: 'Zofia said: "I don't feel listened to."' → "Zofia said: ‘I don't feel
     listened to.’"."""
     return _DOUBLE_QUOTED.sub(lambda m: f"‘{m.group(1) or m.group(2)}’", unquoted(text))
-
-
-def capital(text: str) -> str:
-    """Text with its first letter a capital, the rest untouched: "the children's" → "The
-    children's" (Jinja2's ``capitalize`` would lower the rest)."""
-    return text[:1].upper() + text[1:]
 
 
 _FIRST_WORD = re.compile(r"[A-Z][a-z]+(?=[\s,;:.]|$)")

@@ -49,6 +49,7 @@ from letters.interview import (
     state_to_text,
     summary_sections,
 )
+from letters.text import capital
 from letters.web.forms import (
     FIELD,
     Shown,
@@ -316,7 +317,7 @@ def _fixes(iv: Interview, problems: tuple[Problem, ...] | list[Problem]) -> list
     for p in problems:
         key = p.path if p.path in keys else None
         where = labels.get(p.path, "") if key else ""
-        message = p.message[:1].upper() + p.message[1:]
+        message = capital(p.message)
         out.append(_Fix(where or (p.path or ""), message, key))
     return out
 
