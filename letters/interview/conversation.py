@@ -73,7 +73,7 @@ class Conversation:
     def ask_yes_no(self, question: str, default: bool = True) -> bool:
         """Ask a yes/no question outside the interview (write the letter now?), in its
         language; False when the person stops."""
-        say, words = self.say, self.interview.questions.words
+        say = self.say
         self.terminal.show("")
         while True:
             try:
@@ -81,11 +81,9 @@ class Conversation:
                                            say("yes" if default else "no"), show_default=True)
             except Stopped:
                 return False
-            word = answer.strip().lower().rstrip(".!")
-            if word in words("yes_words"):
-                return True
-            if word in words("no_words"):
-                return False
+            said = self.interview.questions.yes_no(answer)
+            if said is not None:
+                return said
             self._show(say("sorry", message=say("yes_or_no")), "error")
 
     def save(self, *, finished: bool) -> Path:

@@ -275,12 +275,10 @@ class Interview:
         """Yes/no, nothing, "I don't know" and lists of numbers: answers that need no reading."""
         q, qs = step.question, step.qspec
         if q.kind in (YESNO, "flag"):
-            word = text.lower().rstrip(".!")
-            if word in self.questions.words("yes_words"):
-                return Accepted(True)
-            if word in self.questions.words("no_words"):
-                return Accepted(False)
-            raise _Refused(self.questions.say("yes_or_no"))
+            said = self.questions.yes_no(text)
+            if said is None:
+                raise _Refused(self.questions.say("yes_or_no"))
+            return Accepted(said)
         if not text or (text == "-" and not q.required):
             if q.required:
                 raise _Refused(self.questions.say("answer_needed"))

@@ -187,6 +187,17 @@ class Questions:
         """A list of words from the messages (such as the ways to say yes)."""
         return tuple(str(w) for w in self.messages[name])
 
+    def yes_no(self, text: str) -> bool | None:
+        """An answer to a yes/no question: True for one of the language's ways to say yes
+        ("yes", "y", "ie" …), False for a way to say no, None for anything else. Case, spaces
+        and a closing "." or "!" do not matter."""
+        word = text.strip().lower().rstrip(".!")
+        if word in self.words("yes_words"):
+            return True
+        if word in self.words("no_words"):
+            return False
+        return None
+
 
 #: The languages an interview can be held in (every language swletter writes; each has its
 #: questions file): ``letters.compose.language.LANGUAGES``.
