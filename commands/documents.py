@@ -46,13 +46,9 @@ def statement(case: str, by: str | None, fmt: str | None, output: str | None,
         draft = api.draft_statement_for(loaded, by, settings=settings, language=language)
     except StatementChoiceError as err:
         raise click.BadParameter(str(err), param_hint="--by") from err
-    if output == "-":
-        click.echo(draft.to_bytes(chosen).decode("utf-8"), nl=False)
-        return
-    target = Path(output) if output else Path(loaded.base_dir or ".") / draft.file_name(chosen)
-    path = api.write_document(draft, chosen, target, settings=settings, force=force,
-                              protect=(case,))
-    _echo_statement(path, draft)
+    path = _write_beside(draft, chosen, case, output, force, settings)
+    if path is not None:
+        _echo_statement(path, draft)
 
 
 def _echo_statement(path: Path, draft: Any) -> None:

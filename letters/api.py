@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,9 +24,9 @@ from letters.advice.tone import in_their_names
 from letters.bulk.request import BulkRequest, OnProgress
 from letters.case.model import Case
 from letters.case.validate import case_from_data, load_case
-from letters.compose.documents import Rendered, in_languages
+from letters.compose.documents import Rendered, in_language, in_languages
 from letters.compose.followup import FirstLetter, first_letter_given, make_followup
-from letters.compose.language import choose_language
+from letters.compose.language import choose_language, languages_of
 from letters.compose.request import make_letter
 from letters.compose.statement import MissingPart, draft_statement, statement_todo
 from letters.config import Settings
@@ -88,9 +88,16 @@ def language_for(case: Case, language: str | None = None, *,
 
 def _in_language(case: Case, language: str | None, settings: Settings) -> tuple[Case, str]:
     """The case as its documents see it (its ``language`` the one chosen), and that choice."""
-    choice = language_for(case, language, settings=settings)
-    return (case if case.language == choice else dataclasses.replace(case, language=choice)), \
-        choice
+    return in_language(case, language, settings.language)
+
+
+def _render(case: Case, language: str | None, settings: Settings | None,
+            make: Callable[[Case, str, Settings], Rendered]) -> Rendered:
+    """The document ``make(case, code, settings)`` puts into words, in each language chosen
+    (see ``language_for``): ``cy+en`` is one document, Welsh then English."""
+    settings = _settings(settings)
+    case, choice = _in_language(case, language, settings)
+    return in_languages(choice, lambda code: make(case, code, settings))
 
 
 # -- reading a case -----------------------------------------------------------------------------
@@ -119,9 +126,7 @@ def render_request(case: Case, *, settings: Settings | None = None,
     """The letter asking for a change of social worker, put into words, in ``language`` (or
     the case's, or the settings'; see ``language_for``): ``cy+en`` is one document, Welsh then
     English."""
-    settings = _settings(settings)
-    case, choice = _in_language(case, language, settings)
-    return in_languages(choice, lambda code: make_letter(
+    return _render(case, language, settings, lambda case, code, settings: make_letter(
         case, today=today, template_dirs=settings.template_dirs, code=code))
 
 
@@ -133,9 +138,7 @@ def render_followup(case: Case, kind: str, first: FirstLetter, *,
     in the register gives its own language when the case and option do not: see
     ``write_followup``). (Where the register knows the first letter, see
     ``letters.register.followups.find_first_letter``; ``write_followup`` does both.)"""
-    settings = _settings(settings)
-    case, choice = _in_language(case, language, settings)
-    return in_languages(choice, lambda code: make_followup(
+    return _render(case, language, settings, lambda case, code, settings: make_followup(
         case, kind, first, today=today, template_dirs=settings.template_dirs, code=code))
 
 
@@ -144,9 +147,7 @@ def draft_statement_for(case: Case, by: str | None = None, *,
                         language: str | None = None) -> Rendered:
     """The supporting statement by ``by`` (or the first author) drafted for them to finish;
     its ``document.missing`` lists the parts still to complete."""
-    settings = _settings(settings)
-    case, choice = _in_language(case, language, settings)
-    return in_languages(choice, lambda code: draft_statement(
+    return _render(case, language, settings, lambda case, code, settings: draft_statement(
         case, by, template_dirs=settings.template_dirs, code=code))
 
 
@@ -231,8 +232,8 @@ def review(rendered: Rendered, *, whole_letter: bool = True) -> list[Finding]:
     case = rendered.document.case
     findings = check_case(case, rendered.warnings)
     # A letter in two languages is as long as one of them.
-    first = rendered.parts[0].markdown if rendered.parts else rendered.markdown
-    findings.extend(letter_length(case, first))
+    first = rendered.parts[0] if rendered.parts else rendered
+    findings.extend(letter_length(case, first.markdown, first.language))
     # The finished letter's reading scores are English formulas: a Welsh letter is not scored.
     if not whole_letter or rendered.language != "en":
         return findings
@@ -252,9 +253,7 @@ def render_next_steps(case: Case, *, settings: Settings | None = None,
     ``letters.compose.next_steps``)."""
     from letters.compose.next_steps import make_next_steps
 
-    settings = _settings(settings)
-    case, choice = _in_language(case, language, settings)
-    return in_languages(choice, lambda code: make_next_steps(
+    return _render(case, language, settings, lambda case, code, settings: make_next_steps(
         case, today=today, template_dirs=settings.template_dirs, code=code))
 
 
@@ -276,9 +275,7 @@ def render_redacted(case: Case, *, settings: Settings | None = None,
     person to check; its properties name no author (see ``letters.compose.redact``)."""
     from letters.compose.redact import make_redacted
 
-    settings = _settings(settings)
-    case, choice = _in_language(case, language, settings)
-    return in_languages(choice, lambda code: make_redacted(
+    return _render(case, language, settings, lambda case, code, settings: make_redacted(
         case, today=today, template_dirs=settings.template_dirs, code=code))
 
 
@@ -324,7 +321,7 @@ def render_bundle(case: Case, *, settings: Settings | None = None,
 
     settings = _settings(settings)
     rendered = render_request(case, settings=settings, today=today, language=language)
-    lang = language_of(rendered.language.split("+")[0])
+    lang = language_of(languages_of(rendered.language)[0])
     bundle = assemble(document_bytes(rendered, "pdf", settings=settings),
                       enclosure_parts(rendered.document, case.base_dir),
                       title=rendered.title,

@@ -21,6 +21,14 @@ FIRST_YEAR, LAST_YEAR = 1900, 2199
 _SUBDIVISIONS = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern-ireland": "NIR"}
 
 
+def age(born: dt.date | None, on: dt.date) -> int | None:
+    """A child's age in whole years on the day ``on``; None when the date of birth is not
+    known (or is after ``on``)."""
+    if born is None or born > on:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def long_date(day: dt.date) -> str:
     """``2026-11-23`` → ``23 November 2026``."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

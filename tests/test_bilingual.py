@@ -347,3 +347,38 @@ def test_the_cli_languages_are_the_engines() -> None:
     from letters.config import _case_field
 
     assert cli.LANGUAGES == CHOICES == _case_field("language").choices
+
+
+# --------------------------------------------------------------------------------------------
+# Advice on a Welsh letter reads the Welsh letter
+
+
+def _padded_to(rendered: Rendered, words: int) -> str:
+    """The letter with filler words before its list of enclosures, so that the words before
+    the list number ``words``."""
+    body, heading, enclosures = rendered.markdown.partition("\n## Amgaeadau")
+    assert heading, "the Welsh letter has its list of enclosures"
+    filler = " ".join(["gair"] * (words - len(body.split())))
+    return f"{body}\n\n{filler}{heading}{enclosures}"
+
+
+@pytest.mark.parametrize("choice", ["cy", "cy+en"])
+def test_a_welsh_letters_length_leaves_out_its_list_of_enclosures(
+        in_welsh: Settings, choice: str) -> None:
+    from letters.advice.shape import MAX_WORDS
+
+    rendered = api.render_request(api.read_case(WELSH_CASE), settings=in_welsh, language=choice)
+    welsh = rendered.parts[0] if rendered.parts else rendered
+
+    def length_advice(words: int) -> list[str]:
+        letter = dataclasses.replace(welsh, markdown=_padded_to(welsh, words))
+        if rendered.parts:
+            letter = dataclasses.replace(rendered, parts=(letter, *rendered.parts[1:]))
+        return [f.message for f in api.review(letter, whole_letter=False)
+                if f.category == "length"]
+
+    # The list of enclosures is long enough to tip the letter over the limit if it counted.
+    assert len(welsh.markdown.partition("\n## Amgaeadau")[2].split()) > 10
+    assert length_advice(MAX_WORDS - 5) == []
+    (message,) = length_advice(MAX_WORDS + 5)
+    assert message.startswith("the letter is long")

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from letters import api
-from letters.compose.language import language
+from letters.compose.language import Language, language
+from letters.templating.helpers import Phrase
 
 from .readers import pdf_text, require_poppler
 
@@ -84,6 +85,17 @@ def test_welsh_salutations_closes_and_possessives() -> None:
     # No 's in Welsh: the owner follows the thing, unchanged ("lles Osian").
     assert CY.possessive("Osian") == "Osian"
     assert "'" not in CY.possessive("Tomos")
+
+
+@pytest.mark.parametrize(("lang", "phrase"), [
+    (CY, "Ebrill oedd y tro diwethaf i ni ei gweld"), (CY, "Tachwedd a Rhagfyr"),
+    (CY, "Dydd Llun yn unig"), (EN, "April was the last visit"), (EN, "Monday visits stopped")])
+def test_a_phrase_starting_with_a_month_or_day_keeps_its_capital(lang: Language,
+                                                                 phrase: str) -> None:
+    # A phrase inside a sentence has a plain capitalised first word lowered, but the name of a
+    # month or a day of the week is written with a capital in Welsh as in English.
+    assert Phrase([], lang)(phrase) == phrase
+    assert Phrase([], lang)("Roedd hi yno") == "roedd hi yno"
 
 
 def test_welsh_page_words_and_tag() -> None:
@@ -374,6 +386,21 @@ def test_a_welsh_document_has_no_english_beyond_the_familys_words(
     else:
         text = data.decode("utf-8")
     assert _english_in(text, welsh_documents["case"]) == []
+
+
+def test_a_welsh_next_steps_calendar_has_no_english_beyond_the_familys_words(
+        welsh_documents: dict[str, Any]) -> None:
+    from icalendar import Calendar
+
+    ics = api.next_steps_calendar(welsh_documents["next_steps"],
+                                  stamp=dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC))
+    calendar = Calendar.from_ical(ics)
+    events = calendar.walk("VEVENT")
+    assert len(events) > 3
+    words = [str(calendar.get("x-wr-calname"))]
+    words += [str(event.get(field)) for event in events for field in ("summary", "description")]
+    assert any("Rhagfyr 2026" in text for text in words)  # the dates are Welsh too
+    assert _english_in(" ".join(words), welsh_documents["case"]) == []
 
 
 def test_the_english_word_check_finds_english() -> None:

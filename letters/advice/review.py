@@ -12,7 +12,7 @@ from letters.advice.mixed_language import english_answers
 from letters.advice.shape import child_impact, copies, relationship_word
 from letters.advice.tone import check_text
 from letters.case.model import Case, case_names, iter_user_text
-from letters.compose.language import language, surname
+from letters.compose.language import language, languages_of, surname
 from letters.errors import Problem
 
 #: Case fields that hold names and references rather than sentences: not checked for tone.
@@ -43,7 +43,7 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
     people = people_of(case)
     # A family writing in Welsh writes its own words in Welsh: only what needs no word list is
     # judged there, and a note says so (letters.advice.tone_marks).
-    language = (case.language or "en").split("+")[0]
+    code = languages_of(case.language or "en")[0]
     findings: list[Finding] = []
     order: list[str] = []
     prose: list[tuple[str, str]] = []
@@ -55,11 +55,11 @@ def check_case(case: Case, letter_warnings: Sequence[Problem] = ()) -> list[Find
         prose.append((path, text))
         kind = "child_views" if field_name in _CHILD_VIEW_FIELDS else "prose"
         findings.extend(check_text(text, path=path, kind=kind, names=names, people=people,
-                                   language=language))
-    if language != "en" and order:
+                                   language=code))
+    if code != "en" and order:
         from letters.advice.tone_marks import language_note
 
-        findings.append(language_note(language=language))
+        findings.append(language_note(language=code))
     findings.extend(english_answers(prose, case.language))
     findings.extend(check_evidence(case))
     findings.extend(child_impact(case))

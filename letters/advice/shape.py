@@ -6,7 +6,6 @@ Each is a ``Finding`` for ``swletter check`` (and the interview's summary); none
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from letters.advice.findings import Finding
@@ -20,9 +19,6 @@ from letters.compose.language import language
 MAX_WORDS = 900
 #: More incidents than this read as a log rather than a reason.
 MAX_INCIDENTS = 15
-
-_ENCLOSURES = re.compile(r"^## ", re.MULTILINE)
-
 
 def child_impact(case: Case) -> Iterator[Finding]:
     """A ground raised without saying how it has affected the child (its ``child_impact``
@@ -41,9 +37,12 @@ def child_impact(case: Case) -> Iterator[Finding]:
             suggestion=f"Add, for example: {spec.example}", severity="note")
 
 
-def letter_length(case: Case, markdown: str) -> Iterator[Finding]:
-    """A letter past two pages, or with more incidents than a manager can take in."""
-    body = markdown.split("\n## Enclosures", 1)[0]
+def letter_length(case: Case, markdown: str, code: str = "en") -> Iterator[Finding]:
+    """A letter past two pages, or with more incidents than a manager can take in. ``code`` is
+    the letter's language: its list of enclosures, under that language's heading, is not
+    counted."""
+    heading = language(code).data["enclosures"]["heading"]
+    body = markdown.split(f"\n## {heading}\n", 1)[0]
     words = len(body.split())
     incidents = sum(len(value) for data in case.grounds.values() for value in data.values()
                     if isinstance(value, tuple) and value and isinstance(value[0], dict))

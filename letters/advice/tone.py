@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from letters.advice.findings import Finding
 from letters.advice.readability import check_readability
 from letters.advice.wordlists import Category, WordLists, word_lists
+from letters.text import capital
 
 #: The word-list file in ``grounds/``.
 WORD_LIST_FILE = "_tone.toml"
@@ -76,7 +77,7 @@ def _in_their_names(finding: Finding, people: Mapping[str, str] | None) -> Findi
         return finding
     stand_ins = word_lists().people
     values = {k: (people or {}).get(k) or v for k, v in stand_ins.items()}
-    values |= {k[:1].upper() + k[1:]: v[:1].upper() + v[1:] for k, v in values.items()}
+    values |= {capital(k): capital(v) for k, v in values.items()}
 
     def fill(text: str) -> str:
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group()), text)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from letters.bulk.report import LetterText
+from letters.compose.language import languages_of
 from letters.output import write_atomic
 
 TITLE = "Requests for a change of social worker"
@@ -34,7 +35,7 @@ def combined_bytes(letters: Sequence[LetterText], fmt: str, *,
 
     if fmt == "pdf" and not pdf_needs_libreoffice(reference_docx):
         return _merged_pdfs(letters)
-    first = letters[0].language.split("+")[0] if letters else "en"
+    first = languages_of(letters[0].language)[0] if letters else "en"
     data = build_docx([x.markdown for x in letters], base=base_for(reference_docx, first),
                       title=TITLE)
     if fmt == "pdf":
@@ -53,7 +54,7 @@ def _merged_pdfs(letters: Sequence[LetterText]) -> bytes:
     writer = PdfWriter()
     for letter in letters:
         writer.append(io.BytesIO(markdown_to_pdf(letter.markdown, title=letter.title,
-                                                 language=letter.language.split("+")[0])))
+                                                 language=languages_of(letter.language)[0])))
     writer.add_metadata({"/Title": TITLE})
     languages = {letter.language for letter in letters}
     if len(languages) == 1 and "+" not in (code := languages.pop()):

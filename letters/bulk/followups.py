@@ -8,15 +8,13 @@ never stops the others: it is reported with the reason.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from letters.bulk.folder import ensure_out_dir
-from letters.compose.documents import Rendered, in_languages
+from letters.compose.documents import Rendered, in_language, in_languages
 from letters.compose.followup import make_followup
-from letters.compose.language import choose_language
 from letters.config import Settings
 from letters.dates import long_date
 from letters.errors import LettersError
@@ -77,8 +75,8 @@ def _one(register: Register, status: RequestStatus, kind: str, folder: Path, tak
         case = case_from_json(request.case_data, register=str(register.path),
                               letter_id=request.id)
         # In the language the request was written in (a reminder of a Welsh request is Welsh).
-        choice = choose_language(None, case.language or request.language, settings.language)
-        case = dataclasses.replace(case, language=choice)
+        # (The case's own language first, then the request's, then the settings'.)
+        case, choice = in_language(case, case.language or request.language, settings.language)
         rendered = in_languages(choice, lambda code: make_followup(
             case, kind, first_letter_from(status), today=date,
             template_dirs=settings.template_dirs, code=code))

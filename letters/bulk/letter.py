@@ -9,7 +9,6 @@ never stops the others. Anything else is a bug and is left to surface.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -32,8 +31,7 @@ from letters.bulk.report import (
 from letters.bulk.sheets import SheetCase
 from letters.case.model import Case
 from letters.case.validate import case_from_data, files_beside, load_case
-from letters.compose.documents import Rendered, in_languages
-from letters.compose.language import choose_language
+from letters.compose.documents import Rendered, in_language, in_languages
 from letters.compose.request import make_letter
 from letters.config import CaseDefaults
 from letters.errors import CaseError, LettersError, more_problems
@@ -157,9 +155,7 @@ def prepare(task: Task, options: BulkOptions) -> Prepared | CaseResult:
 
 def _letter_in_language(case: Case, options: BulkOptions) -> tuple[Case, Rendered]:
     """The letter for ``case`` in its language (the option's, the case's or the settings')."""
-    choice = choose_language(options.language, case.language, options.default_language)
-    if case.language != choice:
-        case = dataclasses.replace(case, language=choice)
+    case, choice = in_language(case, options.language, options.default_language)
     return case, in_languages(choice, lambda code: make_letter(
         case, today=options.today, template_dirs=options.template_dirs, code=code))
 

@@ -17,6 +17,7 @@ from letters.case.grounds import get_ground
 from letters.case.model import Case, format_path, walk_fields
 from letters.dates import long_date
 from letters.errors import Problem
+from letters.text import capital
 
 _CHECK = ("Check the year, and the letter's own date (date:, today's date when left out): a "
           "letter can only describe what had happened by the day it is dated.")
@@ -38,7 +39,7 @@ def after_the_letter(case: Case, letter_date: dt.date,
     for i, ev in enumerate(case.evidence):
         if ev.date > letter_date:
             found.append((format_path(("evidence", i, "date")), ev.date, "this evidence"))
-    problems = [Problem(f"{what[:1].upper()}{what[1:]} is dated {long_date(day)}, after the "
+    problems = [Problem(f"{capital(what)} is dated {long_date(day)}, after the "
                         f"letter ({long_date(letter_date)}). {_CHECK}", path=path,
                         file=case.source)
                 for path, day, what in found]

@@ -17,10 +17,14 @@ import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from letters.case.grounds import read_shared_data
+from letters.compose.language import choose_language, languages_of
 from letters.errors import GroundDefinitionError, Problem
+
+if TYPE_CHECKING:
+    from letters.case.model import Case
 
 _WHERE = "grounds/_documents.toml"
 
@@ -114,7 +118,7 @@ class Rendered:
         return letter_bytes(self.markdown, fmt, title=self.title,
                             author=self.author if author_in_metadata else "",
                             reference_docx=reference_docx,
-                            language=self.language.split("+")[0], references=self.references,
+                            language=languages_of(self.language)[0], references=self.references,
                             parts=tuple((p.language, p.markdown) for p in self.parts))
 
 
@@ -123,13 +127,20 @@ class Rendered:
 LANGUAGE_BREAK = "\n\n<!-- page-break -->\n\n"
 
 
+def in_language(case: Case, option: str | None, default: str | None) -> tuple[Case, str]:
+    """The language documents about ``case`` are written in — ``option`` when the person gave
+    one, else the case's, else ``default`` (the settings'), else English — and the case as
+    those documents see it (its ``language`` that choice)."""
+    choice = choose_language(option, case.language, default)
+    return (case if case.language == choice else dataclasses.replace(case, language=choice)), \
+        choice
+
+
 def in_languages(choice: str, make: Callable[[str], Rendered]) -> Rendered:
     """The document ``make`` puts into words in each language of ``choice``, as one: ``cy`` is
     Welsh alone; ``cy+en`` is the Welsh document, complete, then the English one, as councils
     in Wales write bilingual letters. Each language's own template is used: one missing in a
     language is an error naming it, never the English text in its place."""
-    from letters.compose.language import languages_of
-
     parts = tuple(make(code) for code in languages_of(choice))
     if len(parts) == 1:
         return parts[0]

@@ -27,7 +27,9 @@ from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import Language, language
 from letters.compose.request import compose_letter
 from letters.compose.statement import is_advocate
+from letters.dates import age
 from letters.errors import TemplateError
+from letters.text import capital
 
 _PICTURE = re.compile(r"^<!-- picture: ([a-z-]+) -->$")
 
@@ -133,17 +135,6 @@ class ChildSheet:
     sheet: Sheet
 
 
-def age_on(born: dt.date | None, day: dt.date) -> int | None:
-    """Age in whole years on ``day``."""
-    if born is None:
-        return None
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-def _first(name: str) -> str:
-    return name.split()[0] if name.split() else name
-
-
 def _family_word(case: Case, lang: Language) -> tuple[str, str]:
     """("Your mum", "your mum") from the relationship, else the writer's first name twice."""
     words = lang.data.get("easyread", {})
@@ -151,23 +142,23 @@ def _family_word(case: Case, lang: Language) -> tuple[str, str]:
     for word, said in words.get("family", []):
         if re.search(rf"\b{re.escape(word)}\b", relationship):
             yours = str(words.get("yours", "your {who}")).format(who=said)
-            return yours[:1].upper() + yours[1:], yours
-    return _first(case.sender.name), _first(case.sender.name)
+            return capital(yours), yours
+    return lang.first_name(case.sender.name), lang.first_name(case.sender.name)
 
 
-def _advocate(case: Case) -> str | None:
+def _advocate(case: Case, lang: Language) -> str | None:
     for st in case.supporting_statements:
         if is_advocate(st.role):
-            return _first(st.author)
+            return lang.first_name(st.author)
     return None
 
 
-def _advocate_for(case: Case, child: Child) -> tuple[str | None, bool]:
+def _advocate_for(case: Case, child: Child, lang: Language) -> tuple[str | None, bool]:
     """The first name of this child's advocate, and whether another child has one. An
     advocate's statement is about the child whose own views the letter gives (as the drafted
     statement is), or about every child when the views are theirs together; a sibling's sheet
     never names another child's advocate."""
-    advocate = _advocate(case)
+    advocate = _advocate(case, lang)
     if advocate is None:
         return None, False
     about = _views_about(case)
@@ -204,16 +195,16 @@ def sheet_context(case: Case, child: Child, reply_by: dt.date, day: dt.date,
     about = _views_about(case)
     suggested = _suggested_worker(case)
     bodies = lang.data.get("easyread", {}).get("complaints_body", {})
-    advocate, sibling_has = _advocate_for(case, child)
+    advocate, sibling_has = _advocate_for(case, child, lang)
     return {
-        "child": {"name": child.name, "first": _first(child.name),
-                  "age": age_on(child.date_of_birth, day)},
-        "others": [_first(c.name) for c in case.children if c is not child],
+        "child": {"name": child.name, "first": lang.first_name(child.name),
+                  "age": age(child.date_of_birth, day)},
+        "others": [lang.first_name(c.name) for c in case.children if c is not child],
         "parent": parent, "parent_in_sentence": in_sentence,
-        "worker": _first(case.social_worker.name),
+        "worker": lang.first_name(case.social_worker.name),
         "grounds": tuple(case.grounds),
         "about_me": about in (None, child.name),
-        "suggested": _first(suggested) if suggested else None,
+        "suggested": lang.first_name(suggested) if suggested else None,
         "reply_by": reply_by, "nation": case.jurisdiction,
         "body": str(bodies.get(case.jurisdiction, bodies.get("default", "The council"))),
         "advocate": advocate,

@@ -19,6 +19,7 @@ from typing import Any
 
 from letters.case.grounds import read_shared_data
 from letters.errors import GroundDefinitionError, LettersError
+from letters.text import capital
 
 #: The languages a document can be written in, and ``cy+en``: Welsh then English.
 LANGUAGES = ("en", "cy")
@@ -167,7 +168,7 @@ class Language:
         """How a kind of evidence is named in the enclosures: "email" → "Email"; "" to leave
         it out."""
         names = self.data.get("evidence_types", {})
-        return str(names[kind]) if kind in names else kind[:1].upper() + kind[1:]
+        return str(names[kind]) if kind in names else capital(kind)
 
     def salutation(self, title: str | None, name: str | None) -> tuple[str, str]:
         """The greeting and its matching close: "Dear Ms Patel" … "Yours sincerely" for a named

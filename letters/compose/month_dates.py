@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.language import LANGUAGES, language
+from letters.text import capital
 
 _ORD = r"(?:st|nd|rd|th)?"
 # The full stop of a short form ("5 Sept. 2026") goes with it; a sentence's own full stop after
@@ -121,4 +122,4 @@ def _worded(found: _Patterns, lead: str | None, code: str, month: int,
     if lead_code != code:  # "on 5 Mai": the lead word's language wins, and its month name
         words = language(lead_code).month_names()[month - 1] + (f" {year}" if year else "")
     said = becomes.format(month=words)
-    return said[:1].upper() + said[1:] if lead[:1].isupper() else said
+    return capital(said) if lead[:1].isupper() else said

@@ -212,12 +212,14 @@ def next_steps_ics(plan: NextSteps, *, stamp: dt.datetime, with_names: bool = Tr
     from icalendar import Alarm, Calendar, Event  # imported here: only this file needs it
 
     lang = language(plan.language)
-    who = (" for " + lang.join([c.name for c in plan.case.children])) if with_names else ""
+    words = lang.data["next_steps"]
+    who = str(words["for_children"]).format(
+        children=lang.join([c.name for c in plan.case.children])) if with_names else ""
     calendar = Calendar()
     calendar.add("prodid", "-//swletter//what happens next//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "swletter: what happens next")
+    calendar.add("x-wr-calname", str(words["calendar"]))
     for number, (day, summary, description) in enumerate(_events(plan, who), start=1):
         event = Event()
         event.add("uid", f"swletter-next-{plan.letter_date.isoformat()}-{number}"
@@ -248,26 +250,27 @@ def _case_key(plan: NextSteps) -> str:
 
 
 def _events(plan: NextSteps, who: str) -> list[tuple[dt.date, str, str]]:
-    """(date, summary, description) for every dated event of the sheet."""
+    """(date, summary, description) for every dated event of the sheet, in the words of the
+    sheet's language (``[next_steps]`` in its data file)."""
     lang = language(plan.language)
-    letter = lang.date(plan.letter_date)
-    events = [
-        (plan.reply_by, f"Reply due to the request for a change of social worker{who}",
-         f"Your letter of {letter} asked for a written reply by {lang.date(plan.reply_by)}."),
-        (plan.chase_on, f"If no reply: send a reminder{who}",
-         "If no reply has come, send a reminder today (swletter followup CASE --kind chaser)."),
-        (plan.complain_on, f"If the reminder has had no reply: you may decide to complain{who}",
-         f"Your reminder asked for a reply by {lang.date(plan.chaser_reply_by)}. If none has "
-         "come, you may decide to make a complaint (swletter followup CASE --kind complaint)."),
-    ]
+    words = lang.data["next_steps"]
+    dates = {"letter": lang.date(plan.letter_date), "reply_by": lang.date(plan.reply_by),
+             "chaser_reply_by": lang.date(plan.chaser_reply_by),
+             "complain_on": lang.date(plan.complain_on)}
+    events = [(day, str(words[kind]).format(who=who), str(words[f"{kind}_text"]).format(**dates))
+              for day, kind in ((plan.reply_by, "reply_due"), (plan.chase_on, "chase"),
+                                (plan.complain_on, "complain"))]
     for dated in plan.steps:
-        if dated.due is None:
+        step = dated.step
+        if dated.due is None or step.working_days is None:
             continue
-        days = f"{dated.step.working_days} working days"
-        if dated.step.up_to:
-            days += f" (up to {dated.step.up_to}, by {lang.date(dated.latest or dated.due)})"
-        events.append((dated.due, f"Complaint: {dated.step.what}{who}"[:200],
-                       f"{dated.step.what}: within {days}, counted from "
-                       f"{lang.date(dated.starts)}, if the complaint was received on "
-                       f"{lang.date(plan.complain_on)}."))
+        days = lang.counted("working_days", step.working_days)
+        if step.up_to:
+            days = str(words["up_to"]).format(
+                days=days, up_to=step.up_to, up_to_days=lang.counted("working_days", step.up_to),
+                latest=lang.date(dated.latest or dated.due))
+        events.append((dated.due, str(words["step"]).format(what=step.what, who=who)[:200],
+                       str(words["step_text"]).format(what=step.what, days=days,
+                                                      starts=lang.date(dated.starts),
+                                                      **dates)))
     return events

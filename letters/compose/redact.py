@@ -38,6 +38,7 @@ from letters.compose.language import language
 from letters.compose.request import compose_letter
 from letters.compose.scrub import REMOVED, Person, Scrubber, Unsure
 from letters.errors import Problem
+from letters.text import capital
 
 
 class _Words:
@@ -230,7 +231,7 @@ def redact_case(case: Case, code: str = DEFAULT_LANGUAGE) -> Redaction:
     redacted = dataclasses.replace(
         case,
         sender=dataclasses.replace(
-            sender, name=_capital(r.label_of(sender.name)), address=(words["address"],),
+            sender, name=capital(r.label_of(sender.name)), address=(words["address"],),
             relationship=r.text(sender.relationship, "sender", "relationship"),
             email=words["email"] if sender.email else None,
             phone=words["phone"] if sender.phone else None),
@@ -273,10 +274,6 @@ def label_first_name(name: str, labels: frozenset[str] = frozenset()) -> str:
     return name.split()[0] if name.split() else name
 
 
-def _capital(label: str) -> str:
-    return label[:1].upper() + label[1:]
-
-
 def _unique(problems: Sequence[Problem]) -> tuple[Problem, ...]:
     return tuple(dict.fromkeys(problems))
 
@@ -298,7 +295,7 @@ def make_redacted(case: Case, *, today: dt.date | None = None,
     # "Child A" is the whole of a child's name here: where a template says a child's first
     # name, it is still "Child A", never "Child".
     labels = frozenset(p.label for p in case_people(case, code)) | frozenset(names)
-    labels |= {_capital(label) for label in labels}
+    labels |= {capital(label) for label in labels}
     context = {**template_context(letter),
                # A partial, not a lambda: a charity's templates run in a worker process,
                # which receives the context pickled.

@@ -23,6 +23,7 @@ from typing import Any
 
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
 from letters.compose.month_dates import shorten_dates
+from letters.text import capital
 
 __all__ = ["MONTHS", "REMOVED", "Person", "Scrubber", "Unsure", "shorten_dates"]
 
@@ -229,7 +230,7 @@ class Scrubber:
             label = self.people[next(iter(owners))].label if len(owners) == 1 else \
                 self.removed["name"]
             if _SENTENCE_START.search(text[:match.start()]):
-                label = label[:1].upper() + label[1:]
+                label = capital(label)
             out.append(text[last:match.start()] + label)
             last = match.end()
         out.append(text[last:])

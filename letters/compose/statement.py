@@ -13,6 +13,7 @@ language file (``[statement]``), and ``statement_todo`` lists them for ``swlette
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from letters.case.grounds import fields_with_role
 from letters.case.model import Case, SupportingStatement, case_references
 from letters.compose.documents import Rendered, document_kind
 from letters.compose.language import DEFAULT as DEFAULT_LANGUAGE
-from letters.compose.language import Language, language
+from letters.compose.language import LANGUAGES, Language, language
 from letters.dates import long_date
 from letters.errors import CaseError, LettersError, Problem
 from letters.templating.environment import language_context, render_template
@@ -151,14 +152,18 @@ def draft_statement(case: Case, by: str | None = None, *, template_dirs: Sequenc
                     references=case_references(case))
 
 
-#: The word for an advocate in an author's role, in English or in Welsh ("Eiriolwr
-#: Annibynnol"): a family in Wales may write the role in either.
-ADVOCATE_WORDS = ("advocate", "eiriolwr")
+@functools.cache
+def _advocate_words() -> tuple[str, ...]:
+    """The words for an advocate in an author's role, in every language (``advocate_words``
+    in each data file's ``[statement]``): a family in Wales may write the role in either."""
+    return tuple(str(word).casefold() for code in LANGUAGES
+                 for word in language(code).data["statement"]["advocate_words"])
 
 
 def is_advocate(role: str | None) -> bool:
-    """Whether a statement's author is an advocate, by the words of their role."""
-    return any(word in (role or "").casefold() for word in ADVOCATE_WORDS)
+    """Whether a statement's author is an advocate, by the words of their role ("Independent
+    Advocate", "Eiriolwr Annibynnol")."""
+    return any(word in (role or "").casefold() for word in _advocate_words())
 
 
 def role_in_sentence(role: str | None) -> str:

@@ -21,6 +21,7 @@ from letters.interview.engine import Interview, summary_sections
 from letters.interview.files import save_answers
 from letters.interview.outcomes import Accepted, Rejected, ToneConcern
 from letters.interview.questions import Question, Section
+from letters.text import capital
 
 
 class Stopped(Exception):
@@ -72,7 +73,7 @@ class Conversation:
     def ask_yes_no(self, question: str, default: bool = True) -> bool:
         """Ask a yes/no question outside the interview (write the letter now?), in its
         language; False when the person stops."""
-        say, words = self.say, self.interview.questions.words
+        say = self.say
         self.terminal.show("")
         while True:
             try:
@@ -80,11 +81,9 @@ class Conversation:
                                            say("yes" if default else "no"), show_default=True)
             except Stopped:
                 return False
-            word = answer.strip().lower().rstrip(".!")
-            if word in words("yes_words"):
-                return True
-            if word in words("no_words"):
-                return False
+            said = self.interview.questions.yes_no(answer)
+            if said is not None:
+                return said
             self._show(say("sorry", message=say("yes_or_no")), "error")
 
     def save(self, *, finished: bool) -> Path:
@@ -168,7 +167,7 @@ class Conversation:
             return True
         if isinstance(outcome, Rejected):
             message = outcome.problem.message
-            self._show(self.say("sorry", message=message[:1].upper() + message[1:]), "error")
+            self._show(self.say("sorry", message=capital(message)), "error")
             if outcome.problem.example:
                 self._show(self.say("for_example", example=outcome.problem.example))
             return False
@@ -186,7 +185,7 @@ class Conversation:
             options = {"a": self.say("choose_tidied"), **options}
         labels = [f"{v} ({k})" for k, v in options.items()]
         menu = self.say("list_or", first=", ".join(labels[:-1]), last=labels[-1])
-        choice = self.terminal.ask(f"  {menu[:1].upper()}{menu[1:]}?", "e",
+        choice = self.terminal.ask(f"  {capital(menu)}?", "e",
                                    choices=list(options))
         if choice == "a" and concern.rewrite:
             return self._submit(q, concern.rewrite, check_tone=False)

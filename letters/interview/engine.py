@@ -29,7 +29,7 @@ from letters.case.model import clean_text
 from letters.case.typed_dates import read_date
 from letters.case.validate import check_value, evidence_file_problem, shape_problems
 from letters.case.writing import prune_empty
-from letters.compose.language import language
+from letters.compose.language import language, languages_of
 from letters.errors import Problem
 from letters.interview.answers import numbers_in
 from letters.interview.casedata import child_names
@@ -45,6 +45,7 @@ from letters.interview.questions import (
     load_questions,
 )
 from letters.interview.wording import CaseNames, ToneCheck
+from letters.text import capital
 from letters.translations import Say, sayer
 
 #: The most items a list of the answers may hold (children, evidence, a ground's incidents)
@@ -274,12 +275,10 @@ class Interview:
         """Yes/no, nothing, "I don't know" and lists of numbers: answers that need no reading."""
         q, qs = step.question, step.qspec
         if q.kind in (YESNO, "flag"):
-            word = text.lower().rstrip(".!")
-            if word in self.questions.words("yes_words"):
-                return Accepted(True)
-            if word in self.questions.words("no_words"):
-                return Accepted(False)
-            raise _Refused(self.questions.say("yes_or_no"))
+            said = self.questions.yes_no(text)
+            if said is None:
+                raise _Refused(self.questions.say("yes_or_no"))
+            return Accepted(said)
         if not text or (text == "-" and not q.required):
             if q.required:
                 raise _Refused(self.questions.say("answer_needed"))
@@ -302,7 +301,7 @@ class Interview:
             reading = read_date(text, today=self.today, month_ok=q.month_ok,
                                 say=self.say_problem)
             if reading.iso is None:
-                raise _Refused(reading.problem[:1].upper() + reading.problem[1:])
+                raise _Refused(capital(reading.problem))
             return reading.iso, ""
         return text, ""
 
@@ -417,7 +416,7 @@ def _as_data(value: Any) -> Any:
 def interview_language(data: Mapping[str, Any]) -> str:
     """The language to carry on a case's interview in: the language of its letter (Welsh for
     ``cy`` and ``cy+en``), else English."""
-    chosen = str(data.get("language") or "en").split("+")[0]
+    chosen = languages_of(str(data.get("language") or "en"))[0]
     return chosen if chosen in LANGUAGES else "en"
 
 

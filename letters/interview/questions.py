@@ -24,7 +24,9 @@ from typing import Any
 
 from letters.case.grounds import Ground, read_shared_data
 from letters.case.model import format_path
+from letters.compose.language import LANGUAGES as WRITTEN_LANGUAGES
 from letters.errors import GroundDefinitionError
+from letters.text import capital
 
 PathParts = tuple[str | int, ...]
 
@@ -185,9 +187,21 @@ class Questions:
         """A list of words from the messages (such as the ways to say yes)."""
         return tuple(str(w) for w in self.messages[name])
 
+    def yes_no(self, text: str) -> bool | None:
+        """An answer to a yes/no question: True for one of the language's ways to say yes
+        ("yes", "y", "ie" …), False for a way to say no, None for anything else. Case, spaces
+        and a closing "." or "!" do not matter."""
+        word = text.strip().lower().rstrip(".!")
+        if word in self.words("yes_words"):
+            return True
+        if word in self.words("no_words"):
+            return False
+        return None
 
-#: The languages an interview can be held in; each has its questions file.
-LANGUAGES = ("en", "cy")
+
+#: The languages an interview can be held in (every language swletter writes; each has its
+#: questions file): ``letters.compose.language.LANGUAGES``.
+LANGUAGES = WRITTEN_LANGUAGES
 
 _QKEYS = set(QuestionSpec.__dataclass_fields__)
 _SKEYS = set(SectionSpec.__dataclass_fields__) - {"questions"} | {"question"}
@@ -255,5 +269,4 @@ def fill(text: str, context: Mapping[str, str],
 
 def label_for(name: str) -> str:
     """``date_of_birth`` → "Date of birth"; ``text message`` → "Text message"."""
-    text = name.replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return capital(name.replace("_", " "))

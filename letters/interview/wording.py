@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from letters.case.model import clean_text
+from letters.text import capital
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def _lowered(match: re.Match[str]) -> str:
     """Shouted words in ordinary letters, with a capital where they start a sentence."""
     words = match.group().lower()
     if _SENTENCE_START.search(match.string[:match.start()]):
-        return words[:1].upper() + words[1:]
+        return capital(words)
     return words
 
 

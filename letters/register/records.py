@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from letters.compose.language import CHOICES
 from letters.errors import RegisterError
 from letters.register.problems import RowReader
 
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 KINDS = ("request", "chaser", "reasons", "complaint")
 OUTCOMES = ("granted", "refused", "partial")
 REASONS = ("given", "not-given")
-#: The languages a letter can be written in (``letters.compose.language.CHOICES``).
-LANGUAGES = ("en", "cy", "cy+en")
+#: The languages a letter can be written in.
+LANGUAGES = CHOICES
 
 # The status of a request, as `swletter register list` shows it.
 AWAITING = "awaiting reply"

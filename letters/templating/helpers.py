@@ -4,13 +4,15 @@ citations of enclosures). Each returns Markdown built from escaped parts."""
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 
 from letters.case.model import case_names as case_names
 from letters.compose.language import Language, language, surname
 from letters.compose.request import Letter
+from letters.dates import age as age
+from letters.text import capital as capital
 
 
 class Markdown(str):
@@ -57,12 +59,6 @@ def escape_markdown(text: str) -> str:
 # Helpers the templates call. Each returns Markdown built from escaped parts.
 
 
-def first_name(name: str) -> str:
-    """A child's short name in English: "Sam Doe" → "Sam"; "Child 1" stays whole (templates
-    get their language's own, ``Language.first_name``)."""
-    return language().first_name(name)
-
-
 _SENTENCE_END = re.compile(r"""(?:[.!?…]|[.!?…]["'”’)\]])$""")
 
 
@@ -70,14 +66,6 @@ def sentence(text: str) -> str:
     """Text that ends as a sentence: a full stop is added unless it already ends with . ! ? or
     … (perhaps inside a closing quote or bracket)."""
     return text if _SENTENCE_END.search(text) else text + "."
-
-
-def age(born: dt.date | None, on: dt.date) -> int | None:
-    """A child's age in whole years on the day ``on``; None when the date of birth is not
-    known (or is after ``on``)."""
-    if born is None or born > on:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’"}
@@ -106,12 +94,6 @@ def quoted_within(text: str) -> str:
     return _DOUBLE_QUOTED.sub(lambda m: f"‘{m.group(1) or m.group(2)}’", unquoted(text))
 
 
-def capital(text: str) -> str:
-    """Text with its first letter a capital, the rest untouched: "the children's" → "The
-    children's" (Jinja2's ``capitalize`` would lower the rest)."""
-    return text[:1].upper() + text[1:]
-
-
 _FIRST_WORD = re.compile(r"[A-Z][a-z]+(?=[\s,;:.]|$)")
 
 
@@ -121,14 +103,11 @@ class Phrase:
     "I", a month or a word the language keeps capitalised; otherwise it is printed as typed."""
 
     def __init__(self, names: Iterable[str], lang: Language) -> None:
-        keep = {str(w).lower() for w in lang.data.get("names", {}).get("keep_capital", ())}
-        keep |= {m.lower() for m in lang.data["dates"].get("months", ())}
+        kept, not_names = _kept_capital(lang.code)
         # Words of names that are not names (the anonymised copy's "The father", "Child A")
         # would keep "The" and "A" capitalised inside a sentence.
-        not_names = {str(w).lower() for w in lang.data.get("names", {}).get("not_names", ())}
-        keep |= {w.lower() for n in names for w in re.findall(r"\w+", n)
-                 if w.lower() not in not_names}
-        self._keep = frozenset(keep)
+        self._keep = kept | {w.lower() for n in names for w in re.findall(r"\w+", n)
+                             if w.lower() not in not_names}
 
     def __call__(self, text: str) -> str:
         # Plain text, still to be escaped: printed, or passed to cited().
@@ -137,6 +116,19 @@ class Phrase:
                                                                                   match.end()):
             return text[:1].lower() + text[1:]
         return text
+
+
+@functools.cache
+def _kept_capital(code: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words language ``code`` keeps capitalised inside a sentence (its ``keep_capital``
+    words, the months and the words of the days of the week, "Dydd Llun" as in "Monday"), and
+    its words of names that are not names; worked out once, not for every letter in a batch."""
+    lang = language(code)
+    names = lang.data.get("names", {})
+    keep = {str(w).lower() for w in names.get("keep_capital", ())}
+    keep |= {w.lower() for day in (*lang.month_names(), *lang.weekday_names())
+             for w in day.split()}
+    return frozenset(keep), frozenset(str(w).lower() for w in names.get("not_names", ()))
 
 
 def _name_follows(text: str, end: int) -> bool:

@@ -32,6 +32,7 @@ from letters.templating.families import (
     example_case,
     template_families,
 )
+from letters.text import capital
 
 
 def variables_readme() -> str:
@@ -242,7 +243,7 @@ def _nested_types(cls: type) -> Iterator[type]:
 def _with_type(text: str, hint: Any) -> str:
     words = _type_words(hint)
     if not text or text == "(no description)":
-        return words[:1].upper() + words[1:] + "." if words else ""
+        return capital(words) + "." if words else ""
     return f"{text} ({words})" if words else text
 
 

@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from letters import Rendered, api
 from letters.case.grounds import read_shared_data
+from letters.compose.language import LANGUAGES, languages_of
 from letters.config import Settings
 from letters.errors import CaseError, LettersError, Problem
 from letters.interview import (
@@ -48,6 +49,7 @@ from letters.interview import (
     state_to_text,
     summary_sections,
 )
+from letters.text import capital
 from letters.web.forms import (
     FIELD,
     Shown,
@@ -82,10 +84,6 @@ def _settings() -> Settings:
 def _today() -> dt.date:
     day: dt.date = current_app.config["SWLETTER_TODAY"]()
     return day
-
-
-#: The languages the form is in: English, and Welsh.
-LANGUAGES = ("en", "cy")
 
 
 @functools.cache
@@ -203,7 +201,7 @@ def letter() -> str:
 
     return _page("letter.html", iv.language, state=state_to_text(iv.state()),
                  letter=Markup(api.preview_html(ready)),  # escaped by the writer
-                 letter_lang=language(ready.language.split("+")[0]).tag)
+                 letter_lang=language(languages_of(ready.language)[0]).tag)
 
 
 @pages.post("/download")
@@ -319,7 +317,7 @@ def _fixes(iv: Interview, problems: tuple[Problem, ...] | list[Problem]) -> list
     for p in problems:
         key = p.path if p.path in keys else None
         where = labels.get(p.path, "") if key else ""
-        message = p.message[:1].upper() + p.message[1:]
+        message = capital(p.message)
         out.append(_Fix(where or (p.path or ""), message, key))
     return out
 

@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from letters.writers.blocks import NON_BREAKING_HYPHEN
+
 if TYPE_CHECKING:
     from letters.writers.docx_base import DocxBase
 
@@ -70,10 +72,6 @@ def without_directives(markdown: str) -> str:
     """The Markdown as a file a person reads: the signature directive becomes the blank lines
     it stands for (Markdown readers show nothing for it, but a text editor shows the comment)."""
     return markdown.replace("<!-- signature -->\n\n", "\n\n")
-
-
-#: A non-breaking hyphen (U+2011), which looks like "-" but never ends a line.
-NON_BREAKING_HYPHEN = "\u2011"
 
 
 def unbroken(markdown: str, references: Sequence[str]) -> str:

@@ -157,7 +157,7 @@ def bilingual_pdf(parts: Parts, *, title: str, author: str = "") -> bytes:
     """The .pdf of a document in two languages (see the module's docstring)."""
     from letters.writers.typst_pdf import letter_data, pdf_from_data
 
-    letter = letter_data(parts[0][1], title=title, author=author, language=parts[0][0])
-    letter["parts"] = [letter_data(text, title=title, author=author, language=code)
-                       for code, text in parts]
-    return pdf_from_data(letter)
+    # letter.typ reads only "parts" when it is present, so the first language's layout is
+    # taken from its part rather than computed a second time.
+    data = [letter_data(text, title=title, author=author, language=code) for code, text in parts]
+    return pdf_from_data({**data[0], "parts": data})

@@ -233,6 +233,8 @@ def _text_run(text: str, bold: bool, italic: bool) -> list[Run]:
     return out
 
 
+#: A non-breaking hyphen (U+2011), which looks like "-" but never ends a line: a reference
+#: kept whole (``letters.writers.unbroken``); each writer shows it its own way.
 NON_BREAKING_HYPHEN = "\u2011"
 _WHOLE = re.compile(r"(\S*\u2011\S*)")
 

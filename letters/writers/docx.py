@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from letters.writers.blocks import NON_BREAKING_HYPHEN
 from letters.writers.docx_base import DOCUMENT, NUMBERING, DocxBase, own_base, xml_text
 from letters.writers.docx_zip import Entry, Packed, pack, packed_parts
 from letters.writers.fastmd import fast_tokens
@@ -94,15 +95,12 @@ def _run(text: str, bold: int, italic: int) -> str:
     if not text:
         return ""
     body = xml_text(text)
-    if _NON_BREAKING_HYPHEN in body:
+    if NON_BREAKING_HYPHEN in body:
         # Word's own non-breaking hyphen (a reference kept whole, writers.unbroken): it reads
         # back as "-", and no line ends at it.
-        body = body.replace(_NON_BREAKING_HYPHEN,
+        body = body.replace(NON_BREAKING_HYPHEN,
                             '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">')
     return _RUN_OPEN[bool(bold), bool(italic)] + body + "</w:t></w:r>"
-
-
-_NON_BREAKING_HYPHEN = "\u2011"
 
 
 #: A run's start, by (bold, italic).
