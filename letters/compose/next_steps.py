@@ -209,34 +209,17 @@ def next_steps_ics(plan: NextSteps, *, stamp: dt.datetime, with_names: bool = Tr
     """The sheet's dates as an iCalendar file: an all-day event on each, with a reminder at 9am
     the day before (as ``swletter register ics`` makes them). ``with_names=False`` leaves the
     children's names out, for calendars kept on shared or online services."""
-    from icalendar import Alarm, Calendar, Event  # imported here: only this file needs it
+    from letters.calendar_file import calendar_file
 
     lang = language(plan.language)
     words = lang.data["next_steps"]
     who = str(words["for_children"]).format(
         children=lang.join([c.name for c in plan.case.children])) if with_names else ""
-    calendar = Calendar()
-    calendar.add("prodid", "-//swletter//what happens next//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", str(words["calendar"]))
-    for number, (day, summary, description) in enumerate(_events(plan, who), start=1):
-        event = Event()
-        event.add("uid", f"swletter-next-{plan.letter_date.isoformat()}-{number}"
-                         f"-{_case_key(plan)}@swletter.invalid")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", summary)
-        event.add("description", description)
-        event.add("transp", "TRANSPARENT")
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", dt.timedelta(hours=-15))
-        event.add_component(alarm)
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
+    uid = f"swletter-next-{plan.letter_date.isoformat()}-{{}}-{_case_key(plan)}@swletter.invalid"
+    return calendar_file("what happens next", str(words["calendar"]), (
+        (uid.format(number), day, summary, description)
+        for number, (day, summary, description) in enumerate(_events(plan, who), start=1)),
+        stamp=stamp)
 
 
 def _case_key(plan: NextSteps) -> str:

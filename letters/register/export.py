@@ -156,42 +156,28 @@ def reminders_ics(statuses: Sequence[RequestStatus], *, stamp: dt.datetime,
     """An iCalendar file with an all-day event on every open reply-by date, each with a
     reminder at 9am the day before. ``with_names=False`` leaves the children's names out, for
     calendars kept on shared or online services."""
-    from icalendar import Alarm, Calendar, Event  # imported here: only this export needs it
+    from letters.calendar_file import calendar_file
 
-    calendar = Calendar()
-    calendar.add("prodid", "-//swletter//register reminders//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "swletter: replies due")
-    for st in statuses:
-        if not st.is_open:
-            continue
-        latest = st.latest
-        who = (" for " + " and ".join(st.request.children)) if with_names else ""
-        ref = f" ({st.request.case_reference})" if st.request.case_reference else ""
-        summary = (f"Complaint response due{who}{ref}" if latest.kind == "complaint"
-                   else f"Reply due{who}{ref}")
-        description = (
-            f"{_ICS_LABELS[latest.kind].capitalize()} of {long_date(latest.letter_date)} to "
-            f"{st.request.recipient_organisation} asked for a reply by "
-            f"{long_date(latest.reply_by)}. When it comes, record it with: swletter register "
-            f"reply {latest.id} --date YYYY-MM-DD --outcome granted|refused|partial."
-        )
-        if latest.kind != "complaint":
-            description += (" If none comes, `swletter followup CASE --kind chaser` writes a "
-                            "reminder.")
-        event = Event()
-        event.add("uid", f"swletter-{latest.sha256[:24]}-{latest.id}@swletter.invalid")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", latest.reply_by)
-        event.add("dtend", latest.reply_by + dt.timedelta(days=1))
-        event.add("summary", summary)
-        event.add("description", description)
-        event.add("transp", "TRANSPARENT")
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", dt.timedelta(hours=-15))
-        event.add_component(alarm)
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
+    return calendar_file("register reminders", "swletter: replies due",
+                         (_reminder(st, with_names) for st in statuses if st.is_open),
+                         stamp=stamp)
+
+
+def _reminder(st: RequestStatus, with_names: bool) -> tuple[str, dt.date, str, str]:
+    """The calendar event for an open request's reply-by date."""
+    latest = st.latest
+    who = (" for " + " and ".join(st.request.children)) if with_names else ""
+    ref = f" ({st.request.case_reference})" if st.request.case_reference else ""
+    summary = (f"Complaint response due{who}{ref}" if latest.kind == "complaint"
+               else f"Reply due{who}{ref}")
+    description = (
+        f"{_ICS_LABELS[latest.kind].capitalize()} of {long_date(latest.letter_date)} to "
+        f"{st.request.recipient_organisation} asked for a reply by "
+        f"{long_date(latest.reply_by)}. When it comes, record it with: swletter register "
+        f"reply {latest.id} --date YYYY-MM-DD --outcome granted|refused|partial."
+    )
+    if latest.kind != "complaint":
+        description += (" If none comes, `swletter followup CASE --kind chaser` writes a "
+                        "reminder.")
+    uid = f"swletter-{latest.sha256[:24]}-{latest.id}@swletter.invalid"
+    return uid, latest.reply_by, summary, description
