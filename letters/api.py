@@ -314,7 +314,6 @@ def render_bundle(case: Case, *, settings: Settings | None = None,
     with its enclosure and the bundle's page number. Enclosures that cannot be included are in
     the index as provided separately, with the reason (``Bundle.separately``). Evidence files
     are read only from inside the case file's folder (see ``letters.writers.enclosures``)."""
-    import dataclasses
 
     from letters.compose.language import language as language_of
     from letters.writers.bundle import assemble, enclosure_parts
@@ -382,7 +381,7 @@ def write_followup(case: Case, kind: str, *, fmt: str, output: str | os.PathLike
                               settings=settings, force=force, protect=protect)
         letter = rendered.document
         registered, created = reg.record_letter(entry_for_case(
-            dataclasses.replace(case, language=rendered.language), kind=kind,
+            letter.case, kind=kind,
             letter_date=letter.date, reply_by=letter.reply_by, output_path=path,
             follows=found.request.id if found.request else None,
             charity_case_id=found.request.charity_case_id if found.request else None,
